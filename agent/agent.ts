@@ -1,0 +1,147 @@
+// An agent: stamps go into the recorder (memory), sealed chunks are encoded into batches
+// and written to the SQLite buffer, and the forwarder publishes them until acknowledged.
+import { join } from 'node:path';
+import type { HopContext } from '../proto/hop-context.js';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import { encodeHops } from './batch-encoder.js';
+import { openBufferStore, type BufferCounters } from './buffer-store.js';
+import type { Clock } from './clock.js';
+import { createMonotonicClock } from './clock.js';
+import type { AgentConfig } from './config.js';
+import { dropInvalidContexts } from './context-check.js';
+import { AgentError } from './errors.js';
+import { createForwarder, type ConnectionState, type ForwarderCounters } from './forwarder.js';
+import type { HopChunk } from './hop-recorder.js';
+import { createHopRecorder } from './hop-recorder.js';
+import { JourneyKey, journeyKey } from './journey-key.js';
+
+export interface AgentStatus {
+  readonly agentId: string;
+  readonly state: 'online';
+  readonly streamId: number;
+  readonly connection: ConnectionState['kind'];
+  readonly time: string;
+  readonly stamped: number;
+  readonly invalidContexts: number;
+  readonly writeFailedHops: number;
+  readonly unsealedHops: number;
+  readonly buffer: BufferCounters & { readonly maxBytes: number };
+  readonly forward: ForwarderCounters;
+}
+
+export interface Agent {
+  readonly agentId: string;
+  /** Parses `originator:target:counter` once; pass the result to every stamp of the journey. */
+  key(text: string): JourneyKey;
+  /** The hot path: records (key, point, now) in memory. `point` is a HopPoint number. */
+  stamp(key: JourneyKey, point: number, context?: HopContext): void;
+  /** Records a hop whose time was read elsewhere (agent timeline, microseconds). */
+  record(key: JourneyKey, point: number, timeUs: number, context?: HopContext): void;
+  /** Moves everything stamped so far into the buffer now, instead of at the next flush tick. */
+  flush(): void;
+  status(): AgentStatus;
+  /** Flushes, then waits until the collector has acknowledged every buffered batch. */
+  drained(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AgentDeps {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+export function bufferFileOf(config: AgentConfig): string {
+  return config.buffer.file || join('data', `${config.agentId}.buffer.db`);
+}
+
+export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
+  const clock = deps.clock ?? createMonotonicClock();
+  const logger = (deps.logger ?? silentLogger).child({ agentId: config.agentId });
+  const log = logger.child({ component: 'agent' });
+  const store = openBufferStore({ file: bufferFileOf(config), maxBytes: config.buffer.maxBytes });
+  let stamped = 0;
+  let invalidContexts = 0;
+  let writeFailedHops = 0;
+
+  const header = () => ({ agentId: config.agentId, streamId: store.streamId, seq: store.nextSeq() });
+
+  const buffer = (chunk: HopChunk) => {
+    stamped += chunk.length;
+    const problems = dropInvalidContexts(chunk);
+    if (problems.length > 0) {
+      invalidContexts += problems.length;
+      log.warn({ code: 'HW_AGENT_BAD_HOP', count: problems.length, example: problems[0] }, 'context left out of hops');
+    }
+    const batches = encodeHops(chunk, config.batch.maxHops, header);
+    try {
+      store.append(batches);
+    } catch (err) {
+      writeFailedHops += chunk.length;
+      log.error({ code: AgentError.HW_AGENT_BUFFER_WRITE.code, err: (err as Error).message, hops: chunk.length }, 'buffer write failed; batch dropped');
+      return;
+    }
+    forwarder.wake();
+  };
+
+  const recorder = createHopRecorder({
+    clock,
+    chunkHops: config.batch.maxHops,
+    maxPendingChunks: config.batch.maxPendingChunks,
+    onSealed: buffer,
+  });
+
+  const status = (): AgentStatus => ({
+    agentId: config.agentId,
+    state: 'online',
+    streamId: store.streamId,
+    connection: forwarder.state().kind,
+    time: new Date().toISOString(),
+    stamped,
+    invalidContexts,
+    writeFailedHops,
+    unsealedHops: recorder.pendingHops,
+    buffer: { ...store.counters(), maxBytes: config.buffer.maxBytes },
+    forward: forwarder.counters(),
+  });
+
+  const forwarder = createForwarder({
+    agentId: config.agentId,
+    brokerUrl: config.broker.url,
+    username: config.broker.username,
+    password: config.broker.password,
+    store,
+    logger,
+    maxInFlight: config.forward.maxInFlight,
+    ackTimeoutMs: config.forward.ackTimeoutMs,
+    reconnect: { initialMs: config.forward.reconnectInitialMs, maxMs: config.forward.reconnectMaxMs },
+    status: () => status() as unknown as Record<string, unknown>,
+    statusIntervalMs: config.statusIntervalMs,
+  });
+
+  const flushTimer = setInterval(() => recorder.flush(), config.batch.flushIntervalMs);
+  flushTimer.unref();
+  let closed: Promise<void> | undefined;
+
+  return {
+    agentId: config.agentId,
+    key: (text) => journeyKey(text),
+    stamp: recorder.stamp,
+    record: recorder.record,
+    flush: () => recorder.flush(),
+    status,
+    drained(timeoutMs) {
+      recorder.flush();
+      return forwarder.drained(timeoutMs);
+    },
+    close() {
+      closed ??= (async () => {
+        clearInterval(flushTimer);
+        recorder.flush();
+        await forwarder.close();
+        store.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Agent configuration: defaults, strict schema, flags. See common/config.ts for precedence.
+import type { FlagSpec } from '../common/config.js';
+import { loadConfig } from '../common/config.js';
+import { AgentError } from './errors.js';
+
+export interface AgentConfig {
+  readonly agentId: string;
+  readonly broker: { readonly url: string; readonly username?: string; readonly password?: string };
+  readonly buffer: { readonly file: string; readonly maxBytes: number };
+  readonly batch: { readonly maxHops: number; readonly flushIntervalMs: number; readonly maxPendingChunks: number };
+  readonly forward: {
+    readonly maxInFlight: number;
+    readonly ackTimeoutMs: number;
+    readonly reconnectInitialMs: number;
+    readonly reconnectMaxMs: number;
+  };
+  readonly statusIntervalMs: number;
+  /** Loopback endpoints for rigs in other languages; 0 turns one off. */
+  readonly intake: { readonly host: string; readonly udpPort: number; readonly httpPort: number };
+  readonly logLevel: string;
+}
+
+export const agentDefaults: AgentConfig = {
+  agentId: 'agent-1',
+  broker: { url: 'mqtt://127.0.0.1:1883' },
+  buffer: { file: '', maxBytes: 256 * 1024 * 1024 },
+  batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8 },
+  forward: { maxInFlight: 32, ackTimeoutMs: 10_000, reconnectInitialMs: 500, reconnectMaxMs: 30_000 },
+  statusIntervalMs: 10_000,
+  intake: { host: '127.0.0.1', udpPort: 0, httpPort: 0 },
+  logLevel: 'info',
+};
+
+const int = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => ({ type: 'integer', minimum, maximum });
+const port = int(0, 65535);
+
+export const agentSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['agentId', 'broker', 'buffer', 'batch', 'forward', 'statusIntervalMs', 'intake', 'logLevel'],
+  properties: {
+    agentId: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+    broker: {
+      type: 'object', additionalProperties: false, required: ['url'],
+      properties: { url: { type: 'string', pattern: '^mqtts?://' }, username: { type: 'string' }, password: { type: 'string' } },
+    },
+    buffer: {
+      type: 'object', additionalProperties: false, required: ['file', 'maxBytes'],
+      properties: { file: { type: 'string' }, maxBytes: int(1024 * 1024) },
+    },
+    batch: {
+      type: 'object', additionalProperties: false, required: ['maxHops', 'flushIntervalMs', 'maxPendingChunks'],
+      properties: { maxHops: int(1, 65536), flushIntervalMs: int(1, 60_000), maxPendingChunks: int(1, 1024) },
+    },
+    forward: {
+      type: 'object', additionalProperties: false, required: ['maxInFlight', 'ackTimeoutMs', 'reconnectInitialMs', 'reconnectMaxMs'],
+      properties: { maxInFlight: int(1, 1024), ackTimeoutMs: int(100), reconnectInitialMs: int(1), reconnectMaxMs: int(1) },
+    },
+    statusIntervalMs: int(100),
+    intake: {
+      type: 'object', additionalProperties: false, required: ['host', 'udpPort', 'httpPort'],
+      properties: { host: { type: 'string', minLength: 1 }, udpPort: port, httpPort: port },
+    },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  },
+} as const;
+
+export const agentFlags: readonly FlagSpec[] = [
+  { flag: 'id', path: 'agentId', type: 'string', description: 'agent id, unique in the deployment ([A-Za-z0-9_.-], up to 64)' },
+  { flag: 'broker', path: 'broker.url', type: 'string', description: 'MQTT broker URL' },
+  { flag: 'broker-username', path: 'broker.username', type: 'string', description: 'MQTT username' },
+  { flag: 'broker-password', path: 'broker.password', type: 'string', description: 'MQTT password' },
+  { flag: 'buffer-file', path: 'buffer.file', type: 'string', description: 'SQLite buffer file, created if absent (empty: data/<agentId>.buffer.db)' },
+  { flag: 'buffer-max-bytes', path: 'buffer.maxBytes', type: 'integer', description: 'bound on buffered batch bytes; when full the oldest batches are dropped and counted' },
+  { flag: 'batch-max-hops', path: 'batch.maxHops', type: 'integer', description: 'hops per batch at most' },
+  { flag: 'flush-interval-ms', path: 'batch.flushIntervalMs', type: 'integer', description: 'seal and buffer a partly filled batch after this long' },
+  { flag: 'max-in-flight', path: 'forward.maxInFlight', type: 'integer', description: 'batches published and awaiting the collector\'s ack at most' },
+  { flag: 'ack-timeout-ms', path: 'forward.ackTimeoutMs', type: 'integer', description: 'publish a batch again when its ack is this late' },
+  { flag: 'reconnect-initial-ms', path: 'forward.reconnectInitialMs', type: 'integer', description: 'first reconnect backoff ceiling (doubles per failure, full jitter)' },
+  { flag: 'reconnect-max-ms', path: 'forward.reconnectMaxMs', type: 'integer', description: 'largest reconnect backoff ceiling' },
+  { flag: 'status-interval-ms', path: 'statusIntervalMs', type: 'integer', description: 'publish the retained status this often' },
+  { flag: 'intake-host', path: 'intake.host', type: 'string', description: 'address the UDP and HTTP intakes listen on (keep it loopback)' },
+  { flag: 'udp-port', path: 'intake.udpPort', type: 'integer', description: 'UDP intake port, one JSON hop per datagram line (0: off)' },
+  { flag: 'http-port', path: 'intake.httpPort', type: 'integer', description: 'HTTP intake and status port: POST /hops (NDJSON), GET /status (0: off)' },
+  { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
+];
+
+export function loadAgentConfig(file: string | undefined, flags: Record<string, string | boolean | undefined>, base: AgentConfig = agentDefaults): AgentConfig {
+  return loadConfig({ errorCode: AgentError.HW_AGENT_CONFIG.code, schema: agentSchema, defaults: base, file, flags, specs: agentFlags });
+}

@@ -1,0 +1,209 @@
+// Publishes buffered batches to the collector and deletes each one only when the
+// collector's ack says it is stored (the broker's PUBACK proves nothing about that).
+// The connection is an explicit state; reconnects back off exponentially with jitter.
+import mqtt from 'mqtt';
+import type { Logger } from 'pino';
+import { topics } from '../proto/topics.js';
+import { AckStatus, WireBatchAck } from '../proto/wire.js';
+import { backoffDelay } from '../common/backoff.js';
+import type { BufferStore } from './buffer-store.js';
+
+export type ConnectionState =
+  | { readonly kind: 'connecting'; readonly attempt: number }
+  | { readonly kind: 'connected'; readonly since: number }
+  | { readonly kind: 'waiting'; readonly attempt: number; readonly retryAt: number }
+  | { readonly kind: 'closed' };
+
+export interface ForwarderOptions {
+  readonly agentId: string;
+  readonly brokerUrl: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly store: BufferStore;
+  readonly logger: Logger;
+  readonly maxInFlight: number;
+  readonly ackTimeoutMs: number;
+  readonly reconnect: { readonly initialMs: number; readonly maxMs: number };
+  /** JSON published (retained) on the status topic on connect and every statusIntervalMs. */
+  readonly status: () => Record<string, unknown>;
+  readonly statusIntervalMs: number;
+}
+
+export interface ForwarderCounters {
+  readonly published: number;
+  readonly republished: number;
+  readonly acked: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly rejectedByReason: Readonly<Record<string, number>>;
+  readonly connects: number;
+  readonly inFlight: number;
+}
+
+export interface Forwarder {
+  /** Something new is in the store: publish it if the window allows. */
+  wake(): void;
+  state(): ConnectionState;
+  counters(): ForwarderCounters;
+  /** Resolves when every buffered batch is acknowledged, or rejects after timeoutMs. */
+  drained(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createForwarder(options: ForwarderOptions): Forwarder {
+  const { agentId, store, logger, maxInFlight, ackTimeoutMs } = options;
+  const log = logger.child({ component: 'forwarder' });
+  const hopsTopic = topics.hops(agentId);
+  const ackTopic = topics.ack(agentId);
+  const statusTopic = topics.status(agentId);
+
+  let state: ConnectionState = { kind: 'connecting', attempt: 0 };
+  let client: mqtt.MqttClient | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  /** seq -> time it was last published, for batches awaiting their ack. */
+  const inFlight = new Map<number, number>();
+  let lastSentSeq = 0;
+  const acked: number[] = [];
+  const counters = { published: 0, republished: 0, acked: 0, duplicates: 0, rejected: 0, connects: 0 };
+  const rejectedByReason: Record<string, number> = {};
+  let drainWaiters: (() => void)[] = [];
+
+  const publishStatus = (extra: Record<string, unknown> = {}) => {
+    client?.publish(statusTopic, JSON.stringify({ ...options.status(), ...extra }), { qos: 1, retain: true });
+  };
+
+  const connect = (attempt: number) => {
+    state = { kind: 'connecting', attempt };
+    const c = mqtt.connect(options.brokerUrl, {
+      clientId: `hopwatch-agent-${agentId}`,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      username: options.username,
+      password: options.password,
+      will: { topic: statusTopic, payload: Buffer.from(JSON.stringify({ agentId, state: 'offline' })), qos: 1, retain: true },
+    });
+    client = c;
+    c.on('connect', () => {
+      state = { kind: 'connected', since: Date.now() };
+      counters.connects++;
+      log.info({ broker: options.brokerUrl }, 'connected');
+      c.subscribe(ackTopic, { qos: 1 }, (err) => {
+        if (err) return log.error({ err }, 'subscribing to acks failed');
+        publishStatus();
+        // Anything in flight on the previous connection may be lost: send it again, oldest first.
+        lastSentSeq = 0;
+        inFlight.clear();
+        pump();
+      });
+    });
+    c.on('message', (_topic, payload) => onAck(payload));
+    c.on('error', (err) => log.warn({ err: err.message }, 'broker connection error'));
+    c.on('close', () => {
+      if (client !== c || state.kind === 'closed') return;
+      client = undefined;
+      c.end(true);
+      const next = state.kind === 'connecting' ? state.attempt + 1 : 0;
+      const delay = backoffDelay(next, options.reconnect);
+      state = { kind: 'waiting', attempt: next, retryAt: Date.now() + delay };
+      log.info({ retryInMs: delay, attempt: next }, 'disconnected; retrying');
+      retryTimer = setTimeout(() => connect(next), delay);
+      retryTimer.unref();
+    });
+  };
+
+  const pump = () => {
+    if (state.kind !== 'connected' || !client) return;
+    while (inFlight.size < maxInFlight) {
+      const batch = store.readAfter(lastSentSeq, Math.min(64, maxInFlight - inFlight.size));
+      if (batch.length === 0) break;
+      for (const b of batch) {
+        const again = inFlight.has(b.seq);
+        client.publish(hopsTopic, Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength), { qos: 1 });
+        inFlight.set(b.seq, Date.now());
+        lastSentSeq = b.seq;
+        if (again) counters.republished++;
+        else counters.published++;
+      }
+    }
+    if (inFlight.size === 0 && store.counters().batches === 0) {
+      const waiters = drainWaiters;
+      drainWaiters = [];
+      for (const w of waiters) w();
+    }
+  };
+
+  const onAck = (payload: Buffer) => {
+    let ack: ReturnType<typeof WireBatchAck.decode>;
+    try {
+      ack = WireBatchAck.decode(payload);
+    } catch {
+      log.warn('undecodable ack ignored');
+      return;
+    }
+    if (ack.streamId !== store.streamId) return; // an ack for a previous buffer file
+    const seq = Number(ack.seq);
+    if (ack.status === AckStatus.STORED) counters.acked++;
+    else if (ack.status === AckStatus.DUPLICATE) counters.duplicates++;
+    else if (ack.status === AckStatus.REJECTED) {
+      counters.rejected++;
+      rejectedByReason[ack.reason] = (rejectedByReason[ack.reason] ?? 0) + 1;
+      log.error({ seq, reason: ack.reason, detail: ack.detail }, 'collector rejected a batch; dropping it');
+    } else return;
+    inFlight.delete(seq);
+    acked.push(seq);
+    if (acked.length === 1) setImmediate(commitAcks);
+  };
+
+  const commitAcks = () => {
+    const seqs = acked.splice(0);
+    store.remove(seqs);
+    pump();
+  };
+
+  // Batches whose ack is overdue are sent again; the collector acknowledges duplicates.
+  const ackTimer = setInterval(() => {
+    const overdue = Date.now() - ackTimeoutMs;
+    let oldest = Infinity;
+    for (const [seq, sentAt] of inFlight) if (sentAt < overdue && seq < oldest) oldest = seq;
+    if (oldest !== Infinity && state.kind === 'connected') {
+      lastSentSeq = oldest - 1;
+      for (const seq of inFlight.keys()) if (seq >= oldest) inFlight.delete(seq);
+      pump();
+    }
+  }, Math.max(100, Math.min(1000, ackTimeoutMs / 4)));
+  ackTimer.unref();
+  const statusTimer = setInterval(() => publishStatus(), options.statusIntervalMs);
+  statusTimer.unref();
+
+  connect(0);
+
+  return {
+    wake: pump,
+    state: () => state,
+    counters: () => ({ ...counters, rejectedByReason: { ...rejectedByReason }, inFlight: inFlight.size }),
+    drained(timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          drainWaiters = drainWaiters.filter((w) => w !== done);
+          reject(new Error(`buffer not drained within ${timeoutMs} ms (${store.counters().batches} batches left)`));
+        }, timeoutMs);
+        const done = () => { clearTimeout(timer); resolve(); };
+        drainWaiters.push(done);
+        pump();
+      });
+    },
+    async close() {
+      if (state.kind === 'closed') return;
+      clearInterval(ackTimer);
+      clearInterval(statusTimer);
+      clearTimeout(retryTimer);
+      const c = client;
+      state = { kind: 'closed' };
+      if (c?.connected) {
+        await new Promise<void>((resolve) => c.publish(statusTopic, JSON.stringify({ agentId, state: 'offline' }), { qos: 1, retain: true }, () => resolve()));
+      }
+      await c?.endAsync(false).catch(() => undefined);
+    },
+  };
+}

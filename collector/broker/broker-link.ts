@@ -1,0 +1,18 @@
+// How the collector meets its agents: an embedded aedes broker (the default) or an
+// external broker (Mosquitto, EMQX) it subscribes to. Both deliver the same messages.
+
+export interface InboundHandlers {
+  /** A message on hopwatch/v1/<agentId>/hops. */
+  onHops(topic: string, payload: Buffer): void;
+  /** A message on hopwatch/v1/<agentId>/status. */
+  onStatus(topic: string, payload: Buffer): void;
+}
+
+export interface BrokerLink {
+  /** Where agents should connect, e.g. mqtt://127.0.0.1:1883. */
+  readonly agentUrl: string;
+  /** QoS 1 publish (acks to agents). */
+  publish(topic: string, payload: Uint8Array): void;
+  connected(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,76 @@
+// Consuming from a broker run elsewhere (Mosquitto, EMQX): the collector is an MQTT client
+// that subscribes to every agent's hops and status. Reconnects back off with jitter.
+import mqtt from 'mqtt';
+import { backoffDelay } from '../../common/backoff.js';
+import type { Logger } from '../../common/logger.js';
+import { topics } from '../../proto/topics.js';
+import type { BrokerLink, InboundHandlers } from './broker-link.js';
+
+export interface ExternalBrokerOptions {
+  readonly url: string;
+  readonly clientId: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly reconnect: { readonly initialMs: number; readonly maxMs: number };
+  readonly logger: Logger;
+}
+
+export async function connectExternalBroker(options: ExternalBrokerOptions, handlers: InboundHandlers): Promise<BrokerLink> {
+  const log = options.logger.child({ component: 'broker' });
+  let client: mqtt.MqttClient | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  let firstConnect: ((ok: boolean) => void) | undefined;
+  const first = new Promise<boolean>((resolve) => (firstConnect = resolve));
+
+  const connect = (attempt: number) => {
+    const c = mqtt.connect(options.url, {
+      clientId: options.clientId,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      username: options.username,
+      password: options.password,
+    });
+    client = c;
+    c.on('connect', () => {
+      log.info({ url: options.url }, 'connected to external broker');
+      c.subscribe([topics.allHops, topics.allStatus], { qos: 1 }, (err) => {
+        if (err) log.error({ err: err.message }, 'subscribe failed');
+        firstConnect?.(true);
+        firstConnect = undefined;
+      });
+      attempt = 0;
+    });
+    c.on('message', (topic, payload) => {
+      if (topic.endsWith('/hops')) handlers.onHops(topic, payload);
+      else if (topic.endsWith('/status')) handlers.onStatus(topic, payload);
+    });
+    c.on('error', (err) => log.warn({ err: err.message }, 'external broker error'));
+    c.on('close', () => {
+      if (closed || client !== c) return;
+      c.end(true);
+      const delay = backoffDelay(attempt + 1, options.reconnect);
+      log.warn({ url: options.url, retryInMs: delay }, 'external broker connection lost');
+      retry = setTimeout(() => connect(attempt + 1), delay);
+    });
+  };
+  connect(0);
+  // Start even if the broker is down: agents buffer, and the link keeps retrying.
+  const timeout = setTimeout(() => firstConnect?.(false), 5000);
+  if (!(await first)) log.warn({ url: options.url }, 'external broker not reachable yet; retrying in the background');
+  clearTimeout(timeout);
+
+  return {
+    agentUrl: options.url,
+    publish(topic, payload) {
+      client?.publish(topic, Buffer.from(payload), { qos: 1 });
+    },
+    connected: () => client?.connected ?? false,
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.endAsync(false).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// The collector process: store, joiner (recovered after a restart), ingest pipeline,
+// broker (embedded or external) and HTTP API, wired together.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import type { BrokerLink, InboundHandlers } from './broker/broker-link.js';
+import { startEmbeddedBroker } from './broker/embedded-broker.js';
+import { connectExternalBroker } from './broker/external-broker.js';
+import type { CollectorConfig } from './config.js';
+import { createMetricsRegistry } from './http/prometheus.js';
+import { createHttpServer } from './http/server.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
+import { createJoiner, type Joiner } from './join/joiner.js';
+import { recoverJoinState } from './join/recovery.js';
+import type { Catalogue } from './metrics/catalogue.js';
+import { loadCatalogue } from './metrics/catalogue.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface Collector {
+  /** Where agents connect (the embedded broker's address, or the external broker). */
+  readonly brokerUrl: string;
+  readonly httpUrl: string;
+  readonly store: Store;
+  readonly ingest: Ingest;
+  readonly joiner: Joiner;
+  readonly catalogue: Catalogue;
+  readonly http: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export interface CollectorDeps {
+  readonly logger?: Logger;
+  readonly nowMs?: () => number;
+}
+
+export async function startCollector(config: CollectorConfig, deps: CollectorDeps = {}): Promise<Collector> {
+  const logger = deps.logger ?? silentLogger;
+  const nowMs = deps.nowMs ?? Date.now;
+  const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
+  const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
+  const j = config.join;
+  const joiner = createJoiner(catalogue, store, {
+    graceMs: j.graceSeconds * 1000,
+    settleMs: j.settleMs,
+    unknownSrvWindowMs: j.unknownSrvWindowSeconds * 1000,
+    alertWindowMs: j.alertWindowSeconds * 1000,
+    lateHopWindowMs: j.lateHopWindowSeconds * 1000,
+    lateHopCapacity: j.lateHopCapacity,
+    persistAfterMs: j.persistAfterSeconds * 1000,
+    finalPoints: j.finalPoints,
+  }, nowMs());
+  const recovered = recoverJoinState(store, joiner, j.lateHopWindowSeconds * 1000, nowMs(), logger);
+
+  let broker: BrokerLink | undefined;
+  const i = config.ingest;
+  const ingest = createIngest({
+    store, joiner, logger, nowMs,
+    publish: (topic, payload) => broker?.publish(topic, payload),
+    maxQueuedBatches: i.maxQueuedBatches,
+    maxBatchBytes: i.maxBatchBytes,
+    maxHopsPerBatch: i.maxHopsPerBatch,
+    maxFutureSkewMs: i.maxFutureSkewSeconds * 1000,
+    maxBatchesPerTick: i.maxBatchesPerTick,
+    tickIntervalMs: i.tickIntervalMs,
+    checkpointIntervalMs: i.checkpointIntervalMs,
+    dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
+    lastBatchId: recovered.lastBatchId,
+  });
+
+  const handlers: InboundHandlers = {
+    onHops: (topic, payload) => void ingest.offer(topic, payload),
+    onStatus: (topic, payload) => ingest.offerStatus(topic, payload),
+  };
+  broker = config.broker.url
+    ? await connectExternalBroker({
+      url: config.broker.url, clientId: config.broker.clientId, username: config.broker.username, password: config.broker.password,
+      reconnect: { initialMs: 500, maxMs: 30_000 }, logger,
+    }, handlers)
+    : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger }, handlers);
+
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner }), logger });
+  await http.listen({ host: config.http.host, port: config.http.port });
+  const httpPort = (http.server.address() as { port: number }).port;
+  const httpUrl = `http://${config.http.host}:${httpPort}`;
+  logger.info({ component: 'collector', broker: broker.agentUrl, http: httpUrl, db: config.store.file }, 'collector started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    brokerUrl: broker.agentUrl,
+    httpUrl,
+    store, ingest, joiner, catalogue, http,
+    close() {
+      closing ??= (async () => {
+        await http.close();
+        await broker?.close();
+        ingest.drain();
+        ingest.close();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}

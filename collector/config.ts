@@ -1,0 +1,123 @@
+// Collector configuration: defaults, strict schema, flags. See common/config.ts for precedence.
+import type { FlagSpec } from '../common/config.js';
+import { loadConfig } from '../common/config.js';
+import { HOP_POINT_NAMES } from '../proto/hop-point.js';
+import { CollectorError } from './errors.js';
+
+export interface CollectorConfig {
+  readonly broker: {
+    /** Empty: run the embedded broker. Otherwise the external broker to consume from. */
+    readonly url: string;
+    readonly host: string;
+    readonly port: number;
+    readonly username?: string;
+    readonly password?: string;
+    readonly clientId: string;
+  };
+  readonly http: { readonly host: string; readonly port: number };
+  readonly store: { readonly file: string; readonly synchronous: 'full' | 'normal' };
+  readonly catalogueFile: string;
+  readonly ingest: {
+    readonly maxQueuedBatches: number;
+    readonly maxBatchBytes: number;
+    readonly maxHopsPerBatch: number;
+    readonly maxFutureSkewSeconds: number;
+    readonly maxBatchesPerTick: number;
+    readonly tickIntervalMs: number;
+    readonly checkpointIntervalMs: number;
+    readonly dedupeRetentionHours: number;
+  };
+  readonly join: {
+    readonly graceSeconds: number;
+    readonly settleMs: number;
+    readonly unknownSrvWindowSeconds: number;
+    readonly alertWindowSeconds: number;
+    readonly lateHopWindowSeconds: number;
+    readonly lateHopCapacity: number;
+    readonly persistAfterSeconds: number;
+    readonly finalPoints: readonly string[];
+  };
+  readonly logLevel: string;
+}
+
+export const collectorDefaults: CollectorConfig = {
+  broker: { url: '', host: '127.0.0.1', port: 1883, clientId: 'hopwatch-collector' },
+  http: { host: '127.0.0.1', port: 8080 },
+  store: { file: 'data/hopwatch.db', synchronous: 'full' },
+  catalogueFile: '',
+  ingest: {
+    maxQueuedBatches: 20_000,
+    maxBatchBytes: 4 * 1024 * 1024,
+    maxHopsPerBatch: 65_536,
+    maxFutureSkewSeconds: 3600,
+    maxBatchesPerTick: 256,
+    tickIntervalMs: 50,
+    checkpointIntervalMs: 2000,
+    dedupeRetentionHours: 168,
+  },
+  join: {
+    graceSeconds: 30,
+    settleMs: 500,
+    unknownSrvWindowSeconds: 86_400,
+    alertWindowSeconds: 3600,
+    lateHopWindowSeconds: 1800,
+    lateHopCapacity: 4_000_000,
+    persistAfterSeconds: 20,
+    finalPoints: ['UG_OUT', 'ALERT_UG_OUT'],
+  },
+  logLevel: 'info',
+};
+
+const int = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => ({ type: 'integer', minimum, maximum });
+const port = int(0, 65535);
+const object = (properties: Record<string, unknown>, optional: string[] = []) => ({
+  type: 'object', additionalProperties: false, properties, required: Object.keys(properties).filter((k) => !optional.includes(k)),
+});
+
+export const collectorSchema = object({
+  broker: object({
+    url: { type: 'string', pattern: '^(mqtts?://.+)?$' }, host: { type: 'string', minLength: 1 }, port,
+    username: { type: 'string' }, password: { type: 'string' }, clientId: { type: 'string', minLength: 1, maxLength: 128 },
+  }, ['username', 'password']),
+  http: object({ host: { type: 'string', minLength: 1 }, port }),
+  store: object({ file: { type: 'string', minLength: 1 }, synchronous: { enum: ['full', 'normal'] } }),
+  catalogueFile: { type: 'string' },
+  ingest: object({
+    maxQueuedBatches: int(1), maxBatchBytes: int(1024), maxHopsPerBatch: int(1, 1_000_000), maxFutureSkewSeconds: int(0),
+    maxBatchesPerTick: int(1), tickIntervalMs: int(1, 10_000), checkpointIntervalMs: int(100), dedupeRetentionHours: int(1),
+  }),
+  join: object({
+    graceSeconds: int(0), settleMs: int(0, 600_000), unknownSrvWindowSeconds: int(1), alertWindowSeconds: int(1),
+    lateHopWindowSeconds: int(1), lateHopCapacity: int(1000), persistAfterSeconds: int(0),
+    finalPoints: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...HOP_POINT_NAMES] } },
+  }),
+  logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+});
+
+export const collectorFlags: readonly FlagSpec[] = [
+  { flag: 'broker', path: 'broker.url', type: 'string', description: 'consume from this external broker (mqtt://host:port) instead of running the embedded one' },
+  { flag: 'broker-host', path: 'broker.host', type: 'string', description: 'embedded broker: address to listen on (0.0.0.0 for agents on other machines)' },
+  { flag: 'broker-port', path: 'broker.port', type: 'integer', description: 'embedded broker: TCP port (0: any free port)' },
+  { flag: 'broker-username', path: 'broker.username', type: 'string', description: 'external broker: username' },
+  { flag: 'broker-password', path: 'broker.password', type: 'string', description: 'external broker: password' },
+  { flag: 'client-id', path: 'broker.clientId', type: 'string', description: 'external broker: MQTT client id' },
+  { flag: 'http-host', path: 'http.host', type: 'string', description: 'HTTP API address' },
+  { flag: 'http-port', path: 'http.port', type: 'integer', description: 'HTTP API port (0: any free port)' },
+  { flag: 'db', path: 'store.file', type: 'string', description: 'SQLite database file (created if absent)' },
+  { flag: 'synchronous', path: 'store.synchronous', type: 'string', description: 'full: a batch is on disk before its ack; normal: survives a crash of the process, not of the machine' },
+  { flag: 'catalogue', path: 'catalogueFile', type: 'string', description: 'catalogue file replacing the built-in one (empty: built-in)' },
+  { flag: 'max-queued-batches', path: 'ingest.maxQueuedBatches', type: 'integer', description: 'batches waiting for ingest at most; beyond it batches are not acked (agents resend)' },
+  { flag: 'max-future-skew-seconds', path: 'ingest.maxFutureSkewSeconds', type: 'integer', description: 'reject batches with hop times further ahead of the collector clock' },
+  { flag: 'checkpoint-interval-ms', path: 'ingest.checkpointIntervalMs', type: 'integer', description: 'how often open journeys are checkpointed' },
+  { flag: 'dedupe-retention-hours', path: 'ingest.dedupeRetentionHours', type: 'integer', description: 'how long batch ids are kept to recognise redelivery' },
+  { flag: 'grace-seconds', path: 'join.graceSeconds', type: 'integer', description: 'added to an SRV\'s window before its journey times out as no-response' },
+  { flag: 'settle-ms', path: 'join.settleMs', type: 'integer', description: 'wait this long after a final point for the journey\'s missing points' },
+  { flag: 'unknown-srv-window-seconds', path: 'join.unknownSrvWindowSeconds', type: 'integer', description: 'window of journeys whose SRV is unknown' },
+  { flag: 'late-hop-window-seconds', path: 'join.lateHopWindowSeconds', type: 'integer', description: 'a hop this late still amends its closed journey' },
+  { flag: 'persist-after-seconds', path: 'join.persistAfterSeconds', type: 'integer', description: 'open journeys older than this are checkpointed to the store' },
+  { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
+];
+
+export function loadCollectorConfig(file: string | undefined, flags: Record<string, string | boolean | undefined>, base: CollectorConfig = collectorDefaults): CollectorConfig {
+  return loadConfig({ errorCode: CollectorError.HW_COLLECTOR_CONFIG.code, schema: collectorSchema, defaults: base, file, flags, specs: collectorFlags });
+}

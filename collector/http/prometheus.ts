@@ -1,0 +1,60 @@
+// GET /metrics in Prometheus text format. Values are read from the components' counters
+// at scrape time, so the hot paths never touch the registry.
+import client from 'prom-client';
+import type { Ingest } from '../ingest/ingest.js';
+import type { Joiner } from '../join/joiner.js';
+
+export interface MetricSources {
+  readonly ingest: Ingest;
+  readonly joiner: Joiner;
+}
+
+export function createMetricsRegistry(src: MetricSources): client.Registry {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'hopwatch_collector_' });
+
+  const counter = (name: string, help: string, read: () => number) =>
+    new client.Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new client.Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+
+  const ingest = src.ingest.counters;
+  const join = src.joiner.counters;
+  counter('hopwatch_ingested_batches_total', 'Batches stored (first delivery only).', () => ingest.batchesStored);
+  counter('hopwatch_ingested_hops_total', 'Hops in stored batches.', () => ingest.hopsStored);
+  counter('hopwatch_duplicate_batches_total', 'Batches delivered again and acknowledged again, counted once.', () => ingest.batchesDuplicate);
+  counter('hopwatch_overloaded_batches_total', 'Batches not taken because the ingest queue was full (agents resend them).', () => ingest.overloaded);
+  counter('hopwatch_store_failures_total', 'Ingest transactions that failed to commit.', () => ingest.storeFailures);
+  new client.Counter({
+    name: 'hopwatch_rejected_batches_total', help: 'Batches rejected, by reason.', labelNames: ['reason'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(ingest.rejectedByReason)) this.inc({ reason }, n);
+    },
+  });
+  counter('hopwatch_duplicate_hops_total', 'Hops seen before (same journey, point, agent and time).', () => join.duplicateHops);
+  counter('hopwatch_conflicting_hops_total', 'Hops repeating a point with another time (the earlier time is kept).', () => join.conflictingHops);
+  counter('hopwatch_journeys_completed_total', 'Journeys closed by their final point.', () => join.completed);
+  counter('hopwatch_journeys_timed_out_total', 'Journeys closed as no-response when their window ran out.', () => join.timedOut);
+  counter('hopwatch_journey_amendments_total', 'Stored records changed by hops that arrived after completion.', () => join.amendments);
+  gauge('hopwatch_open_journeys', 'Journeys waiting for more hops.', () => src.joiner.openCount);
+  gauge('hopwatch_ingest_queue_batches', 'Batches received and waiting for ingest.', () => src.ingest.queued);
+  new client.Gauge({
+    name: 'hopwatch_agent_buffer_batches', help: 'Batches buffered by each agent, from its last status.', labelNames: ['agent'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [agent, status] of src.ingest.agentStatuses()) {
+        const buffer = status.buffer as { batches?: unknown } | undefined;
+        if (typeof buffer?.batches === 'number') this.set({ agent }, buffer.batches);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'hopwatch_agent_online', help: '1 when the agent\'s last status says online, 0 after its last will (offline).', labelNames: ['agent'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [agent, status] of src.ingest.agentStatuses()) this.set({ agent }, status.state === 'online' ? 1 : 0);
+    },
+  });
+  return registry;
+}

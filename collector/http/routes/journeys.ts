@@ -1,0 +1,76 @@
+// GET /api/v1/journeys (newest first, filtered) and GET /api/v1/journeys/:key.
+import type { FastifyInstance } from 'fastify';
+import { CSP_REGIONS } from '../../../proto/hop-context.js';
+import { hopPointName } from '../../../proto/hop-point.js';
+import type { Store, StoredJourney } from '../../store/store.js';
+import { errorSchema, journeySchema, KEY_PATTERN } from './schemas.js';
+import { parseTime } from './time-params.js';
+
+interface ListQuery {
+  srv?: string;
+  from?: string;
+  to?: string;
+  outcome?: 'success' | 'failure';
+  region?: (typeof CSP_REGIONS)[number];
+  limit: number;
+}
+
+export function journeyView(j: StoredJourney, withHops: boolean): Record<string, unknown> {
+  const { hops, ...rest } = j;
+  return {
+    ...rest,
+    startedAt: new Date(j.startedUs / 1000).toISOString(),
+    ...(withHops ? { hops: hops.map((h) => ({ ...h, point: hopPointName(h.point) })) } : {}),
+  };
+}
+
+export function journeyRoutes(app: FastifyInstance, store: Store): void {
+  app.get<{ Querystring: ListQuery }>('/api/v1/journeys', {
+    schema: {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          srv: { type: 'string', pattern: '^[0-9A-Za-z.]{1,16}$' },
+          from: { type: 'string', description: 'ISO 8601 date or date-time (UTC unless an offset is given)' },
+          to: { type: 'string', description: 'ISO 8601 date or date-time, exclusive' },
+          outcome: { enum: ['success', 'failure'] },
+          region: { enum: [...CSP_REGIONS] },
+          limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 100 },
+        },
+      },
+      response: {
+        200: { type: 'object', properties: { journeys: { type: 'array', items: journeySchema } } },
+        400: errorSchema,
+      },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const fromUs = parseTime(q.from, 'from');
+    const toUs = parseTime(q.to, 'to');
+    const journeys = store.listJourneys({
+      limit: q.limit,
+      ...(q.srv !== undefined ? { srv: q.srv } : {}),
+      ...(fromUs !== undefined ? { fromUs } : {}),
+      ...(toUs !== undefined ? { toUs } : {}),
+      ...(q.outcome !== undefined ? { outcome: q.outcome } : {}),
+      ...(q.region !== undefined ? { cspRegion: q.region } : {}),
+    });
+    return { journeys: journeys.map((j) => journeyView(j, false)) };
+  });
+
+  app.get<{ Params: { key: string } }>('/api/v1/journeys/:key', {
+    schema: {
+      params: { type: 'object', properties: { key: { type: 'string', pattern: KEY_PATTERN } } },
+      response: {
+        200: { type: 'object', properties: { journeys: { type: 'array', items: journeySchema } } },
+        400: errorSchema,
+        404: errorSchema,
+      },
+    },
+  }, async (req, reply) => {
+    const journeys = store.journeysByKey(req.params.key.toUpperCase());
+    if (journeys.length === 0) return reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: `no journey with key ${req.params.key}` });
+    return { journeys: journeys.map((j) => journeyView(j, true)) };
+  });
+}

@@ -1,0 +1,78 @@
+// The collector's HTTP API (fastify). Every route declares a JSON schema; a bad query
+// parameter gets a 400 that names the parameter and says why.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type client from 'prom-client';
+import { HopwatchError } from '../../common/error-codes.js';
+import type { Logger } from '../../common/logger.js';
+import type { BrokerLink } from '../broker/broker-link.js';
+import type { Ingest } from '../ingest/ingest.js';
+import type { Joiner } from '../join/joiner.js';
+import type { Catalogue } from '../metrics/catalogue.js';
+import type { Store } from '../store/store.js';
+import { journeyRoutes } from './routes/journeys.js';
+import { rsvpRoutes } from './routes/rsvp.js';
+
+export interface HttpDeps {
+  readonly store: Store;
+  readonly catalogue: Catalogue;
+  readonly ingest: Ingest;
+  readonly joiner: Joiner;
+  readonly broker: () => BrokerLink | undefined;
+  readonly metrics: client.Registry;
+  readonly logger: Logger;
+}
+
+export function createHttpServer(deps: HttpDeps): FastifyInstance {
+  const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: false } } });
+
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof HopwatchError && err.code === 'HW_COLLECTOR_BAD_QUERY') return reply.code(400).send({ error: err.code, message: err.message });
+    const e = err as { validation?: unknown; statusCode?: number; message: string };
+    if (e.validation) return reply.code(400).send({ error: 'HW_COLLECTOR_BAD_QUERY', message: e.message });
+    if (e.statusCode !== undefined && e.statusCode < 500) return reply.code(e.statusCode).send({ error: 'HW_COLLECTOR_BAD_QUERY', message: e.message });
+    deps.logger.error({ component: 'http', err: e.message }, 'request failed');
+    return reply.code(500).send({ error: 'HW_COLLECTOR_INTERNAL', message: 'internal error; see the collector log' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: `no route ${req.method} ${req.url}` }));
+
+  journeyRoutes(app, deps.store);
+  rsvpRoutes(app, deps.store, deps.catalogue);
+
+  app.get('/api/v1/agents', {
+    schema: {
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            agents: {
+              type: 'array',
+              items: { type: 'object', properties: { agentId: { type: 'string' }, updatedAt: { type: 'string' }, status: { type: 'object', additionalProperties: true } } },
+            },
+          },
+        },
+      },
+    },
+  }, async () => ({
+    agents: deps.store.agentStatuses().map((a) => ({ agentId: a.agentId, updatedAt: new Date(a.updatedAtMs).toISOString(), status: a.status })),
+  }));
+
+  app.get('/healthz', {
+    schema: {
+      response: {
+        200: { type: 'object', properties: { ok: { type: 'boolean' }, broker: { type: 'boolean' }, openJourneys: { type: 'integer' }, queuedBatches: { type: 'integer' } } },
+        503: { type: 'object', properties: { ok: { type: 'boolean' }, broker: { type: 'boolean' }, openJourneys: { type: 'integer' }, queuedBatches: { type: 'integer' } } },
+      },
+    },
+  }, async (_req, reply) => {
+    const broker = deps.broker()?.connected() ?? false;
+    const body = { ok: broker, broker, openJourneys: deps.joiner.openCount, queuedBatches: deps.ingest.queued };
+    return reply.code(broker ? 200 : 503).send(body);
+  });
+
+  app.get('/metrics', { schema: { response: { 200: { type: 'string' } } } }, async (_req, reply) => {
+    reply.header('content-type', deps.metrics.contentType);
+    return deps.metrics.metrics();
+  });
+
+  return app;
+}

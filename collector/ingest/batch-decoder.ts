@@ -1,0 +1,219 @@
+// Decodes and validates one Batch. Every field is checked; a bad batch yields a reason
+// and a detail that quotes the bad value, never an exception.
+import { formatEui64 } from '../../proto/correlation-key.js';
+import type { JourneyContext } from '../../proto/hop-context.js';
+import {
+  cspRegionName, deviceTypeName, LABEL_PATTERN, smetsGenerationName, SRV_PATTERN, CODE_PATTERN,
+} from '../../proto/hop-context.js';
+import { isHopPoint } from '../../proto/hop-point.js';
+import { EARLIEST_PLAUSIBLE_US } from '../../proto/hop-time.js';
+import type { WireEuiTableFields, WireProfileFields } from '../../proto/wire.js';
+import { WIRE_VERSION, WireBatch } from '../../proto/wire.js';
+import { AGENT_ID_PATTERN } from '../../proto/topics.js';
+import type { RejectReason } from '../errors.js';
+
+/** A validated batch: key rows and hop columns, with absolute times. */
+export interface DecodedBatch {
+  readonly agentId: string;
+  readonly streamId: number;
+  readonly seq: number;
+  /** Canonical key text per key row: `originator:target:counter`. */
+  readonly keys: readonly string[];
+  /** Context per key row; shared objects, `{}` when the agent knew nothing. */
+  readonly keyContexts: readonly JourneyContext[];
+  readonly hopCount: number;
+  readonly hopKey: readonly number[];
+  readonly hopPoint: readonly number[];
+  /** Agent clock, integer microseconds since the Unix epoch. */
+  readonly hopTimeUs: Float64Array;
+  /** Response code per hop, or undefined. */
+  readonly hopCode: readonly (string | undefined)[];
+}
+
+export type DecodeResult =
+  | { readonly ok: true; readonly batch: DecodedBatch }
+  | { readonly ok: false; readonly reason: RejectReason; readonly detail: string; readonly streamId: number; readonly seq: number };
+
+export interface DecodeLimits {
+  readonly maxHopsPerBatch: number;
+  /** Latest acceptable hop time: the collector's now plus the allowed skew, microseconds. */
+  readonly latestTimeUs: number;
+}
+
+
+class Rejection {
+  constructor(readonly reason: RejectReason, readonly detail: string) {}
+}
+
+const reject = (reason: RejectReason, detail: string): never => {
+  throw new Rejection(reason, detail);
+};
+
+export function decodeBatch(payload: Uint8Array, topicAgentId: string, limits: DecodeLimits): DecodeResult {
+  let wire: ReturnType<typeof WireBatch.decode>;
+  try {
+    wire = WireBatch.decode(payload);
+  } catch (err) {
+    return { ok: false, reason: 'HW_COLLECTOR_UNDECODABLE', detail: (err as Error).message, streamId: 0, seq: 0 };
+  }
+  try {
+    return { ok: true, batch: validate(wire, topicAgentId, limits) };
+  } catch (err) {
+    // Stream and seq, when readable, let the agent match the rejection to its batch.
+    const seq = Number(wire.seq ?? 0);
+    if (err instanceof Rejection) return { ok: false, reason: err.reason, detail: err.detail, streamId: wire.streamId ?? 0, seq: Number.isSafeInteger(seq) ? seq : 0 };
+    throw err;
+  }
+}
+
+type Wire = ReturnType<typeof WireBatch.decode>;
+
+function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedBatch {
+  if (w.version !== WIRE_VERSION) reject('HW_COLLECTOR_BAD_VERSION', `version ${w.version ?? 0}, this collector accepts ${WIRE_VERSION}`);
+  if (!w.agentId) reject('HW_COLLECTOR_MISSING_FIELD', 'agent_id is empty');
+  if (!AGENT_ID_PATTERN.test(w.agentId)) reject('HW_COLLECTOR_BAD_FIELD', `agent_id ${JSON.stringify(w.agentId)} does not match ${AGENT_ID_PATTERN}`);
+  if (w.agentId !== topicAgentId) reject('HW_COLLECTOR_AGENT_MISMATCH', `agent_id ${JSON.stringify(w.agentId)} published on the topic of ${JSON.stringify(topicAgentId)}`);
+  if (!w.streamId) reject('HW_COLLECTOR_MISSING_FIELD', 'stream_id is 0');
+  const seq = Number(w.seq ?? 0);
+  if (!(seq >= 1 && Number.isSafeInteger(seq))) reject(seq === 0 ? 'HW_COLLECTOR_MISSING_FIELD' : 'HW_COLLECTOR_BAD_FIELD', `seq ${String(w.seq ?? 0)} is not in 1..2^53`);
+
+  const strings = w.strings ?? [];
+  if (strings.length > 0 && strings[0] !== '') reject('HW_COLLECTOR_BAD_FIELD', `strings[0] must be "", got ${JSON.stringify(strings[0])}`);
+  const originators = euiTexts(w.originators, 'originators');
+  const targets = euiTexts(w.targets, 'targets');
+  const contexts = (w.profiles ?? []).map((p, i) => profileContext(p, i, strings));
+
+  const keys = keyRows(w, originators, targets, contexts.length);
+  const hopCount = w.hopKey?.length ?? 0;
+  if (hopCount === 0) reject('HW_COLLECTOR_MISSING_FIELD', 'the batch holds no hops');
+  if (hopCount > limits.maxHopsPerBatch) reject('HW_COLLECTOR_TOO_LARGE', `${hopCount} hops, at most ${limits.maxHopsPerBatch}`);
+  sameLength(hopCount, w.hopPoint, 'hop_point');
+  sameLength(hopCount, w.hopTimeDeltaUs, 'hop_time_delta_us');
+
+  const hopKey = w.hopKey;
+  const hopPoint = w.hopPoint as number[];
+  const hopTimeUs = new Float64Array(hopCount);
+  let t = Number(w.baseTimeUs ?? 0);
+  if (!Number.isSafeInteger(t)) reject('HW_COLLECTOR_BAD_TIME', `base_time_us ${String(w.baseTimeUs)} is out of range`);
+  for (let i = 0; i < hopCount; i++) {
+    if (hopKey[i]! >= keys.texts.length) reject('HW_COLLECTOR_BAD_FIELD', `hop_key[${i}] = ${hopKey[i]} but there are ${keys.texts.length} keys`);
+    if (!isHopPoint(hopPoint[i]!)) reject('HW_COLLECTOR_BAD_FIELD', `hop_point[${i}] = ${hopPoint[i]} is not a hop point`);
+    t += w.hopTimeDeltaUs[i]!;
+    hopTimeUs[i] = t;
+  }
+  // Times only increase, so the first and last hop bound them all.
+  if (hopTimeUs[0]! < EARLIEST_PLAUSIBLE_US) reject('HW_COLLECTOR_BAD_TIME', `hop time ${isoOf(hopTimeUs[0]!)} is before 2015`);
+  if (hopTimeUs[hopCount - 1]! > limits.latestTimeUs) reject('HW_COLLECTOR_BAD_TIME', `hop time ${isoOf(hopTimeUs[hopCount - 1]!)} is too far in the future`);
+
+  return {
+    agentId: w.agentId,
+    streamId: w.streamId,
+    seq,
+    keys: keys.texts,
+    keyContexts: keys.profiles.map((p) => contexts[p]!),
+    hopCount,
+    hopKey,
+    hopPoint,
+    hopTimeUs,
+    hopCode: hopCodes(w, hopCount, strings),
+  };
+}
+
+function sameLength(expected: number, column: readonly unknown[] | undefined, name: string): void {
+  const n = column?.length ?? 0;
+  if (n !== expected) reject('HW_COLLECTOR_BAD_FIELD', `${name} has ${n} entries, expected ${expected}`);
+}
+
+function euiTexts(table: WireEuiTableFields | null | undefined, name: string): string[] {
+  const hiDelta = table?.hiDelta ?? [];
+  const lo = table?.lo ?? [];
+  if (hiDelta.length !== lo.length) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_delta has ${hiDelta.length} entries, lo has ${lo.length}`);
+  const out = new Array<string>(lo.length);
+  let hi = 0;
+  let low = 0;
+  for (let i = 0; i < lo.length; i++) {
+    const same = i > 0 && hiDelta[i] === 0;
+    hi += hiDelta[i]!;
+    low = same ? low + lo[i]! : lo[i]!;
+    if (hi > 0xffffffff || low > 0xffffffff) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] overflows 64 bits`);
+    if (same && lo[i] === 0) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] repeats the previous entry`);
+    out[i] = formatEui64(hi, low);
+  }
+  return out;
+}
+
+function text(strings: readonly string[], index: number | null | undefined, field: string, pattern: RegExp): string | undefined {
+  if (!index) return undefined;
+  const value = strings[index];
+  if (value === undefined) return reject('HW_COLLECTOR_BAD_FIELD', `${field} refers to string ${index} of ${strings.length}`);
+  if (!pattern.test(value)) reject('HW_COLLECTOR_BAD_FIELD', `${field} ${JSON.stringify(value)} does not match ${pattern}`);
+  return value;
+}
+
+function enumName<T>(names: readonly (T | undefined)[], value: number | null | undefined, field: string): T | undefined {
+  if (!value) return undefined;
+  const name = names[value];
+  if (name === undefined) reject('HW_COLLECTOR_BAD_FIELD', `${field} ${value} is not a known value`);
+  return name;
+}
+
+function profileContext(p: WireProfileFields, i: number, strings: readonly string[]): JourneyContext {
+  const at = `profiles[${i}]`;
+  const ctx: Record<string, string> = {};
+  const set = (field: string, value: string | undefined) => { if (value !== undefined) ctx[field] = value; };
+  set('srv', text(strings, p.srv, `${at}.srv`, SRV_PATTERN));
+  set('deviceType', enumName(deviceTypeName, p.deviceType, `${at}.device_type`));
+  set('deviceModel', text(strings, p.deviceModel, `${at}.device_model`, LABEL_PATTERN));
+  set('firmwareVersion', text(strings, p.firmwareVersion, `${at}.firmware_version`, LABEL_PATTERN));
+  set('chFirmwareVersion', text(strings, p.chFirmwareVersion, `${at}.ch_firmware_version`, LABEL_PATTERN));
+  set('cspRegion', enumName(cspRegionName, p.cspRegion, `${at}.csp_region`));
+  set('smetsGeneration', enumName(smetsGenerationName, p.smetsGeneration, `${at}.smets_generation`));
+  set('userRole', text(strings, p.userRole, `${at}.user_role`, LABEL_PATTERN));
+  return Object.freeze(ctx) as JourneyContext;
+}
+
+function keyRows(w: Wire, originators: readonly string[], targets: readonly string[], profileCount: number) {
+  const count = w.keyOriginator?.length ?? 0;
+  sameLength(count, w.keyTarget, 'key_target');
+  sameLength(count, w.keyCounterDelta, 'key_counter_delta');
+  sameLength(count, w.keyProfile, 'key_profile');
+  const texts = new Array<string>(count);
+  const profiles = w.keyProfile ?? [];
+  let counter = 0n;
+  for (let row = 0; row < count; row++) {
+    const target = w.keyTarget[row]!;
+    const originator = w.keyOriginator[row]!;
+    if (target >= targets.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to target ${target} of ${targets.length}`);
+    if (originator >= originators.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to originator ${originator} of ${originators.length}`);
+    if (profiles[row]! >= Math.max(profileCount, 1) || (profileCount === 0 && profiles[row] !== 0)) {
+      reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to profile ${profiles[row]} of ${profileCount}`);
+    }
+    counter = BigInt.asUintN(64, counter + toBigInt(w.keyCounterDelta[row]!));
+    texts[row] = `${originators[originator]}:${targets[target]}:${counter}`;
+  }
+  return { texts, profiles: profileCount === 0 ? profiles.map(() => 0) : profiles };
+}
+
+function toBigInt(v: number | { low: number; high: number }): bigint {
+  if (typeof v === 'number') return BigInt(v);
+  return BigInt.asIntN(64, (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0));
+}
+
+function hopCodes(w: Wire, hopCount: number, strings: readonly string[]): (string | undefined)[] {
+  const codes = new Array<string | undefined>(hopCount);
+  const deltas = w.codeHopDelta ?? [];
+  sameLength(deltas.length, w.code, 'code');
+  let hop = 0;
+  for (let i = 0; i < deltas.length; i++) {
+    hop += deltas[i]!;
+    if (hop >= hopCount || (i > 0 && deltas[i] === 0)) reject('HW_COLLECTOR_BAD_FIELD', `code ${i} refers to hop ${hop} of ${hopCount}`);
+    codes[hop] = text(strings, w.code[i], `code[${i}]`, CODE_PATTERN);
+    if (codes[hop] === undefined) reject('HW_COLLECTOR_BAD_FIELD', `code[${i}] is empty`);
+  }
+  return codes;
+}
+
+function isoOf(us: number): string {
+  const ms = us / 1000;
+  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(us);
+}

@@ -1,0 +1,236 @@
+// Ingest as a pipeline of named steps, run once per tick over every batch that arrived:
+//   decode (and validate) -> dedupe + store + join + persist, in one transaction -> ack.
+// The collector acknowledges a batch only after that transaction commits. A redelivered
+// batch is acknowledged again and counted once. A bad batch is rejected with a reason and
+// never disturbs the good batches beside it.
+import type { Logger } from '../../common/logger.js';
+import { agentIdOf, topics } from '../../proto/topics.js';
+import { AckStatus, WireBatchAck } from '../../proto/wire.js';
+import { CollectorError, type RejectReason } from '../errors.js';
+import type { Joiner, TickWrites } from '../join/joiner.js';
+import type { Store } from '../store/store.js';
+import type { DecodedBatch } from './batch-decoder.js';
+import { decodeBatch } from './batch-decoder.js';
+
+export interface IngestOptions {
+  readonly store: Store;
+  readonly joiner: Joiner;
+  readonly publish: (topic: string, payload: Uint8Array) => void;
+  readonly logger: Logger;
+  readonly nowMs: () => number;
+  readonly maxQueuedBatches: number;
+  readonly maxBatchBytes: number;
+  readonly maxHopsPerBatch: number;
+  readonly maxFutureSkewMs: number;
+  readonly maxBatchesPerTick: number;
+  readonly tickIntervalMs: number;
+  readonly checkpointIntervalMs: number;
+  readonly dedupeRetentionMs: number;
+  /** Highest batch log position already joined (after recovery). */
+  readonly lastBatchId: number;
+}
+
+export interface IngestCounters {
+  batchesStored: number;
+  batchesDuplicate: number;
+  batchesRejected: number;
+  hopsStored: number;
+  overloaded: number;
+  storeFailures: number;
+  rejectedByReason: Record<string, number>;
+}
+
+export interface Ingest {
+  /** Queues a message from hopwatch/v1/<agentId>/hops; false when the queue is full (not acked: the agent resends). */
+  offer(topic: string, payload: Buffer): boolean;
+  /** Latest status an agent published (kept in memory, written at the next tick). */
+  offerStatus(topic: string, payload: Buffer): void;
+  readonly counters: Readonly<IngestCounters>;
+  readonly queued: number;
+  agentStatuses(): ReadonlyMap<string, Record<string, unknown>>;
+  /** Runs ticks until the queue is empty (tests, shutdown). */
+  drain(): void;
+  close(): void;
+}
+
+interface Inbound {
+  readonly topicAgentId: string | undefined;
+  readonly payload: Buffer;
+  readonly receivedAtMs: number;
+}
+
+type Outcome =
+  | { readonly kind: 'decoded'; readonly batch: DecodedBatch; readonly msg: Inbound }
+  | { readonly kind: 'rejected'; readonly agentId: string | undefined; readonly reason: RejectReason; readonly detail: string; readonly streamId: number; readonly seq: number };
+
+interface Tick {
+  readonly messages: readonly Inbound[];
+  readonly nowMs: number;
+  decoded: { batch: DecodedBatch; msg: Inbound }[];
+  rejected: Extract<Outcome, { kind: 'rejected' }>[];
+  stored: DecodedBatch[];
+  duplicates: DecodedBatch[];
+  committed: boolean;
+}
+
+const MAX_STATUS_BYTES = 64 * 1024;
+
+export function createIngest(options: IngestOptions): Ingest {
+  const { store, joiner, logger } = options;
+  const log = logger.child({ component: 'ingest' });
+  const queue: Inbound[] = [];
+  const statuses = new Map<string, Record<string, unknown>>();
+  const dirtyStatuses = new Set<string>();
+  let unwritten: TickWrites = { records: [], closedOpenKeys: [] };
+  let lastBatchId = options.lastBatchId;
+  let nextCheckpointMs = 0;
+  let scheduled = false;
+  const counters: IngestCounters = {
+    batchesStored: 0, batchesDuplicate: 0, batchesRejected: 0, hopsStored: 0, overloaded: 0, storeFailures: 0, rejectedByReason: {},
+  };
+
+  // Step 1: decode and validate, outside the transaction.
+  const decode = (tick: Tick) => {
+    for (const msg of tick.messages) {
+      const result = decodeOne(msg, tick.nowMs);
+      if (result.kind === 'decoded') tick.decoded.push(result);
+      else tick.rejected.push(result);
+    }
+  };
+
+  const decodeOne = (msg: Inbound, nowMs: number): Outcome => {
+    const agentId = msg.topicAgentId;
+    const rejection = (reason: RejectReason, detail: string): Outcome => ({ kind: 'rejected', agentId, reason, detail, streamId: 0, seq: 0 });
+    if (agentId === undefined) return rejection('HW_COLLECTOR_BAD_FIELD', 'topic is not hopwatch/v1/<agentId>/hops with a valid agent id');
+    if (msg.payload.length > options.maxBatchBytes) return rejection('HW_COLLECTOR_TOO_LARGE', `${msg.payload.length} bytes, at most ${options.maxBatchBytes}`);
+    const result = decodeBatch(msg.payload, agentId, { maxHopsPerBatch: options.maxHopsPerBatch, latestTimeUs: (nowMs + options.maxFutureSkewMs) * 1000 });
+    if (result.ok) return { kind: 'decoded', batch: result.batch, msg };
+    return { kind: 'rejected', agentId, reason: result.reason, detail: result.detail, streamId: result.streamId, seq: result.seq };
+  };
+
+  // Step 2: in one transaction, dedupe on (agent, stream, seq) and log new batches, join
+  // their hops, write the records that completed, and checkpoint open journeys when due.
+  const storeAndJoin = (tick: Tick) => {
+    const writes = () => {
+      for (const { batch, msg } of tick.decoded) {
+        const id = store.insertBatch({
+          agentId: batch.agentId, streamId: batch.streamId, seq: batch.seq,
+          receivedAtMs: msg.receivedAtMs, hops: batch.hopCount, payload: msg.payload,
+        });
+        if (id === undefined) {
+          tick.duplicates.push(batch);
+          continue;
+        }
+        lastBatchId = Math.max(lastBatchId, id);
+        joiner.apply(batch, id, msg.receivedAtMs);
+        tick.stored.push(batch);
+      }
+      joiner.expire(tick.nowMs);
+      const fresh = joiner.takeWrites();
+      const all: TickWrites = {
+        records: [...unwritten.records, ...fresh.records],
+        closedOpenKeys: [...unwritten.closedOpenKeys, ...fresh.closedOpenKeys],
+      };
+      unwritten = all;
+      store.writeTick(all, tick.nowMs);
+      for (const agentId of dirtyStatuses) store.upsertAgentStatus(agentId, statuses.get(agentId)!, tick.nowMs);
+      if (tick.nowMs >= nextCheckpointMs) {
+        store.writeCheckpoint(joiner.checkpoint(tick.nowMs, lastBatchId));
+        store.prune(tick.nowMs, options.dedupeRetentionMs);
+        nextCheckpointMs = tick.nowMs + options.checkpointIntervalMs;
+      }
+    };
+    try {
+      store.transaction(writes);
+      unwritten = { records: [], closedOpenKeys: [] };
+      dirtyStatuses.clear();
+      tick.committed = true;
+    } catch (err) {
+      // Nothing of this tick is stored: no ack goes out, agents send again, and the
+      // records stay queued in `unwritten` for the next tick.
+      counters.storeFailures++;
+      log.error({ code: CollectorError.HW_COLLECTOR_STORE_FAILED.code, err: (err as Error).message }, 'store transaction failed');
+    }
+  };
+
+  // Step 3: acknowledge, after the commit.
+  const acknowledge = (tick: Tick) => {
+    const ack = (agentId: string, streamId: number, seq: number, status: number, reason = '', detail = '') =>
+      options.publish(topics.ack(agentId), WireBatchAck.encode({ streamId, seq, status, reason, detail }).finish());
+    for (const r of tick.rejected) {
+      counters.batchesRejected++;
+      counters.rejectedByReason[r.reason] = (counters.rejectedByReason[r.reason] ?? 0) + 1;
+      log.warn({ code: r.reason, agentId: r.agentId, detail: r.detail }, 'batch rejected');
+      if (r.agentId !== undefined) ack(r.agentId, r.streamId, r.seq, AckStatus.REJECTED, r.reason, r.detail);
+    }
+    if (!tick.committed) return;
+    for (const b of tick.stored) {
+      counters.batchesStored++;
+      counters.hopsStored += b.hopCount;
+      ack(b.agentId, b.streamId, b.seq, AckStatus.STORED);
+    }
+    for (const b of tick.duplicates) {
+      counters.batchesDuplicate++;
+      ack(b.agentId, b.streamId, b.seq, AckStatus.DUPLICATE);
+    }
+  };
+
+  const steps = [decode, storeAndJoin, acknowledge] as const;
+
+  const tick = () => {
+    scheduled = false;
+    const t: Tick = {
+      messages: queue.splice(0, options.maxBatchesPerTick), nowMs: options.nowMs(),
+      decoded: [], rejected: [], stored: [], duplicates: [], committed: false,
+    };
+    for (const step of steps) step(t);
+    if (queue.length > 0) schedule();
+  };
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(tick);
+  };
+
+  // Time-outs, settling journeys and checkpoints need ticks even when nothing arrives.
+  const timer = setInterval(schedule, options.tickIntervalMs);
+  timer.unref();
+
+  return {
+    offer(topic, payload) {
+      if (queue.length >= options.maxQueuedBatches) {
+        counters.overloaded++;
+        return false;
+      }
+      queue.push({ topicAgentId: agentIdOf(topic, 'hops'), payload, receivedAtMs: options.nowMs() });
+      schedule();
+      return true;
+    },
+    offerStatus(topic, payload) {
+      const agentId = agentIdOf(topic, 'status');
+      if (agentId === undefined || payload.length > MAX_STATUS_BYTES) return;
+      try {
+        const status = JSON.parse(payload.toString('utf8')) as unknown;
+        if (typeof status !== 'object' || status === null || Array.isArray(status)) return;
+        statuses.set(agentId, status as Record<string, unknown>);
+        dirtyStatuses.add(agentId);
+      } catch {
+        log.debug({ agentId }, 'status is not JSON; ignored');
+      }
+    },
+    counters,
+    get queued() {
+      return queue.length;
+    },
+    agentStatuses: () => statuses,
+    drain() {
+      do tick();
+      while (queue.length > 0);
+    },
+    close() {
+      clearInterval(timer);
+    },
+  };
+}
+

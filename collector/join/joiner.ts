@@ -1,0 +1,281 @@
+// The joiner groups hops by correlation key into journeys and closes each one when its
+// final point arrives (the final response, not the I99 acknowledgement) or its window
+// runs out (a failure with reason `no-response`, never dropped). Lookups are per key
+// row of a batch, not per hop. All state changes are collected as writes for the
+// ingest step to commit in its transaction.
+import type { JourneyContext } from '../../proto/hop-context.js';
+import { ALERT_CHAIN_RANK, HopPoint, hopPointByName, REQUEST_CHAIN_RANK, SMETS1_CHAIN_RANK } from '../../proto/hop-point.js';
+import type { DecodedBatch } from '../ingest/batch-decoder.js';
+import type { Catalogue } from '../metrics/catalogue.js';
+import type { JourneyRecord, RecordHop } from './journey-record.js';
+import { buildRecord } from './journey-record.js';
+import { Journey } from './journey.js';
+import { RotatingKeyFilter } from './key-filter.js';
+import type { OpenJourneyState } from './open-journey-state.js';
+import { journeyOf, stateOf } from './open-journey-state.js';
+
+export interface JoinOptions {
+  /** Added to every SRV's window before a journey times out. */
+  readonly graceMs: number;
+  /** How long a journey whose final point came waits for its other points' stragglers. */
+  readonly settleMs: number;
+  /** Window for journeys whose SRV no agent has named, or that the catalogue does not know. */
+  readonly unknownSrvWindowMs: number;
+  readonly alertWindowMs: number;
+  /** How long a closed journey's key is remembered so that a late hop amends it. */
+  readonly lateHopWindowMs: number;
+  readonly lateHopCapacity: number;
+  /** Open journeys older than this are written to the store at each checkpoint. */
+  readonly persistAfterMs: number;
+  readonly finalPoints: readonly string[];
+}
+
+/** A record to write; `amends` names the stored record a late hop changed. */
+export interface RecordWrite {
+  readonly record: JourneyRecord;
+  readonly amends?: { readonly id: number };
+}
+
+export interface StoredRecordRef {
+  readonly id: number;
+  readonly key: string;
+  readonly startedUs: number;
+  readonly hops: readonly RecordHop[];
+  readonly context: JourneyContext;
+  readonly amendments: number;
+  readonly timedOut: boolean;
+}
+
+/** What the joiner reads from the store: closed records for late hops, open journeys it persisted. */
+export interface JoinStoreReader {
+  findRecords(key: string): StoredRecordRef[];
+  loadOpenJourney(key: string): OpenJourneyState | undefined;
+}
+
+/** What a tick must write: records, and the persisted open journeys they replace. */
+export interface TickWrites {
+  readonly records: readonly RecordWrite[];
+  readonly closedOpenKeys: readonly string[];
+}
+
+export interface CheckpointWrites {
+  readonly upserts: readonly OpenJourneyState[];
+  /** Log position from which a restart must replay batches. */
+  readonly replayFromBatchId: number;
+}
+
+export interface JoinCounters {
+  hops: number;
+  duplicateHops: number;
+  conflictingHops: number;
+  opened: number;
+  completed: number;
+  timedOut: number;
+  amendments: number;
+  lateLookups: number;
+}
+
+export interface Joiner {
+  /** `replaying`: the batch is read back from the log after a restart; every unknown key is looked up. */
+  apply(batch: DecodedBatch, batchId: number, receivedAtMs: number, replaying?: boolean): void;
+  /** Closes journeys whose settle time ran out, and (once a second) those whose window did. */
+  expire(nowMs: number): void;
+  takeWrites(): TickWrites;
+  checkpoint(nowMs: number, lastBatchId: number): CheckpointWrites;
+  /** After a restart: open journeys from the last checkpoint, and keys closed recently (for late hops). */
+  restore(states: Iterable<OpenJourneyState>, recentlyClosedKeys: Iterable<string>, nowMs: number): void;
+  readonly openCount: number;
+  readonly counters: Readonly<JoinCounters>;
+}
+
+const TIMEOUT_SCAN_MS = 1000;
+
+interface Closed {
+  readonly journey: Journey;
+  cause: 'final' | 'timeout';
+  /** Set when the journey was read back from the store to take a late hop. */
+  readonly amends?: { readonly id: number; readonly amendments: number };
+}
+
+export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, options: JoinOptions, nowMs: number): Joiner {
+  const open = new Map<string, Journey>();
+  const settling: Journey[] = [];
+  /** Journeys closed or amended since the last takeWrites(), by key. */
+  let closed = new Map<string, Closed>();
+  const recentlyClosed = new RotatingKeyFilter(options.lateHopCapacity, options.lateHopWindowMs, nowMs);
+  const agentIds: string[] = [];
+  const agentIndex = new Map<string, number>();
+  const finalPoints = new Set(options.finalPoints.map((p) => hopPointByName(p)!));
+  let persistedClosed: string[] = [];
+  let seenPoints = 0;
+  let nextTimeoutScanMs = 0;
+  const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0 };
+
+  const agentOf = (id: string) => {
+    let i = agentIndex.get(id);
+    if (i === undefined) {
+      i = agentIds.push(id) - 1;
+      agentIndex.set(id, i);
+    }
+    return i;
+  };
+  const agentName = (i: number) => agentIds[i]!;
+
+  const windowMs = (points: readonly number[], srv: string | undefined, atMs: number) => {
+    if (points.some((p) => ALERT_CHAIN_RANK.has(p))) return options.alertWindowMs;
+    const trt = srv === undefined ? undefined : catalogue.trt(srv, atMs);
+    return trt ? trt.seconds * 1000 : options.unknownSrvWindowMs;
+  };
+
+  const close = (j: Journey, cause: 'final' | 'timeout', atMs: number) => {
+    open.delete(j.key);
+    recentlyClosed.add(j.key, atMs);
+    if (j.persisted) persistedClosed.push(j.key);
+    if (cause === 'timeout') counters.timedOut++;
+    else counters.completed++;
+    closed.set(j.key, { journey: j, cause });
+  };
+
+  /** Every point this deployment stamps on the journey's chain has arrived. */
+  const isComplete = (j: Journey) => {
+    const chain = j.points.some((p) => ALERT_CHAIN_RANK.has(p)) ? ALERT_CHAIN_RANK
+      : j.points.includes(HopPoint.S1SP_OUT) || j.points.includes(HopPoint.S1SP_IN) ? SMETS1_CHAIN_RANK : REQUEST_CHAIN_RANK;
+    let mask = 0;
+    for (const p of j.points) mask |= 1 << p;
+    let expected = 0;
+    for (const p of chain.keys()) expected |= 1 << p;
+    if (chain === REQUEST_CHAIN_RANK || chain === SMETS1_CHAIN_RANK) expected |= 1 << HopPoint.UG_ACK;
+    return (seenPoints & expected & ~mask) === 0;
+  };
+
+  /**
+   * The closed journey a hop for `key` at `timeUs` belongs to, if any: closed in this
+   * tick, or stored (only asked when the key filter says it may be there, or on replay).
+   * A stored journey whose window does not cover the hop is an older use of the counter.
+   */
+  const closedJourneyFor = (key: string, timeUs: number, replaying: boolean): Closed | undefined => {
+    const recent = closed.get(key);
+    if (recent) return recent;
+    if (!replaying && !recentlyClosed.mightContain(key)) return undefined;
+    counters.lateLookups++;
+    for (const r of store.findRecords(key)) {
+      const windowUs = (windowMs(r.hops.map((h) => h.point), r.context.srv, r.startedUs / 1000) + options.graceMs) * 1000;
+      if (Math.abs(r.startedUs - timeUs) > windowUs) continue;
+      const j = new Journey(key, 0, 0, 0);
+      j.context = r.context;
+      for (const h of r.hops) j.addHop(h.point, agentOf(h.agentId), h.timeUs, h.code);
+      j.dirty = false;
+      const entry: Closed = { journey: j, cause: r.timedOut ? 'timeout' : 'final', amends: { id: r.id, amendments: r.amendments } };
+      closed.set(key, entry);
+      return entry;
+    }
+    return undefined;
+  };
+
+  const journeyFor = (key: string, firstTimeUs: number, batchId: number, receivedAtMs: number, replaying: boolean): Journey => {
+    const j = open.get(key);
+    if (j !== undefined) return j;
+    const done = closedJourneyFor(key, firstTimeUs, replaying);
+    if (done) return done.journey;
+    const fresh = new Journey(key, receivedAtMs, batchId, 0);
+    open.set(key, fresh);
+    counters.opened++;
+    return fresh;
+  };
+
+  const recordHops = (j: Journey): RecordHop[] =>
+    j.points.map((point, i) => {
+      const code = j.codes?.[i];
+      return { point, agentId: agentIds[j.agents[i]!]!, timeUs: j.times[i]!, ...(code !== undefined ? { code } : {}) };
+    });
+
+  return {
+    apply(batch, batchId, receivedAtMs, replaying = false) {
+      const agent = agentOf(batch.agentId);
+      const rows = new Array<Journey | undefined>(batch.keys.length);
+      const touched: Journey[] = [];
+      for (let i = 0; i < batch.hopCount; i++) {
+        const row = batch.hopKey[i]!;
+        let j = rows[row];
+        if (j === undefined) {
+          j = journeyFor(batch.keys[row]!, batch.hopTimeUs[i]!, batchId, receivedAtMs, replaying);
+          j.mergeContext(batch.keyContexts[row]!);
+          rows[row] = j;
+          touched.push(j);
+        }
+        const point = batch.hopPoint[i]!;
+        seenPoints |= 1 << point;
+        counters.hops++;
+        const result = j.addHop(point, agent, batch.hopTimeUs[i]!, batch.hopCode[i]);
+        if (result === 'duplicate') counters.duplicateHops++;
+        else if (result === 'conflict') counters.conflictingHops++;
+      }
+      for (const j of touched) {
+        if (open.get(j.key) !== j) continue; // a closed journey took a late hop
+        j.deadlineMs = j.openedAtMs + windowMs(j.points, j.context.srv, j.openedAtMs) + options.graceMs;
+        if (!j.points.some((p) => finalPoints.has(p))) continue;
+        if (isComplete(j)) close(j, 'final', receivedAtMs);
+        else if (Number.isNaN(j.finalAtMs)) {
+          j.finalAtMs = receivedAtMs;
+          settling.push(j);
+        }
+      }
+    },
+
+    expire(nowMs) {
+      while (settling.length > 0 && settling[0]!.finalAtMs + options.settleMs <= nowMs) {
+        const j = settling.shift()!;
+        if (open.get(j.key) === j) close(j, 'final', nowMs);
+      }
+      // Windows are seconds to days long: scanning for time-outs once a second is enough.
+      if (nowMs < nextTimeoutScanMs) return;
+      nextTimeoutScanMs = nowMs + TIMEOUT_SCAN_MS;
+      for (const j of open.values()) if (j.deadlineMs <= nowMs) close(j, 'timeout', nowMs);
+    },
+
+    takeWrites() {
+      const records: RecordWrite[] = [];
+      for (const c of closed.values()) {
+        if (c.amends && !c.journey.dirty) continue;
+        const amendments = c.amends ? c.amends.amendments + 1 : 0;
+        if (c.amends) counters.amendments++;
+        const record = buildRecord({ key: c.journey.key, hops: recordHops(c.journey), context: c.journey.context, cause: c.cause, amendments }, catalogue);
+        records.push(c.amends ? { record, amends: { id: c.amends.id } } : { record });
+      }
+      closed = new Map();
+      const closedOpenKeys = persistedClosed;
+      persistedClosed = [];
+      return { records, closedOpenKeys };
+    },
+
+    checkpoint(nowMs, lastBatchId) {
+      const upserts: OpenJourneyState[] = [];
+      let replayFrom = lastBatchId + 1;
+      for (const j of open.values()) {
+        if (j.openedAtMs <= nowMs - options.persistAfterMs) {
+          if (!j.persisted || j.dirty) {
+            upserts.push(stateOf(j, agentName));
+            j.persisted = true;
+            j.dirty = false;
+          }
+        } else if (j.firstBatchId < replayFrom) replayFrom = j.firstBatchId;
+      }
+      return { upserts, replayFromBatchId: replayFrom };
+    },
+
+    restore(states, recentlyClosedKeys, nowMs) {
+      for (const key of recentlyClosedKeys) recentlyClosed.add(key, nowMs);
+      for (const s of states) {
+        const j = journeyOf(s, agentOf);
+        for (const p of j.points) seenPoints |= 1 << p;
+        open.set(j.key, j);
+        if (!Number.isNaN(j.finalAtMs)) settling.push(j);
+      }
+    },
+
+    get openCount() {
+      return open.size;
+    },
+    counters,
+  };
+}

@@ -1,0 +1,93 @@
+// Which keys might have a journey in the store rather than in memory: recently closed
+// ones (a late hop amends them) and open ones moved out of memory. A Bloom filter
+// answers "maybe" or "certainly not" in a few hundred nanoseconds and a few bits per key,
+// so a brand-new journey never costs a store lookup, except for false positives (about 1 %).
+
+export class BloomFilter {
+  private readonly bits: Uint32Array;
+  private readonly size: number;
+  private readonly hashes: number;
+  count = 0;
+
+  constructor(readonly capacity: number, falsePositiveRate = 0.01) {
+    const m = Math.ceil((-capacity * Math.log(falsePositiveRate)) / (Math.LN2 * Math.LN2));
+    this.size = Math.max(64, m);
+    this.bits = new Uint32Array(Math.ceil(this.size / 32));
+    this.hashes = Math.max(1, Math.round((this.size / capacity) * Math.LN2));
+  }
+
+  add(key: string): void {
+    const [h1, h2] = hashPair(key);
+    for (let i = 0; i < this.hashes; i++) {
+      const bit = (h1 + i * h2) % this.size;
+      this.bits[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    this.count++;
+  }
+
+  has(key: string): boolean {
+    const [h1, h2] = hashPair(key);
+    for (let i = 0; i < this.hashes; i++) {
+      const bit = (h1 + i * h2) % this.size;
+      if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+
+  get full(): boolean {
+    return this.count >= this.capacity;
+  }
+}
+
+const pair: [number, number] = [0, 0];
+
+/** Two independent 32-bit FNV-1a style hashes (double hashing gives the k bit positions). */
+function hashPair(key: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  pair[0] = a >>> 0;
+  pair[1] = (b >>> 0) | 1;
+  return pair;
+}
+
+/**
+ * Two generations: keys go into the current one; a lookup checks both. When the current
+ * one is full or older than half the window, the older is dropped, so a key is remembered
+ * for at least half and at most the whole window. `rotations` counts early rotations.
+ */
+export class RotatingKeyFilter {
+  private current: BloomFilter;
+  private previous: BloomFilter;
+  private startedAtMs: number;
+  earlyRotations = 0;
+
+  constructor(private readonly capacity: number, private readonly windowMs: number, nowMs: number) {
+    this.current = new BloomFilter(capacity);
+    this.previous = new BloomFilter(capacity);
+    this.startedAtMs = nowMs;
+  }
+
+  add(key: string, nowMs: number): void {
+    if (this.current.full || nowMs - this.startedAtMs >= this.windowMs / 2) {
+      if (this.current.full && nowMs - this.startedAtMs < this.windowMs / 2) this.earlyRotations++;
+      this.rotate(nowMs);
+    }
+    this.current.add(key);
+  }
+
+  mightContain(key: string): boolean {
+    return this.current.has(key) || this.previous.has(key);
+  }
+
+  rotate(nowMs: number): void {
+    this.previous = this.current;
+    this.current = new BloomFilter(this.capacity);
+    this.startedAtMs = nowMs;
+  }
+}

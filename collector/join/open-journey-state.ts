@@ -1,0 +1,39 @@
+// How an open journey is written to the store (open_journeys.state) and read back.
+import type { JourneyContext } from '../../proto/hop-context.js';
+import { Journey } from './journey.js';
+
+export interface OpenJourneyState {
+  readonly key: string;
+  readonly openedAtMs: number;
+  readonly firstBatchId: number;
+  readonly deadlineMs: number;
+  readonly finalAtMs: number | null;
+  readonly context: JourneyContext;
+  /** [point, agentId, timeUs, code?] */
+  readonly hops: readonly (readonly [number, string, number, string?])[];
+}
+
+export function stateOf(j: Journey, agentName: (index: number) => string): OpenJourneyState {
+  return {
+    key: j.key,
+    openedAtMs: j.openedAtMs,
+    firstBatchId: j.firstBatchId,
+    deadlineMs: j.deadlineMs,
+    finalAtMs: Number.isNaN(j.finalAtMs) ? null : j.finalAtMs,
+    context: j.context,
+    hops: j.points.map((p, i) => {
+      const code = j.codes?.[i];
+      return code === undefined ? [p, agentName(j.agents[i]!), j.times[i]!] : [p, agentName(j.agents[i]!), j.times[i]!, code];
+    }),
+  };
+}
+
+export function journeyOf(s: OpenJourneyState, agentIndex: (id: string) => number): Journey {
+  const j = new Journey(s.key, s.openedAtMs, s.firstBatchId, s.deadlineMs);
+  j.context = s.context;
+  if (s.finalAtMs !== null) j.finalAtMs = s.finalAtMs;
+  for (const [point, agent, time, code] of s.hops) j.addHop(point, agentIndex(agent), time, code);
+  j.persisted = true;
+  j.dirty = false;
+  return j;
+}

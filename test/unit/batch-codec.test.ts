@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { encodeHops } from '../../agent/batch-encoder.js';
+import { HopChunk } from '../../agent/hop-recorder.js';
+import { journeyKey } from '../../agent/journey-key.js';
+import { decodeBatch } from '../../collector/ingest/batch-decoder.js';
+import { HopPoint } from '../../proto/hop-point.js';
+import type { HopContext } from '../../proto/hop-context.js';
+
+const limits = { maxHopsPerBatch: 65_536, latestTimeUs: Date.parse('2030-01-01') * 1000 };
+const T0 = Date.parse('2026-10-01T12:00:00Z') * 1000;
+
+function chunkOf(hops: [string, number, number, HopContext?][]): HopChunk {
+  const chunk = new HopChunk(hops.length);
+  const keys = new Map<string, ReturnType<typeof journeyKey>>();
+  for (const [text, point, time, ctx] of hops) {
+    const key = keys.get(text) ?? journeyKey(text);
+    keys.set(text, key);
+    const i = chunk.length++;
+    chunk.keys[i] = key;
+    chunk.points[i] = point;
+    chunk.timesUs[i] = time;
+    chunk.contexts[i] = ctx;
+  }
+  return chunk;
+}
+
+const header = (seq = 1) => () => ({ agentId: 'rig-1', streamId: 42, seq: seq++ });
+
+describe('batch codec', () => {
+  it('round-trips keys, points, times, codes and context', () => {
+    const a = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1660751141087';
+    const b = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A1:18446744073709551615';
+    const ctx: HopContext = { srv: '4.8.1', deviceType: 'ESME', deviceModel: 'EM-A1', cspRegion: 'NORTH', smetsGeneration: 'SMETS2' };
+    const [batch] = encodeHops(chunkOf([
+      [a, HopPoint.CH_IN, T0 + 10, ctx],
+      [b, HopPoint.CH_IN, T0 + 5],
+      [a, HopPoint.CH_OUT, T0 + 2_000_000.7, { code: 'I0' }],
+    ]), 4096, header());
+
+    const result = decodeBatch(batch!.bytes, 'rig-1', limits);
+
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    const d = result.batch;
+    expect({ agentId: d.agentId, streamId: d.streamId, seq: d.seq, hopCount: d.hopCount }).toEqual({ agentId: 'rig-1', streamId: 42, seq: 1, hopCount: 3 });
+    const hops = Array.from({ length: d.hopCount }, (_, i) => [d.keys[d.hopKey[i]!], d.hopPoint[i], d.hopTimeUs[i], d.hopCode[i]]);
+    expect(hops).toEqual([
+      [b, HopPoint.CH_IN, T0 + 5, undefined],
+      [a, HopPoint.CH_IN, T0 + 10, undefined],
+      [a, HopPoint.CH_OUT, T0 + 2_000_000, 'I0'],
+    ]);
+    expect(d.keyContexts[d.keys.indexOf(a)]).toEqual(ctx);
+    expect(d.keyContexts[d.keys.indexOf(b)]).toEqual({});
+  });
+
+  it('splits hops more than 71 minutes apart into separate batches', () => {
+    const k = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1';
+    const batches = encodeHops(chunkOf([[k, HopPoint.UG_IN, T0], [k, HopPoint.UG_OUT, T0 + 5_000 * 1e6]]), 4096, header());
+    expect(batches.map((b) => b.seq)).toEqual([1, 2]);
+    expect(batches.map((b) => b.hops)).toEqual([1, 1]);
+  });
+
+  it('costs under 8 bytes a hop for a full batch of two-hop journeys', () => {
+    const hops: [string, number, number][] = [];
+    for (let j = 0; j < 2048; j++) {
+      const key = `90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-${(j >> 8).toString(16).padStart(2, '0')}-${(j & 255).toString(16).padStart(2, '0')}-A0:${1660751141087 + j * 7}`;
+      hops.push([key, HopPoint.CH_IN, T0 + j * 50], [key, HopPoint.HAN_OUT, T0 + j * 50 + 20_000]);
+    }
+    const [batch] = encodeHops(chunkOf(hops), 4096, header());
+    expect(batch!.bytes.length / 4096).toBeLessThan(8);
+  });
+
+  it.each([
+    ['garbage bytes', Buffer.from('not a protobuf at all \xff\xff\xff'), 'HW_COLLECTOR_UNDECODABLE'],
+  ])('rejects %s with a reason', (_name, bytes, reason) => {
+    const result = decodeBatch(bytes, 'rig-1', limits);
+    expect(result).toMatchObject({ ok: false, reason });
+  });
+});
