@@ -27,7 +27,7 @@ export const agentDefaults: AgentConfig = {
   batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8 },
   forward: { maxInFlight: 32, ackTimeoutMs: 10_000, reconnectInitialMs: 500, reconnectMaxMs: 30_000 },
   statusIntervalMs: 10_000,
-  intake: { host: '127.0.0.1', udpPort: 0, httpPort: 0 },
+  intake: { host: '127.0.0.1', udpPort: 7691, httpPort: 7690 },
   logLevel: 'info',
 };
 

@@ -78,7 +78,7 @@ export interface JoinCounters {
 export interface Joiner {
   /** `replaying`: the batch is read back from the log after a restart; every unknown key is looked up. */
   apply(batch: DecodedBatch, batchId: number, receivedAtMs: number, replaying?: boolean): void;
-  /** Closes journeys whose settle time ran out, and (once a second) those whose window did. */
+  /** Closes journeys whose settle time or window ran out. */
   expire(nowMs: number): void;
   takeWrites(): TickWrites;
   checkpoint(nowMs: number, lastBatchId: number): CheckpointWrites;
@@ -87,8 +87,6 @@ export interface Joiner {
   readonly openCount: number;
   readonly counters: Readonly<JoinCounters>;
 }
-
-const TIMEOUT_SCAN_MS = 1000;
 
 interface Closed {
   readonly journey: Journey;
@@ -108,7 +106,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
   const finalPoints = new Set(options.finalPoints.map((p) => hopPointByName(p)!));
   let persistedClosed: string[] = [];
   let seenPoints = 0;
-  let nextTimeoutScanMs = 0;
+  let earliestDeadlineMs = Infinity;
   const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0 };
 
   const agentOf = (id: string) => {
@@ -213,6 +211,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
       for (const j of touched) {
         if (open.get(j.key) !== j) continue; // a closed journey took a late hop
         j.deadlineMs = j.openedAtMs + windowMs(j.points, j.context.srv, j.openedAtMs) + options.graceMs;
+        if (j.deadlineMs < earliestDeadlineMs) earliestDeadlineMs = j.deadlineMs;
         if (!j.points.some((p) => finalPoints.has(p))) continue;
         if (isComplete(j)) close(j, 'final', receivedAtMs);
         else if (Number.isNaN(j.finalAtMs)) {
@@ -227,10 +226,13 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
         const j = settling.shift()!;
         if (open.get(j.key) === j) close(j, 'final', nowMs);
       }
-      // Windows are seconds to days long: scanning for time-outs once a second is enough.
-      if (nowMs < nextTimeoutScanMs) return;
-      nextTimeoutScanMs = nowMs + TIMEOUT_SCAN_MS;
-      for (const j of open.values()) if (j.deadlineMs <= nowMs) close(j, 'timeout', nowMs);
+      // Scan only when the earliest deadline has passed; the scan finds the next one.
+      if (nowMs < earliestDeadlineMs) return;
+      earliestDeadlineMs = Infinity;
+      for (const j of open.values()) {
+        if (j.deadlineMs <= nowMs) close(j, 'timeout', nowMs);
+        else if (j.deadlineMs < earliestDeadlineMs) earliestDeadlineMs = j.deadlineMs;
+      }
     },
 
     takeWrites() {
@@ -269,6 +271,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
         const j = journeyOf(s, agentOf);
         for (const p of j.points) seenPoints |= 1 << p;
         open.set(j.key, j);
+        earliestDeadlineMs = Math.min(earliestDeadlineMs, j.deadlineMs);
         if (!Number.isNaN(j.finalAtMs)) settling.push(j);
       }
     },

@@ -52,7 +52,7 @@ function hashPair(key: string): [number, number] {
     b ^= b >>> 15;
   }
   pair[0] = a >>> 0;
-  pair[1] = (b >>> 0) | 1;
+  pair[1] = (b | 1) >>> 0; // odd, and unsigned: a negative step would index outside the bits
   return pair;
 }
 

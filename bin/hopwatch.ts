@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The `hopwatch` command: dispatches to the part asked for.
+import { agentCommand } from '../agent/cli.js';
+import { collectorCommand } from '../collector/cli.js';
+import { HopwatchError } from '../common/error-codes.js';
+import { startCommand } from './start.js';
+
+const commands: Record<string, { run: (argv: string[]) => Promise<void>; summary: string }> = {
+  start: { run: startCommand, summary: 'collector with embedded broker and SQLite, plus a simulated fleet of rigs (the demo)' },
+  collector: { run: collectorCommand, summary: 'run the collector' },
+  agent: { run: agentCommand, summary: 'run an agent, or `agent status` to read a running one' },
+};
+
+const USAGE = `Usage: hopwatch <command> [options]   (hopwatch <command> --help for its options)
+
+Commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`).join('\n')}
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  await command.run(rest);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof HopwatchError) {
+    process.stderr.write(`${err.code}: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

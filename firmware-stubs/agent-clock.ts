@@ -1,0 +1,63 @@
+// The clock of one simulated agent: true time bent by a fixed offset, a constant drift
+// and any wall-clock steps (an NTP step, someone setting the rig's clock by hand). The
+// real agent reads it through the Clock interface, so its stamps carry exactly the
+// errors the collector's clock-offset work has to find; readAt() lets tests and the
+// ground truth compute the same reading for any true time.
+import type { Clock } from '../agent/clock.js';
+
+export interface ClockStep {
+  /** True time of the step; readings at or after it include it. */
+  readonly atTrueUs: number;
+  /** How far the clock jumps (negative: backwards). */
+  readonly stepUs: number;
+}
+
+export interface AgentClockSpec {
+  /** Reading minus true time at `startUs`, before drift and steps. */
+  readonly offsetUs: number;
+  /** Parts per million the clock runs fast (positive) or slow (negative). */
+  readonly driftPpm: number;
+  readonly steps: readonly ClockStep[];
+}
+
+export interface AgentClockOptions extends Partial<AgentClockSpec> {
+  /** True time from which drift accumulates. */
+  readonly startUs: number;
+  /** The current true time (the scheduler's nowUs). */
+  readonly trueNowUs: () => number;
+}
+
+export interface SimulatedClock extends Clock {
+  /** What this clock reads at true time `trueUs`. */
+  readAt(trueUs: number): number;
+  readonly spec: AgentClockSpec;
+}
+
+export function createAgentClock(options: AgentClockOptions): SimulatedClock {
+  const { startUs, trueNowUs } = options;
+  const offsetUs = options.offsetUs ?? 0;
+  const driftPpm = options.driftPpm ?? 0;
+  for (const [name, v] of [['startUs', startUs], ['offsetUs', offsetUs], ['driftPpm', driftPpm]] as const) {
+    if (!Number.isFinite(v)) throw new RangeError(`clock ${name} must be a finite number, got ${v}`);
+  }
+  const steps = [...(options.steps ?? [])].sort((a, b) => a.atTrueUs - b.atTrueUs);
+  for (const s of steps) {
+    if (!Number.isFinite(s.atTrueUs) || !Number.isFinite(s.stepUs)) throw new RangeError(`clock step must have finite atTrueUs and stepUs, got ${JSON.stringify(s)}`);
+  }
+
+  const readAt = (trueUs: number): number => {
+    let stepped = 0;
+    // Steps are few (usually none), so a scan beats anything cleverer.
+    for (const s of steps) {
+      if (s.atTrueUs > trueUs) break;
+      stepped += s.stepUs;
+    }
+    return trueUs + offsetUs + (driftPpm * (trueUs - startUs)) / 1e6 + stepped;
+  };
+
+  return {
+    nowUs: () => readAt(trueNowUs()),
+    readAt,
+    spec: Object.freeze({ offsetUs, driftPpm, steps: Object.freeze(steps) }),
+  };
+}

@@ -1,0 +1,22 @@
+import { it } from 'vitest';
+import { journeyKey } from '/work/main/agent/journey-key.js';
+import { HopPoint } from '/work/main/proto/hop-point.js';
+import { keyText } from '/work/main/test/helpers/batches.js';
+import { startTestAgent, startTestCollector } from '/work/main/test/helpers/system.js';
+import { tempDir } from '/work/main/test/helpers/temp-dir.js';
+it('dbg', async () => {
+  const dir = tempDir();
+  const collector = await startTestCollector(dir.path);
+  const [gw, csp, rig] = ['gw', 'csp-north', 'rig-1'].map((id) => startTestAgent(dir.path, id, collector.brokerUrl));
+  const t0 = Date.now() * 1000;
+  const key = journeyKey(keyText(5000));
+  gw.record(key, HopPoint.UG_IN, t0, { srv: '4.1.1' });
+  csp.record(key, HopPoint.CSP_OUT, t0 + 200_000, { cspRegion: 'SOUTH' });
+  rig.record(key, HopPoint.CH_IN, t0 + 900_000, { deviceType: 'ESME' });
+  gw.record(key, HopPoint.UG_OUT, t0 + 3_000_000, { code: 'I0' });
+  await Promise.all([gw, csp, rig].map((a) => a.drained(10_000)));
+  await new Promise((r) => setTimeout(r, 1500));
+  const r = collector.store.listJourneys({ limit: 10 });
+  console.log(JSON.stringify(r.map(x => ({ hops: x.hops.length, ctx: x.context, am: x.amendments })), null, 0));
+  console.log(JSON.stringify(collector.joiner.counters), JSON.stringify(collector.ingest.counters));
+});

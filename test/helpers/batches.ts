@@ -1,0 +1,44 @@
+// Builds real wire batches (agent encoder) and their decoded form (collector decoder).
+import { encodeHops } from '../../agent/batch-encoder.js';
+import { HopChunk } from '../../agent/hop-recorder.js';
+import { journeyKey, type JourneyKey } from '../../agent/journey-key.js';
+import { decodeBatch, type DecodedBatch } from '../../collector/ingest/batch-decoder.js';
+import type { HopContext } from '../../proto/hop-context.js';
+import { HopPoint, type HopPointName } from '../../proto/hop-point.js';
+
+export interface TestHop {
+  readonly key: string;
+  readonly point: HopPointName;
+  readonly timeUs: number;
+  readonly context?: HopContext;
+}
+
+const keys = new Map<string, JourneyKey>();
+
+export function encodeTestBatch(agentId: string, seq: number, hops: readonly TestHop[], streamId = 1): Uint8Array {
+  const chunk = new HopChunk(hops.length);
+  for (const h of hops) {
+    const i = chunk.length++;
+    let key = keys.get(h.key);
+    if (!key) keys.set(h.key, (key = journeyKey(h.key)));
+    chunk.keys[i] = key;
+    chunk.points[i] = HopPoint[h.point];
+    chunk.timesUs[i] = h.timeUs;
+    chunk.contexts[i] = h.context;
+  }
+  const batches = encodeHops(chunk, 65_536, () => ({ agentId, streamId, seq }));
+  if (batches.length !== 1) throw new Error('test hops must fit one batch');
+  return batches[0]!.bytes;
+}
+
+export function decodedTestBatch(agentId: string, seq: number, hops: readonly TestHop[], streamId = 1): DecodedBatch {
+  const result = decodeBatch(encodeTestBatch(agentId, seq, hops, streamId), agentId, { maxHopsPerBatch: 65_536, latestTimeUs: Number.MAX_SAFE_INTEGER });
+  if (!result.ok) throw new Error(`${result.reason}: ${result.detail}`);
+  return result.batch;
+}
+
+export const T0_US = Date.parse('2026-10-05T09:00:00Z') * 1000;
+
+export function keyText(counter: number, target = '00-DB-12-34-56-78-90-A0'): string {
+  return `90-B3-D5-1F-30-01-00-00:${target}:${counter}`;
+}

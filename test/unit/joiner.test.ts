@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJoiner, type Joiner, type JoinOptions } from '../../collector/join/joiner.js';
+import { loadCatalogue } from '../../collector/metrics/catalogue.js';
+import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import type { Store } from '../../collector/store/store.js';
+import { HopPoint } from '../../proto/hop-point.js';
+import { decodedTestBatch, keyText, T0_US, type TestHop } from '../helpers/batches.js';
+
+const catalogue = loadCatalogue();
+const options: JoinOptions = {
+  graceMs: 5000, settleMs: 300, unknownSrvWindowMs: 60_000, alertWindowMs: 3_600_000,
+  lateHopWindowMs: 600_000, lateHopCapacity: 10_000, persistAfterMs: 1000, finalPoints: ['UG_OUT', 'ALERT_UG_OUT'],
+};
+const NOW = 1_000_000;
+const ms = (n: number) => n * 1000;
+
+/** One full SMETS2 journey split across the gateway, CSP and rig agents (times in agent clocks). */
+function journeyHops(counter: number, t0 = T0_US, finalCode = 'I0'): Record<string, TestHop[]> {
+  const key = keyText(counter);
+  const at = (point: TestHop['point'], offsetMs: number, context?: TestHop['context']): TestHop => ({ key, point, timeUs: t0 + ms(offsetMs), ...(context ? { context } : {}) });
+  return {
+    gw: [at('UG_IN', 0, { srv: '4.1.1', userRole: 'IS' }), at('UG_ACK', 100, { code: 'I99' }), at('DSP_OUT', 300), at('DSP_IN', 4200), at('UG_OUT', 4400, { code: finalCode })],
+    csp: [at('CSP_OUT', 500, { cspRegion: 'NORTH' }), at('CSP_IN', 4000)],
+    rig: [at('CH_IN', 1500, { deviceType: 'ESME', deviceModel: 'EM-A1' }), at('HAN_OUT', 1550), at('HAN_IN', 2750), at('CH_OUT', 2800)],
+  };
+}
+
+describe('joiner', () => {
+  let store: Store;
+  let joiner: Joiner;
+  let seq = 0;
+  const apply = (agent: string, hops: TestHop[], at = NOW) => joiner.apply(decodedTestBatch(agent, ++seq, hops), seq, at);
+  const commit = (at = NOW) => {
+    const writes = joiner.takeWrites();
+    store.writeTick(writes, at);
+    return writes.records;
+  };
+
+  beforeEach(() => {
+    store = openSqliteStore({ file: ':memory:', synchronous: 'normal' });
+    joiner = createJoiner(catalogue, store, options, NOW);
+  });
+  afterEach(() => store.close());
+
+  it.each([
+    ['gw', 'csp', 'rig'],
+    ['rig', 'csp', 'gw'],
+    ['csp', 'gw', 'rig'],
+  ])('joins hops arriving from %s, %s, %s into one record with the same figures', (...order) => {
+    const hops = journeyHops(1000);
+    for (const agent of order) apply(agent, hops[agent]!);
+    const [write] = commit();
+
+    expect(write?.record).toMatchObject({
+      key: keyText(1000), srv: '4.1.1', outcome: 'success', code: 'I0',
+      figures: { rttUs: ms(4400), hanUs: ms(1200), dccUs: ms(3200), ackUs: ms(100), cspRoundTripUs: ms(3500), chResidenceUs: ms(100) },
+      context: { srv: '4.1.1', userRole: 'IS', cspRegion: 'NORTH', deviceType: 'ESME', deviceModel: 'EM-A1' },
+    });
+    expect(write?.record.segments.map((s) => s.from)).toEqual(['UG_IN', 'DSP_OUT', 'CSP_OUT', 'CH_IN', 'HAN_OUT', 'HAN_IN', 'CH_OUT', 'CSP_IN', 'DSP_IN']);
+    expect(write?.record.crossAgent).toEqual([]);
+  });
+
+  it('does not complete a journey on the I99 acknowledgement', () => {
+    apply('gw', journeyHops(1001).gw!.slice(0, 2));
+    expect(commit()).toEqual([]);
+    expect(joiner.openCount).toBe(1);
+  });
+
+  it('counts an exact repeat as a duplicate and keeps the earlier of two times for one point', () => {
+    const gw = journeyHops(1002).gw!;
+    apply('gw', gw.slice(0, 1));
+    apply('gw', gw.slice(0, 1));
+    apply('gw', [{ ...gw[0]!, timeUs: gw[0]!.timeUs - 10 }]);
+    expect(joiner.counters.duplicateHops).toBe(1);
+    expect(joiner.counters.conflictingHops).toBe(1);
+    apply('gw', gw.slice(1));
+    expect(commit()[0]?.record.figures.rttUs).toBe(ms(4400) + 10);
+  });
+
+  it('waits settleMs after the final point for points the deployment stamps, then closes', () => {
+    const j1 = journeyHops(1003);
+    for (const agent of ['gw', 'csp', 'rig']) apply(agent, j1[agent]!);
+    commit();
+    const j2 = journeyHops(1004);
+    apply('gw', j2.gw!, NOW + 10);
+    expect(commit()).toEqual([]);
+    joiner.expire(NOW + 10 + options.settleMs);
+    const [write] = commit();
+    expect(write?.record).toMatchObject({ key: keyText(1004), outcome: 'success', figures: { rttUs: ms(4400) } });
+    expect(write?.record.figures.dccUs).toBeUndefined();
+  });
+
+  it('closes a journey without its final response as a no-response failure when its window runs out', () => {
+    apply('gw', journeyHops(1005).gw!.slice(0, 3));
+    joiner.expire(NOW + 30_000 + options.graceMs - 1);
+    expect(commit()).toEqual([]);
+    joiner.expire(NOW + 30_000 + options.graceMs);
+    const [write] = commit();
+    expect(write?.record).toMatchObject({ outcome: 'failure', reason: 'no-response' });
+    expect(write?.record.code).toBeUndefined();
+    expect(joiner.counters.timedOut).toBe(1);
+  });
+
+  it('reports an E20 final response as a communications failure', () => {
+    const j = journeyHops(1006, T0_US, 'E20');
+    apply('gw', j.gw!);
+    joiner.expire(NOW + options.settleMs);
+    expect(commit()[0]?.record).toMatchObject({ outcome: 'failure', code: 'E20', reason: 'unable-to-communicate' });
+  });
+
+  it('amends the stored record when a hop arrives after completion, instead of opening a new journey', () => {
+    const j = journeyHops(1007);
+    apply('gw', j.gw!);
+    apply('csp', j.csp!);
+    joiner.expire(NOW + options.settleMs);
+    const [first] = commit(NOW + options.settleMs);
+    expect(first?.record.figures.hanUs).toBeUndefined();
+
+    apply('rig', j.rig!, NOW + 5000);
+    const [amended] = commit(NOW + 5000);
+
+    expect(amended?.amends).toBeDefined();
+    expect(amended?.record).toMatchObject({ amendments: 1, figures: { hanUs: ms(1200), dccUs: ms(3200) } });
+    expect(joiner.openCount).toBe(0);
+    expect(store.journeysByKey(keyText(1007))).toHaveLength(1);
+  });
+
+  it('starts a new journey when a counter comes back after its window', () => {
+    const j = journeyHops(1008);
+    for (const agent of ['gw', 'csp', 'rig']) apply(agent, j[agent]!);
+    commit();
+    const again = journeyHops(1008, T0_US + ms(3_600_000));
+    for (const agent of ['gw', 'csp', 'rig']) apply(agent, again[agent]!, NOW + 3_600_000);
+    commit(NOW + 3_600_000);
+    expect(store.journeysByKey(keyText(1008)).map((r) => r.gen)).toEqual([0, 1]);
+  });
+
+  it('restores checkpointed open journeys and recognises keys closed before a restart', () => {
+    apply('gw', journeyHops(1009).gw!.slice(0, 2));
+    store.writeCheckpoint(joiner.checkpoint(NOW + options.persistAfterMs, seq));
+    const restarted = createJoiner(catalogue, store, options, NOW + 2000);
+
+    restarted.restore(store.openJourneys(), [], NOW + 2000);
+
+    expect(restarted.openCount).toBe(1);
+    restarted.apply(decodedTestBatch('gw', ++seq, journeyHops(1009).gw!.slice(2)), seq, NOW + 2000);
+    const { records } = restarted.takeWrites();
+    expect(records[0]?.record).toMatchObject({ outcome: 'success', figures: { rttUs: ms(4400) } });
+  });
+
+  it('flags figures whose two stamps come from different agents', () => {
+    const key = keyText(1010);
+    apply('gw', [{ key, point: 'UG_IN', timeUs: T0_US }]);
+    apply('csp', [{ key, point: 'UG_OUT', timeUs: T0_US + ms(3000) }]);
+    const [write] = commit();
+    expect(write?.record.crossAgent).toEqual(['rttUs']);
+    expect(write?.record.hops.map((h) => h.point)).toEqual([HopPoint.UG_IN, HopPoint.UG_OUT]);
+  });
+});
