@@ -48,6 +48,8 @@ export interface EncodedBatch {
 export const MAX_TIME_DELTA_US = 0xffffffff;
 const MAX_SAFE_DELTA = BigInt(Number.MAX_SAFE_INTEGER);
 
+// One counter for the process: a key object may be shared by several agents in one
+// process (the firmware stubs do this); encoding is synchronous, so passes never interleave.
 let encodePass = 0;
 
 /**

@@ -79,7 +79,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     }, handlers)
     : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner }), logger });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, recovery: recovered }), logger });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `http://${config.http.host}:${httpPort}`;

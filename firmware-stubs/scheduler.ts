@@ -21,8 +21,12 @@ export interface Scheduler {
 }
 
 export interface VirtualScheduler extends Scheduler {
-  /** Runs every event due at or before `trueUs`, then sets the time to `trueUs`. Returns the events run. */
-  runUntil(trueUs: number): number;
+  /**
+   * Runs every event due at or before `trueUs`, then sets the time to `trueUs`. With
+   * `maxEvents`, stops early (time stays at the last event run) so a caller can yield.
+   * Returns the events run.
+   */
+  runUntil(trueUs: number, maxEvents?: number): number;
   runFor(ms: number): number;
   /** Runs events until none is pending, or `maxEvents` have run. */
   runUntilIdle(maxEvents?: number): number;
@@ -122,10 +126,11 @@ export function createVirtualScheduler(options: VirtualSchedulerOptions): Virtua
       stopped = true;
       heap.clear();
     },
-    runUntil(trueUs) {
+    runUntil(trueUs, maxEvents = Number.POSITIVE_INFINITY) {
       checkTime(trueUs);
       let ran = 0;
       while (heap.size > 0 && heap.peek()!.timeUs <= trueUs) {
+        if (ran === maxEvents) return ran;
         runNext();
         ran++;
       }
@@ -160,11 +165,13 @@ export function createRealtimeScheduler(options: RealtimeSchedulerOptions = {}):
   let timer: NodeJS.Timeout | undefined;
   let armedForUs = Number.POSITIVE_INFINITY;
   let runningUs: number | undefined;
-  let lastUs = Number.NEGATIVE_INFINITY;
+  let lastEventUs = Number.NEGATIVE_INFINITY;
+  let lastWallUs = Number.NEGATIVE_INFINITY;
   let stopped = false;
 
-  // True time never runs backwards, even if the wall clock is stepped back.
-  const now = () => runningUs ?? (lastUs = Math.max(lastUs, wallUs()));
+  // True time never runs backwards, even if the wall clock is stepped back. Events see their
+  // own time (monotonic among events), even when the timer fired a little late.
+  const now = () => runningUs ?? Math.max(lastEventUs, (lastWallUs = Math.max(lastWallUs, wallUs())));
 
   const fire = () => {
     timer = undefined;
@@ -172,8 +179,8 @@ export function createRealtimeScheduler(options: RealtimeSchedulerOptions = {}):
     const dueUs = now();
     while (!stopped && heap.size > 0 && heap.peek()!.timeUs <= dueUs) {
       const entry = heap.pop()!;
-      runningUs = Math.max(entry.timeUs, lastUs);
-      lastUs = runningUs;
+      runningUs = Math.max(entry.timeUs, lastEventUs);
+      lastEventUs = runningUs;
       try {
         entry.task();
       } finally {

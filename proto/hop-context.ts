@@ -27,6 +27,9 @@ export interface HopContext extends JourneyContext {
   readonly code?: string;
 }
 
+/** The context of a journey no agent has said anything about; shared, so that a check is one comparison. */
+export const EMPTY_CONTEXT: JourneyContext = Object.freeze({});
+
 export const JOURNEY_CONTEXT_FIELDS = [
   'srv', 'deviceType', 'deviceModel', 'firmwareVersion', 'chFirmwareVersion', 'cspRegion', 'smetsGeneration', 'userRole',
 ] as const;

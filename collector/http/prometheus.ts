@@ -3,10 +3,12 @@
 import client from 'prom-client';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
+import type { RecoveryResult } from '../join/recovery.js';
 
 export interface MetricSources {
   readonly ingest: Ingest;
   readonly joiner: Joiner;
+  readonly recovery: RecoveryResult;
 }
 
 export function createMetricsRegistry(src: MetricSources): client.Registry {
@@ -37,6 +39,8 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   counter('hopwatch_journeys_completed_total', 'Journeys closed by their final point.', () => join.completed);
   counter('hopwatch_journeys_timed_out_total', 'Journeys closed as no-response when their window ran out.', () => join.timedOut);
   counter('hopwatch_journey_amendments_total', 'Stored records changed by hops that arrived after completion.', () => join.amendments);
+  gauge('hopwatch_recovered_open_journeys', 'Open journeys restored from the checkpoint at start-up.', () => src.recovery.restoredOpen);
+  gauge('hopwatch_replayed_batches', 'Logged batches joined again at start-up (after a crash or restart).', () => src.recovery.replayedBatches);
   gauge('hopwatch_open_journeys', 'Journeys waiting for more hops.', () => src.joiner.openCount);
   gauge('hopwatch_ingest_queue_batches', 'Batches received and waiting for ingest.', () => src.ingest.queued);
   new client.Gauge({

@@ -1,9 +1,8 @@
 // Decodes and validates one Batch. Every field is checked; a bad batch yields a reason
 // and a detail that quotes the bad value, never an exception.
-import { formatEui64 } from '../../proto/correlation-key.js';
 import type { JourneyContext } from '../../proto/hop-context.js';
 import {
-  cspRegionName, deviceTypeName, LABEL_PATTERN, smetsGenerationName, SRV_PATTERN, CODE_PATTERN,
+  cspRegionName, deviceTypeName, EMPTY_CONTEXT, LABEL_PATTERN, smetsGenerationName, SRV_PATTERN, CODE_PATTERN,
 } from '../../proto/hop-context.js';
 import { isHopPoint } from '../../proto/hop-point.js';
 import { EARLIEST_PLAUSIBLE_US } from '../../proto/hop-time.js';
@@ -11,15 +10,16 @@ import type { WireEuiTableFields, WireProfileFields } from '../../proto/wire.js'
 import { WIRE_VERSION, WireBatch } from '../../proto/wire.js';
 import { AGENT_ID_PATTERN } from '../../proto/topics.js';
 import type { RejectReason } from '../errors.js';
+import { JoinKey } from '../join/join-key.js';
 
 /** A validated batch: key rows and hop columns, with absolute times. */
 export interface DecodedBatch {
   readonly agentId: string;
   readonly streamId: number;
   readonly seq: number;
-  /** Canonical key text per key row: `originator:target:counter`. */
-  readonly keys: readonly string[];
-  /** Context per key row; shared objects, `{}` when the agent knew nothing. */
+  /** Correlation key per key row. */
+  readonly keys: readonly JoinKey[];
+  /** Context per key row; shared objects, EMPTY_CONTEXT when the agent knew nothing. */
   readonly keyContexts: readonly JourneyContext[];
   readonly hopCount: number;
   readonly hopKey: readonly number[];
@@ -79,8 +79,8 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
 
   const strings = w.strings ?? [];
   if (strings.length > 0 && strings[0] !== '') reject('HW_COLLECTOR_BAD_FIELD', `strings[0] must be "", got ${JSON.stringify(strings[0])}`);
-  const originators = euiTexts(w.originators, 'originators');
-  const targets = euiTexts(w.targets, 'targets');
+  const originators = euiTable(w.originators, 'originators');
+  const targets = euiTable(w.targets, 'targets');
   const contexts = (w.profiles ?? []).map((p, i) => profileContext(p, i, strings));
 
   const keys = keyRows(w, originators, targets, contexts.length);
@@ -96,7 +96,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
   let t = Number(w.baseTimeUs ?? 0);
   if (!Number.isSafeInteger(t)) reject('HW_COLLECTOR_BAD_TIME', `base_time_us ${String(w.baseTimeUs)} is out of range`);
   for (let i = 0; i < hopCount; i++) {
-    if (hopKey[i]! >= keys.texts.length) reject('HW_COLLECTOR_BAD_FIELD', `hop_key[${i}] = ${hopKey[i]} but there are ${keys.texts.length} keys`);
+    if (hopKey[i]! >= keys.keys.length) reject('HW_COLLECTOR_BAD_FIELD', `hop_key[${i}] = ${hopKey[i]} but there are ${keys.keys.length} keys`);
     if (!isHopPoint(hopPoint[i]!)) reject('HW_COLLECTOR_BAD_FIELD', `hop_point[${i}] = ${hopPoint[i]} is not a hop point`);
     t += w.hopTimeDeltaUs[i]!;
     hopTimeUs[i] = t;
@@ -109,7 +109,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
     agentId: w.agentId,
     streamId: w.streamId,
     seq,
-    keys: keys.texts,
+    keys: keys.keys,
     keyContexts: keys.profiles.map((p) => contexts[p]!),
     hopCount,
     hopKey,
@@ -124,22 +124,25 @@ function sameLength(expected: number, column: readonly unknown[] | undefined, na
   if (n !== expected) reject('HW_COLLECTOR_BAD_FIELD', `${name} has ${n} entries, expected ${expected}`);
 }
 
-function euiTexts(table: WireEuiTableFields | null | undefined, name: string): string[] {
+/** EUI-64 table as two columns of 32-bit halves. */
+function euiTable(table: WireEuiTableFields | null | undefined, name: string): { hi: number[]; lo: number[] } {
   const hiDelta = table?.hiDelta ?? [];
-  const lo = table?.lo ?? [];
-  if (hiDelta.length !== lo.length) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_delta has ${hiDelta.length} entries, lo has ${lo.length}`);
-  const out = new Array<string>(lo.length);
-  let hi = 0;
-  let low = 0;
-  for (let i = 0; i < lo.length; i++) {
+  const loIn = table?.lo ?? [];
+  if (hiDelta.length !== loIn.length) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_delta has ${hiDelta.length} entries, lo has ${loIn.length}`);
+  const hi = new Array<number>(loIn.length);
+  const lo = new Array<number>(loIn.length);
+  let h = 0;
+  let l = 0;
+  for (let i = 0; i < loIn.length; i++) {
     const same = i > 0 && hiDelta[i] === 0;
-    hi += hiDelta[i]!;
-    low = same ? low + lo[i]! : lo[i]!;
-    if (hi > 0xffffffff || low > 0xffffffff) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] overflows 64 bits`);
-    if (same && lo[i] === 0) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] repeats the previous entry`);
-    out[i] = formatEui64(hi, low);
+    h += hiDelta[i]!;
+    l = same ? l + loIn[i]! : loIn[i]!;
+    if (h > 0xffffffff || l > 0xffffffff) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] overflows 64 bits`);
+    if (same && loIn[i] === 0) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] repeats the previous entry`);
+    hi[i] = h;
+    lo[i] = l;
   }
-  return out;
+  return { hi, lo };
 }
 
 function text(strings: readonly string[], index: number | null | undefined, field: string, pattern: RegExp): string | undefined {
@@ -169,29 +172,48 @@ function profileContext(p: WireProfileFields, i: number, strings: readonly strin
   set('cspRegion', enumName(cspRegionName, p.cspRegion, `${at}.csp_region`));
   set('smetsGeneration', enumName(smetsGenerationName, p.smetsGeneration, `${at}.smets_generation`));
   set('userRole', text(strings, p.userRole, `${at}.user_role`, LABEL_PATTERN));
-  return Object.freeze(ctx) as JourneyContext;
+  return Object.keys(ctx).length === 0 ? EMPTY_CONTEXT : (Object.freeze(ctx) as JourneyContext);
 }
 
-function keyRows(w: Wire, originators: readonly string[], targets: readonly string[], profileCount: number) {
+type Eui = { hi: number[]; lo: number[] };
+
+function keyRows(w: Wire, originators: Eui, targets: Eui, profileCount: number) {
   const count = w.keyOriginator?.length ?? 0;
   sameLength(count, w.keyTarget, 'key_target');
   sameLength(count, w.keyCounterDelta, 'key_counter_delta');
   sameLength(count, w.keyProfile, 'key_profile');
-  const texts = new Array<string>(count);
+  const keys = new Array<JoinKey>(count);
   const profiles = w.keyProfile ?? [];
-  let counter = 0n;
+  // Counters stay plain numbers while they are at most 2^53; BigInt only beyond.
+  let counter = 0;
+  let big: bigint | undefined;
   for (let row = 0; row < count; row++) {
     const target = w.keyTarget[row]!;
     const originator = w.keyOriginator[row]!;
-    if (target >= targets.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to target ${target} of ${targets.length}`);
-    if (originator >= originators.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to originator ${originator} of ${originators.length}`);
+    if (target >= targets.lo.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to target ${target} of ${targets.lo.length}`);
+    if (originator >= originators.lo.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to originator ${originator} of ${originators.lo.length}`);
     if (profiles[row]! >= Math.max(profileCount, 1) || (profileCount === 0 && profiles[row] !== 0)) {
       reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to profile ${profiles[row]} of ${profileCount}`);
     }
-    counter = BigInt.asUintN(64, counter + toBigInt(w.keyCounterDelta[row]!));
-    texts[row] = `${originators[originator]}:${targets[target]}:${counter}`;
+    const delta = w.keyCounterDelta[row]!;
+    const next = big === undefined && typeof delta === 'number' ? counter + delta : Number.NaN;
+    if (next >= 0 && next <= Number.MAX_SAFE_INTEGER) {
+      counter = next;
+      big = undefined;
+    } else {
+      big = BigInt.asUintN(64, (big ?? BigInt(counter)) + toBigInt(delta));
+      if (big <= BigInt(Number.MAX_SAFE_INTEGER)) {
+        counter = Number(big);
+        big = undefined;
+      }
+    }
+    const oHi = originators.hi[originator]!;
+    const oLo = originators.lo[originator]!;
+    const tHi = targets.hi[target]!;
+    const tLo = targets.lo[target]!;
+    keys[row] = big === undefined ? new JoinKey(oHi, oLo, tHi, tLo, counter) : new JoinKey(oHi, oLo, tHi, tLo, Number.NaN, big);
   }
-  return { texts, profiles: profileCount === 0 ? profiles.map(() => 0) : profiles };
+  return { keys, profiles: profileCount === 0 ? profiles.map(() => 0) : profiles };
 }
 
 function toBigInt(v: number | { low: number; high: number }): bigint {

@@ -7,10 +7,12 @@ import type { JourneyContext } from '../../proto/hop-context.js';
 import { ALERT_CHAIN_RANK, HopPoint, hopPointByName, REQUEST_CHAIN_RANK, SMETS1_CHAIN_RANK } from '../../proto/hop-point.js';
 import type { DecodedBatch } from '../ingest/batch-decoder.js';
 import type { Catalogue } from '../metrics/catalogue.js';
-import type { JourneyRecord, RecordHop } from './journey-record.js';
+import type { JourneyHops, JourneyRecord } from './journey-record.js';
 import { buildRecord } from './journey-record.js';
 import { Journey } from './journey.js';
+import { JoinKey } from './join-key.js';
 import { RotatingKeyFilter } from './key-filter.js';
+import { KeyTable } from './key-table.js';
 import type { OpenJourneyState } from './open-journey-state.js';
 import { journeyOf, stateOf } from './open-journey-state.js';
 
@@ -40,7 +42,7 @@ export interface StoredRecordRef {
   readonly id: number;
   readonly key: string;
   readonly startedUs: number;
-  readonly hops: readonly RecordHop[];
+  readonly hops: JourneyHops;
   readonly context: JourneyContext;
   readonly amendments: number;
   readonly timedOut: boolean;
@@ -89,6 +91,7 @@ export interface Joiner {
 }
 
 interface Closed {
+  readonly key: JoinKey;
   readonly journey: Journey;
   cause: 'final' | 'timeout';
   /** Set when the journey was read back from the store to take a late hop. */
@@ -96,10 +99,10 @@ interface Closed {
 }
 
 export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, options: JoinOptions, nowMs: number): Joiner {
-  const open = new Map<string, Journey>();
+  const open = new KeyTable<Journey>();
   const settling: Journey[] = [];
-  /** Journeys closed or amended since the last takeWrites(), by key. */
-  let closed = new Map<string, Closed>();
+  /** Journeys closed or amended since the last takeWrites(). */
+  const closed = new KeyTable<Closed>();
   const recentlyClosed = new RotatingKeyFilter(options.lateHopCapacity, options.lateHopWindowMs, nowMs);
   const agentIds: string[] = [];
   const agentIndex = new Map<string, number>();
@@ -125,13 +128,18 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
     return trt ? trt.seconds * 1000 : options.unknownSrvWindowMs;
   };
 
+  const setDeadline = (j: Journey) => {
+    j.deadlineMs = j.openedAtMs + windowMs(j.points, j.context.srv, j.openedAtMs) + options.graceMs;
+    if (j.deadlineMs < earliestDeadlineMs) earliestDeadlineMs = j.deadlineMs;
+  };
+
   const close = (j: Journey, cause: 'final' | 'timeout', atMs: number) => {
     open.delete(j.key);
     recentlyClosed.add(j.key, atMs);
-    if (j.persisted) persistedClosed.push(j.key);
+    if (j.persisted) persistedClosed.push(j.key.toString());
     if (cause === 'timeout') counters.timedOut++;
     else counters.completed++;
-    closed.set(j.key, { journey: j, cause });
+    closed.set({ key: j.key, journey: j, cause });
   };
 
   /** Every point this deployment stamps on the journey's chain has arrived. */
@@ -151,53 +159,57 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
    * tick, or stored (only asked when the key filter says it may be there, or on replay).
    * A stored journey whose window does not cover the hop is an older use of the counter.
    */
-  const closedJourneyFor = (key: string, timeUs: number, replaying: boolean): Closed | undefined => {
+  const closedJourneyFor = (key: JoinKey, timeUs: number, replaying: boolean): Closed | undefined => {
     const recent = closed.get(key);
     if (recent) return recent;
     if (!replaying && !recentlyClosed.mightContain(key)) return undefined;
     counters.lateLookups++;
-    for (const r of store.findRecords(key)) {
-      const windowUs = (windowMs(r.hops.map((h) => h.point), r.context.srv, r.startedUs / 1000) + options.graceMs) * 1000;
+    for (const r of store.findRecords(key.toString())) {
+      const windowUs = (windowMs(r.hops.points, r.context.srv, r.startedUs / 1000) + options.graceMs) * 1000;
       if (Math.abs(r.startedUs - timeUs) > windowUs) continue;
       const j = new Journey(key, 0, 0, 0);
       j.context = r.context;
-      for (const h of r.hops) j.addHop(h.point, agentOf(h.agentId), h.timeUs, h.code);
+      const h = r.hops;
+      for (let i = 0; i < h.points.length; i++) j.addHop(h.points[i]!, agentOf(h.agentIds[i]!), h.times[i]!, h.codes?.[i]);
       j.dirty = false;
-      const entry: Closed = { journey: j, cause: r.timedOut ? 'timeout' : 'final', amends: { id: r.id, amendments: r.amendments } };
-      closed.set(key, entry);
+      const entry: Closed = { key, journey: j, cause: r.timedOut ? 'timeout' : 'final', amends: { id: r.id, amendments: r.amendments } };
+      closed.set(entry);
       return entry;
     }
     return undefined;
   };
 
-  const journeyFor = (key: string, firstTimeUs: number, batchId: number, receivedAtMs: number, replaying: boolean): Journey => {
+  const journeyFor = (key: JoinKey, firstTimeUs: number, batchId: number, receivedAtMs: number, replaying: boolean): Journey => {
     const j = open.get(key);
     if (j !== undefined) return j;
     const done = closedJourneyFor(key, firstTimeUs, replaying);
     if (done) return done.journey;
     const fresh = new Journey(key, receivedAtMs, batchId, 0);
-    open.set(key, fresh);
+    open.set(fresh);
     counters.opened++;
     return fresh;
   };
 
-  const recordHops = (j: Journey): RecordHop[] =>
-    j.points.map((point, i) => {
-      const code = j.codes?.[i];
-      return { point, agentId: agentIds[j.agents[i]!]!, timeUs: j.times[i]!, ...(code !== undefined ? { code } : {}) };
-    });
+  const recordHops = (j: Journey): JourneyHops => ({
+    points: j.points,
+    agentIds: j.agents.map(agentName),
+    times: j.times,
+    ...(j.codes ? { codes: j.codes } : {}),
+  });
 
   return {
     apply(batch, batchId, receivedAtMs, replaying = false) {
       const agent = agentOf(batch.agentId);
       const rows = new Array<Journey | undefined>(batch.keys.length);
       const touched: Journey[] = [];
+      const needDeadline: Journey[] = [];
       for (let i = 0; i < batch.hopCount; i++) {
         const row = batch.hopKey[i]!;
         let j = rows[row];
         if (j === undefined) {
           j = journeyFor(batch.keys[row]!, batch.hopTimeUs[i]!, batchId, receivedAtMs, replaying);
-          j.mergeContext(batch.keyContexts[row]!);
+          const fresh = j.points.length === 0;
+          if (j.mergeContext(batch.keyContexts[row]!) || fresh) needDeadline.push(j);
           rows[row] = j;
           touched.push(j);
         }
@@ -208,10 +220,10 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
         if (result === 'duplicate') counters.duplicateHops++;
         else if (result === 'conflict') counters.conflictingHops++;
       }
+      // The window depends on the SRV and on whether it is an alert: known once the hops are in.
+      for (const j of needDeadline) setDeadline(j);
       for (const j of touched) {
         if (open.get(j.key) !== j) continue; // a closed journey took a late hop
-        j.deadlineMs = j.openedAtMs + windowMs(j.points, j.context.srv, j.openedAtMs) + options.graceMs;
-        if (j.deadlineMs < earliestDeadlineMs) earliestDeadlineMs = j.deadlineMs;
         if (!j.points.some((p) => finalPoints.has(p))) continue;
         if (isComplete(j)) close(j, 'final', receivedAtMs);
         else if (Number.isNaN(j.finalAtMs)) {
@@ -241,10 +253,10 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
         if (c.amends && !c.journey.dirty) continue;
         const amendments = c.amends ? c.amends.amendments + 1 : 0;
         if (c.amends) counters.amendments++;
-        const record = buildRecord({ key: c.journey.key, hops: recordHops(c.journey), context: c.journey.context, cause: c.cause, amendments }, catalogue);
+        const record = buildRecord({ key: c.key.toString(), hops: recordHops(c.journey), context: c.journey.context, cause: c.cause, amendments }, catalogue);
         records.push(c.amends ? { record, amends: { id: c.amends.id } } : { record });
       }
-      closed = new Map();
+      closed.clear();
       const closedOpenKeys = persistedClosed;
       persistedClosed = [];
       return { records, closedOpenKeys };
@@ -266,11 +278,14 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
     },
 
     restore(states, recentlyClosedKeys, nowMs) {
-      for (const key of recentlyClosedKeys) recentlyClosed.add(key, nowMs);
+      for (const text of recentlyClosedKeys) {
+        const key = JoinKey.parse(text);
+        if (key) recentlyClosed.add(key, nowMs);
+      }
       for (const s of states) {
         const j = journeyOf(s, agentOf);
         for (const p of j.points) seenPoints |= 1 << p;
-        open.set(j.key, j);
+        open.set(j);
         earliestDeadlineMs = Math.min(earliestDeadlineMs, j.deadlineMs);
         if (!Number.isNaN(j.finalAtMs)) settling.push(j);
       }

@@ -1,17 +1,20 @@
-// A completed journey as hopwatch reports it: figures, segments, outcome. Built from
-// the hops alone, so a stored record can be rebuilt when a late hop amends it.
+// A completed journey as hopwatch reports it: figures, outcome, context, and its hops.
+// Built from the hops alone (so a stored record can be rebuilt when a late hop amends it),
+// with per-point lookups in a scratch table: closing a journey allocates almost nothing.
 import type { JourneyContext } from '../../proto/hop-context.js';
 import type { HopPointName } from '../../proto/hop-point.js';
 import {
-  ALERT_CHAIN_RANK, HopPoint, hopPointName, isAlertPoint, isSmets1Point, REQUEST_CHAIN_RANK, SMETS1_CHAIN_RANK,
+  ALERT_CHAIN_RANK, HOP_POINT_COUNT, HopPoint, hopPointName, isAlertPoint, isSmets1Point, REQUEST_CHAIN_RANK, SMETS1_CHAIN_RANK,
 } from '../../proto/hop-point.js';
 import type { Catalogue } from '../metrics/catalogue.js';
 
-export interface RecordHop {
-  readonly point: number;
-  readonly agentId: string;
-  readonly timeUs: number;
-  readonly code?: string;
+/** A journey's hops as parallel columns, in arrival order. */
+export interface JourneyHops {
+  readonly points: readonly number[];
+  readonly agentIds: readonly string[];
+  /** Microseconds since the Unix epoch, each on its stamping agent's clock. */
+  readonly times: readonly number[];
+  readonly codes?: readonly (string | undefined)[];
 }
 
 export interface Segment {
@@ -43,8 +46,7 @@ export interface JourneyRecord {
   readonly figures: Figures;
   /** Figures that combine stamps of different agents (clock offsets not removed). */
   readonly crossAgent: readonly FigureName[];
-  readonly segments: readonly Segment[];
-  readonly hops: readonly RecordHop[];
+  readonly hops: JourneyHops;
   readonly context: JourneyContext;
   /** How many times hops arriving after completion changed this record. */
   readonly amendments: number;
@@ -54,102 +56,91 @@ export type CloseCause = 'final' | 'timeout';
 
 export interface RecordInput {
   readonly key: string;
-  readonly hops: readonly RecordHop[];
+  readonly hops: JourneyHops;
   readonly context: JourneyContext;
   readonly cause: CloseCause;
   readonly amendments: number;
 }
 
-interface Span {
-  readonly us: number;
-  readonly cross: boolean;
-}
+/** index + 1 of each point in the hops being measured; 0 when absent. */
+const at = new Int32Array(HOP_POINT_COUNT + 1);
+const NO_CROSS: readonly FigureName[] = Object.freeze([]);
 
-/** What the hops alone say: kind, figures, segments, start and end. */
-export interface Measurement {
-  readonly kind: JourneyKind;
-  readonly startedUs: number;
-  readonly endedUs: number;
-  readonly figures: Figures;
-  readonly crossAgent: readonly FigureName[];
-  readonly segments: readonly Segment[];
-  readonly hops: readonly RecordHop[];
-  /** The final point (UG_OUT, ALERT_UG_OUT), if stamped. */
-  readonly final?: RecordHop;
-}
-
-export function measureHops(unsorted: readonly RecordHop[]): Measurement {
-  const hops = [...unsorted].sort((a, b) => a.timeUs - b.timeUs || a.point - b.point);
-  const at = new Map(hops.map((h) => [h.point, h]));
-  const span = (from: number, to: number): Span | undefined => {
-    const a = at.get(from);
-    const b = at.get(to);
-    return a && b ? { us: b.timeUs - a.timeUs, cross: a.agentId !== b.agentId } : undefined;
-  };
-  const minus = (a: Span | undefined, b: Span | undefined): Span | undefined =>
-    a && b ? { us: a.us - b.us, cross: a.cross || b.cross } : undefined;
-
-  const kind: JourneyKind = hops.some((h) => isAlertPoint(h.point)) ? 'alert' : 'request';
-  const smets1 = hops.some((h) => isSmets1Point(h.point));
-  const rtt = span(HopPoint.UG_IN, HopPoint.UG_OUT);
-  // HAN-exclusive DCC time: SMETS2+ leaves out the HAN and device; SMETS1 what lies beyond the S1SP.
-  const han = smets1 ? span(HopPoint.S1SP_OUT, HopPoint.S1SP_IN) : span(HopPoint.HAN_OUT, HopPoint.HAN_IN);
-  const spans: Partial<Record<FigureName, Span>> = {
-    rttUs: rtt,
-    dccUs: minus(rtt, han),
-    hanUs: han,
-    ackUs: span(HopPoint.UG_IN, HopPoint.UG_ACK),
-    cspRoundTripUs: span(HopPoint.CSP_OUT, HopPoint.CSP_IN),
-    chResidenceUs: minus(span(HopPoint.CH_IN, HopPoint.CH_OUT), han),
-    alertDeliveryUs: span(HopPoint.ALERT_RAISED, HopPoint.ALERT_UG_OUT),
-  };
-  const figures: Figures = {};
-  const crossAgent: FigureName[] = [];
-  for (const name of FIGURE_NAMES) {
-    const s = spans[name];
-    if (!s) continue;
-    figures[name] = s.us;
-    if (s.cross) crossAgent.push(name);
-  }
-
-  const chain = kind === 'alert' ? ALERT_CHAIN_RANK : smets1 ? SMETS1_CHAIN_RANK : REQUEST_CHAIN_RANK;
-  const onChain = hops.filter((h) => chain.has(h.point)).sort((a, b) => chain.get(a.point)! - chain.get(b.point)!);
-  const segments: Segment[] = [];
-  for (let i = 1; i < onChain.length; i++) {
-    const a = onChain[i - 1]!;
-    const b = onChain[i]!;
-    segments.push({ from: hopPointName(a.point), to: hopPointName(b.point), us: b.timeUs - a.timeUs, crossAgent: a.agentId !== b.agentId });
-  }
-
-  const first = at.get(kind === 'alert' ? HopPoint.ALERT_RAISED : HopPoint.UG_IN) ?? hops[0]!;
-  const final = at.get(kind === 'alert' ? HopPoint.ALERT_UG_OUT : HopPoint.UG_OUT);
-  const last = final ?? hops[hops.length - 1]!;
-  return { kind, startedUs: first.timeUs, endedUs: last.timeUs, figures, crossAgent, segments, hops, ...(final ? { final } : {}) };
+function index(h: JourneyHops): void {
+  at.fill(0);
+  for (let i = 0; i < h.points.length; i++) at[h.points[i]!] = i + 1;
 }
 
 export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRecord {
-  const m = measureHops(input.hops);
+  const h = input.hops;
+  index(h);
+  const has = (p: number) => at[p]! > 0;
+  const time = (p: number) => h.times[at[p]! - 1]!;
+  const agent = (p: number) => h.agentIds[at[p]! - 1]!;
+  const figures: Figures = {};
+  let crossAgent: FigureName[] | undefined;
+  const cross = (name: FigureName) => (crossAgent ??= []).push(name);
+  const span = (name: FigureName, from: number, to: number): boolean => {
+    if (!has(from) || !has(to)) return false;
+    figures[name] = time(to) - time(from);
+    if (agent(from) !== agent(to)) cross(name);
+    return true;
+  };
+
+  const kind: JourneyKind = h.points.some(isAlertPoint) ? 'alert' : 'request';
+  const smets1 = h.points.some(isSmets1Point);
+  const rtt = span('rttUs', HopPoint.UG_IN, HopPoint.UG_OUT);
+  // HAN-exclusive DCC time: SMETS2+ leaves out the HAN and device; SMETS1 what lies beyond the S1SP.
+  const [hanFrom, hanTo] = smets1 ? [HopPoint.S1SP_OUT, HopPoint.S1SP_IN] : [HopPoint.HAN_OUT, HopPoint.HAN_IN];
+  const han = span('hanUs', hanFrom, hanTo);
+  if (rtt && han) {
+    figures.dccUs = figures.rttUs! - figures.hanUs!;
+    if (agent(HopPoint.UG_IN) !== agent(HopPoint.UG_OUT) || agent(hanFrom) !== agent(hanTo)) cross('dccUs');
+  }
+  span('ackUs', HopPoint.UG_IN, HopPoint.UG_ACK);
+  span('cspRoundTripUs', HopPoint.CSP_OUT, HopPoint.CSP_IN);
+  if (han && has(HopPoint.CH_IN) && has(HopPoint.CH_OUT)) {
+    figures.chResidenceUs = time(HopPoint.CH_OUT) - time(HopPoint.CH_IN) - figures.hanUs!;
+    if (agent(HopPoint.CH_IN) !== agent(HopPoint.CH_OUT) || agent(hanFrom) !== agent(hanTo)) cross('chResidenceUs');
+  }
+  span('alertDeliveryUs', HopPoint.ALERT_RAISED, HopPoint.ALERT_UG_OUT);
+
+  const firstPoint = kind === 'alert' ? HopPoint.ALERT_RAISED : HopPoint.UG_IN;
+  const finalPoint = kind === 'alert' ? HopPoint.ALERT_UG_OUT : HopPoint.UG_OUT;
+  const finalCode = has(finalPoint) ? h.codes?.[at[finalPoint]! - 1] : undefined;
   return {
     key: input.key,
-    kind: m.kind,
+    kind,
     ...(input.context.srv !== undefined ? { srv: input.context.srv } : {}),
-    startedUs: m.startedUs,
-    endedUs: m.endedUs,
-    ...outcomeOf(m.final, input.cause, catalogue),
-    figures: m.figures,
-    crossAgent: m.crossAgent,
-    segments: m.segments,
-    hops: m.hops,
+    startedUs: has(firstPoint) ? time(firstPoint) : Math.min(...h.times),
+    endedUs: has(finalPoint) ? time(finalPoint) : Math.max(...h.times),
+    ...outcomeOf(has(finalPoint), finalCode, input.cause, catalogue),
+    figures,
+    crossAgent: crossAgent ?? NO_CROSS,
+    hops: h,
     context: input.context,
     amendments: input.amendments,
   };
 }
 
-function outcomeOf(final: RecordHop | undefined, cause: CloseCause, catalogue: Catalogue): { outcome: Outcome; code?: string; reason?: string } {
-  if (!final) return { outcome: 'failure', reason: cause === 'timeout' ? 'no-response' : 'incomplete' };
-  if (final.code === undefined) return { outcome: 'success' };
-  const entry = catalogue.code(final.code);
-  if (!entry) return { outcome: 'failure', code: final.code, reason: 'unknown-code' };
-  if (entry.outcome === 'failure') return { outcome: 'failure', code: final.code, reason: entry.reason ?? 'failure' };
-  return { outcome: 'success', code: final.code };
+/** The segments between consecutive points of the journey's chain, in chain order. */
+export function segmentsOf(h: JourneyHops): Segment[] {
+  const chain = h.points.some(isAlertPoint) ? ALERT_CHAIN_RANK : h.points.some(isSmets1Point) ? SMETS1_CHAIN_RANK : REQUEST_CHAIN_RANK;
+  const onChain = h.points.map((_, i) => i).filter((i) => chain.has(h.points[i]!)).sort((a, b) => chain.get(h.points[a]!)! - chain.get(h.points[b]!)!);
+  const segments: Segment[] = [];
+  for (let n = 1; n < onChain.length; n++) {
+    const a = onChain[n - 1]!;
+    const b = onChain[n]!;
+    segments.push({ from: hopPointName(h.points[a]!), to: hopPointName(h.points[b]!), us: h.times[b]! - h.times[a]!, crossAgent: h.agentIds[a] !== h.agentIds[b] });
+  }
+  return segments;
+}
+
+function outcomeOf(hasFinal: boolean, code: string | undefined, cause: CloseCause, catalogue: Catalogue): { outcome: Outcome; code?: string; reason?: string } {
+  if (!hasFinal) return { outcome: 'failure', reason: cause === 'timeout' ? 'no-response' : 'incomplete' };
+  if (code === undefined) return { outcome: 'success' };
+  const entry = catalogue.code(code);
+  if (!entry) return { outcome: 'failure', code, reason: 'unknown-code' };
+  if (entry.outcome === 'failure') return { outcome: 'failure', code, reason: entry.reason ?? 'failure' };
+  return { outcome: 'success', code };
 }

@@ -1,7 +1,8 @@
 // One open journey: the hops seen so far for a correlation key, and what is known of it.
 // Hops are kept in small parallel arrays (a journey has at most a dozen points).
 import type { JourneyContext } from '../../proto/hop-context.js';
-import { JOURNEY_CONTEXT_FIELDS } from '../../proto/hop-context.js';
+import { EMPTY_CONTEXT, JOURNEY_CONTEXT_FIELDS } from '../../proto/hop-context.js';
+import type { JoinKey } from './join-key.js';
 
 export type AddHopResult = 'added' | 'duplicate' | 'conflict';
 
@@ -10,7 +11,7 @@ export class Journey {
   readonly agents: number[] = [];
   readonly times: number[] = [];
   codes: (string | undefined)[] | undefined;
-  context: JourneyContext = {};
+  context: JourneyContext = EMPTY_CONTEXT;
   /** Collector time the final point arrived (NaN until then). */
   finalAtMs = Number.NaN;
   /** Written to the open_journeys table, and changed since (see checkpoint). */
@@ -18,7 +19,7 @@ export class Journey {
   dirty = false;
 
   constructor(
-    readonly key: string,
+    readonly key: JoinKey,
     /** Collector time the first hop arrived. */
     readonly openedAtMs: number,
     /** Log position of the batch holding the first hop (replay starts there). */
@@ -67,17 +68,18 @@ export class Journey {
     return 'conflict';
   }
 
-  /** Fills context fields this journey does not know yet; the first agent to say wins. */
-  mergeContext(ctx: JourneyContext): void {
-    if (ctx === this.context) return;
+  /** Fills context fields this journey does not know yet; the first agent to say wins. Returns whether the SRV was learnt. */
+  mergeContext(ctx: JourneyContext): boolean {
+    if (ctx === EMPTY_CONTEXT || ctx === this.context) return false;
     let merged: Record<string, string> | undefined;
     for (const field of JOURNEY_CONTEXT_FIELDS) {
       const v = ctx[field];
       if (v !== undefined && this.context[field] === undefined) (merged ??= { ...this.context } as Record<string, string>)[field] = v;
     }
-    if (merged) {
-      this.context = merged as JourneyContext;
-      this.dirty = true;
-    }
+    if (!merged) return false;
+    const learntSrv = this.context.srv === undefined && merged.srv !== undefined;
+    this.context = merged as JourneyContext;
+    this.dirty = true;
+    return learntSrv;
   }
 }

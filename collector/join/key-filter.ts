@@ -1,7 +1,10 @@
 // Which keys might have a journey in the store rather than in memory: recently closed
 // ones (a late hop amends them) and open ones moved out of memory. A Bloom filter
-// answers "maybe" or "certainly not" in a few hundred nanoseconds and a few bits per key,
+// answers "maybe" or "certainly not" from the key's two hashes and a few bits per key,
 // so a brand-new journey never costs a store lookup, except for false positives (about 1 %).
+import type { JoinKey } from './join-key.js';
+
+type Hashed = Pick<JoinKey, 'hash' | 'hash2'>;
 
 export class BloomFilter {
   private readonly bits: Uint32Array;
@@ -16,8 +19,9 @@ export class BloomFilter {
     this.hashes = Math.max(1, Math.round((this.size / capacity) * Math.LN2));
   }
 
-  add(key: string): void {
-    const [h1, h2] = hashPair(key);
+  add(key: Hashed): void {
+    const h1 = key.hash >>> 0;
+    const h2 = (key.hash2 | 1) >>> 0; // odd, and unsigned: a negative step would index outside the bits
     for (let i = 0; i < this.hashes; i++) {
       const bit = (h1 + i * h2) % this.size;
       this.bits[bit >>> 5]! |= 1 << (bit & 31);
@@ -25,8 +29,9 @@ export class BloomFilter {
     this.count++;
   }
 
-  has(key: string): boolean {
-    const [h1, h2] = hashPair(key);
+  has(key: Hashed): boolean {
+    const h1 = key.hash >>> 0;
+    const h2 = (key.hash2 | 1) >>> 0;
     for (let i = 0; i < this.hashes; i++) {
       const bit = (h1 + i * h2) % this.size;
       if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
@@ -37,23 +42,6 @@ export class BloomFilter {
   get full(): boolean {
     return this.count >= this.capacity;
   }
-}
-
-const pair: [number, number] = [0, 0];
-
-/** Two independent 32-bit FNV-1a style hashes (double hashing gives the k bit positions). */
-function hashPair(key: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ key.length;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  pair[0] = a >>> 0;
-  pair[1] = (b | 1) >>> 0; // odd, and unsigned: a negative step would index outside the bits
-  return pair;
 }
 
 /**
@@ -73,7 +61,7 @@ export class RotatingKeyFilter {
     this.startedAtMs = nowMs;
   }
 
-  add(key: string, nowMs: number): void {
+  add(key: Hashed, nowMs: number): void {
     if (this.current.full || nowMs - this.startedAtMs >= this.windowMs / 2) {
       if (this.current.full && nowMs - this.startedAtMs < this.windowMs / 2) this.earlyRotations++;
       this.rotate(nowMs);
@@ -81,7 +69,7 @@ export class RotatingKeyFilter {
     this.current.add(key);
   }
 
-  mightContain(key: string): boolean {
+  mightContain(key: Hashed): boolean {
     return this.current.has(key) || this.previous.has(key);
   }
 

@@ -1,5 +1,6 @@
 // How an open journey is written to the store (open_journeys.state) and read back.
 import type { JourneyContext } from '../../proto/hop-context.js';
+import { JoinKey } from './join-key.js';
 import { Journey } from './journey.js';
 
 export interface OpenJourneyState {
@@ -15,7 +16,7 @@ export interface OpenJourneyState {
 
 export function stateOf(j: Journey, agentName: (index: number) => string): OpenJourneyState {
   return {
-    key: j.key,
+    key: j.key.toString(),
     openedAtMs: j.openedAtMs,
     firstBatchId: j.firstBatchId,
     deadlineMs: j.deadlineMs,
@@ -29,7 +30,9 @@ export function stateOf(j: Journey, agentName: (index: number) => string): OpenJ
 }
 
 export function journeyOf(s: OpenJourneyState, agentIndex: (id: string) => number): Journey {
-  const j = new Journey(s.key, s.openedAtMs, s.firstBatchId, s.deadlineMs);
+  const key = JoinKey.parse(s.key);
+  if (!key) throw new Error(`stored open journey has a malformed key: ${JSON.stringify(s.key)}`);
+  const j = new Journey(key, s.openedAtMs, s.firstBatchId, s.deadlineMs);
   j.context = s.context;
   if (s.finalAtMs !== null) j.finalAtMs = s.finalAtMs;
   for (const [point, agent, time, code] of s.hops) j.addHop(point, agentIndex(agent), time, code);

@@ -2,19 +2,21 @@
 // journey or to amend it.
 //   u8 version (1), u8 agentCount, agentCount x (u8 length, ASCII agent id),
 //   u8 hopCount, hopCount x (u8 point, u8 agent index, f64 LE time us, u8 code length, ASCII code)
-import type { RecordHop } from '../join/journey-record.js';
+import type { JourneyHops } from '../join/journey-record.js';
 
 const VERSION = 1;
 
-export function encodeHops(hops: readonly RecordHop[]): Buffer {
+export function encodeHops(hops: JourneyHops): Buffer {
   const agents: string[] = [];
+  const n = hops.points.length;
   let size = 3;
-  for (const h of hops) {
-    if (!agents.includes(h.agentId)) {
-      agents.push(h.agentId);
-      size += 1 + h.agentId.length;
+  for (let i = 0; i < n; i++) {
+    const id = hops.agentIds[i]!;
+    if (!agents.includes(id)) {
+      agents.push(id);
+      size += 1 + id.length;
     }
-    size += 11 + (h.code?.length ?? 0);
+    size += 11 + (hops.codes?.[i]?.length ?? 0);
   }
   const out = Buffer.allocUnsafe(size);
   let p = 0;
@@ -24,20 +26,20 @@ export function encodeHops(hops: readonly RecordHop[]): Buffer {
     out[p++] = a.length;
     p += out.write(a, p, 'latin1');
   }
-  out[p++] = hops.length;
-  for (const h of hops) {
-    out[p++] = h.point;
-    out[p++] = agents.indexOf(h.agentId);
-    out.writeDoubleLE(h.timeUs, p);
+  out[p++] = n;
+  for (let i = 0; i < n; i++) {
+    out[p++] = hops.points[i]!;
+    out[p++] = agents.indexOf(hops.agentIds[i]!);
+    out.writeDoubleLE(hops.times[i]!, p);
     p += 8;
-    const code = h.code ?? '';
+    const code = hops.codes?.[i] ?? '';
     out[p++] = code.length;
     p += out.write(code, p, 'latin1');
   }
   return out;
 }
 
-export function decodeHops(buf: Buffer): RecordHop[] {
+export function decodeHops(buf: Buffer): JourneyHops {
   let p = 0;
   if (buf[p++] !== VERSION) throw new Error(`unknown hops encoding ${buf[0]}`);
   const agents: string[] = [];
@@ -46,16 +48,19 @@ export function decodeHops(buf: Buffer): RecordHop[] {
     agents.push(buf.toString('latin1', p, p + len));
     p += len;
   }
-  const hops: RecordHop[] = [];
-  for (let n = buf[p++]!; n > 0; n--) {
-    const point = buf[p++]!;
-    const agentId = agents[buf[p++]!]!;
-    const timeUs = buf.readDoubleLE(p);
+  const n = buf[p++]!;
+  const points = new Array<number>(n);
+  const agentIds = new Array<string>(n);
+  const times = new Array<number>(n);
+  const codes = new Array<string | undefined>(n);
+  for (let i = 0; i < n; i++) {
+    points[i] = buf[p++]!;
+    agentIds[i] = agents[buf[p++]!]!;
+    times[i] = buf.readDoubleLE(p);
     p += 8;
     const len = buf[p++]!;
-    const code = len > 0 ? buf.toString('latin1', p, p + len) : undefined;
+    codes[i] = len > 0 ? buf.toString('latin1', p, p + len) : undefined;
     p += len;
-    hops.push(code === undefined ? { point, agentId, timeUs } : { point, agentId, timeUs, code });
   }
-  return hops;
+  return { points, agentIds, times, codes };
 }

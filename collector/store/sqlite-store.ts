@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CheckpointWrites, StoredRecordRef, TickWrites } from '../join/joiner.js';
 import type { FigureName, JourneyRecord } from '../join/journey-record.js';
-import { FIGURE_NAMES, measureHops } from '../join/journey-record.js';
+import { FIGURE_NAMES, segmentsOf } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
 import { decodeHops, encodeHops } from './hops-codec.js';
 import { MIGRATIONS } from './migrations.js';
@@ -17,7 +17,9 @@ export interface SqliteStoreOptions {
   readonly synchronous: 'full' | 'normal';
 }
 
-interface JourneyRow {
+type FigureColumns = Record<'rtt_us' | 'dcc_us' | 'han_us' | 'ack_us' | 'csp_round_trip_us' | 'ch_residence_us' | 'alert_delivery_us', number | null>;
+
+interface JourneyRow extends FigureColumns {
   id: number; key: string; gen: number; kind: string; srv: string | null; started_us: number; ended_us: number;
   written_at_ms: number; outcome: string; code: string | null; reason: string | null;
   cross_agent: number; csp_region: string | null; smets_generation: string | null; device_type: string | null;
@@ -31,7 +33,7 @@ const CONTEXT_COLUMNS = [
   ['userRole', 'user_role'],
 ] as const;
 
-const FIGURE_COLUMNS: Record<FigureName, string> = {
+const FIGURE_COLUMNS: Record<FigureName, keyof FigureColumns> = {
   rttUs: 'rtt_us', dccUs: 'dcc_us', hanUs: 'han_us', ackUs: 'ack_us', cspRoundTripUs: 'csp_round_trip_us',
   chResidenceUs: 'ch_residence_us', alertDeliveryUs: 'alert_delivery_us',
 };
@@ -78,12 +80,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   let prunedBelow = Number(s.getMeta.get('pruned_below') ?? 1);
 
   const toStored = (row: JourneyRow): StoredJourney => {
-    const m = measureHops(decodeHops(row.hops));
+    const hops = decodeHops(row.hops);
     const context: Record<string, string> = {};
     if (row.srv !== null) context.srv = row.srv;
     for (const [field, column] of CONTEXT_COLUMNS) {
       const v = row[column];
       if (v !== null) context[field] = v;
+    }
+    const figures: Record<string, number> = {};
+    for (const f of FIGURE_NAMES) {
+      const v = row[FIGURE_COLUMNS[f] as keyof FigureColumns];
+      if (v !== null) figures[f] = v;
     }
     return {
       id: row.id,
@@ -97,10 +104,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       outcome: row.outcome as StoredJourney['outcome'],
       ...(row.code !== null ? { code: row.code } : {}),
       ...(row.reason !== null ? { reason: row.reason } : {}),
-      figures: m.figures,
-      crossAgent: m.crossAgent,
-      segments: m.segments,
-      hops: m.hops,
+      figures,
+      crossAgent: FIGURE_NAMES.filter((_, i) => (row.cross_agent & (1 << i)) !== 0),
+      segments: segmentsOf(hops),
+      hops,
       context,
       amendments: row.amendments,
     };

@@ -1,7 +1,7 @@
 // The collector's storage, behind one interface (test/integration/store-conformance runs
 // the same suite against every implementation).
 import type { CheckpointWrites, JoinStoreReader, TickWrites } from '../join/joiner.js';
-import type { JourneyRecord, Outcome } from '../join/journey-record.js';
+import type { JourneyRecord, Outcome, Segment } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
 
 export interface NewBatch {
@@ -31,6 +31,7 @@ export interface JourneyFilter {
 }
 
 export interface StoredJourney extends JourneyRecord {
+  readonly segments: readonly Segment[];
   readonly id: number;
   readonly gen: number;
   readonly writtenAtMs: number;

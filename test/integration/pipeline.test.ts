@@ -9,8 +9,8 @@ import { AckStatus, WireBatch, WireBatchAck } from '../../proto/wire.js';
 import { encodeTestBatch, keyText } from '../helpers/batches.js';
 import { startTestAgent, startTestCollector } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { waitFor } from '../helpers/wait-for.js';
-import { createServer } from 'node:net';
+import { waitFor } from '../../common/wait-for.js';
+import { freePort } from '../../bench/mosquitto.js';
 
 const nowUs = () => Date.now() * 1000;
 
@@ -165,11 +165,3 @@ describe('pipeline on loopback', () => {
     expect(bad.json()).toEqual({ error: 'HW_COLLECTOR_BAD_QUERY', message: 'from "yesterday" is not an ISO 8601 date or date-time' });
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

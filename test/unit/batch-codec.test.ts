@@ -43,14 +43,15 @@ describe('batch codec', () => {
     if (!result.ok) return;
     const d = result.batch;
     expect({ agentId: d.agentId, streamId: d.streamId, seq: d.seq, hopCount: d.hopCount }).toEqual({ agentId: 'rig-1', streamId: 42, seq: 1, hopCount: 3 });
-    const hops = Array.from({ length: d.hopCount }, (_, i) => [d.keys[d.hopKey[i]!], d.hopPoint[i], d.hopTimeUs[i], d.hopCode[i]]);
+    const hops = Array.from({ length: d.hopCount }, (_, i) => [d.keys[d.hopKey[i]!]!.toString(), d.hopPoint[i], d.hopTimeUs[i], d.hopCode[i]]);
     expect(hops).toEqual([
       [b, HopPoint.CH_IN, T0 + 5, undefined],
       [a, HopPoint.CH_IN, T0 + 10, undefined],
       [a, HopPoint.CH_OUT, T0 + 2_000_000, 'I0'],
     ]);
-    expect(d.keyContexts[d.keys.indexOf(a)]).toEqual(ctx);
-    expect(d.keyContexts[d.keys.indexOf(b)]).toEqual({});
+    const row = (text: string) => d.keys.findIndex((k) => k.toString() === text);
+    expect(d.keyContexts[row(a)]).toEqual(ctx);
+    expect(d.keyContexts[row(b)]).toEqual({});
   });
 
   it('splits hops more than 71 minutes apart into separate batches', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJoiner, type Joiner, type JoinOptions } from '../../collector/join/joiner.js';
+import { segmentsOf } from '../../collector/join/journey-record.js';
 import { loadCatalogue } from '../../collector/metrics/catalogue.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
 import type { Store } from '../../collector/store/store.js';
@@ -56,7 +57,7 @@ describe('joiner', () => {
       figures: { rttUs: ms(4400), hanUs: ms(1200), dccUs: ms(3200), ackUs: ms(100), cspRoundTripUs: ms(3500), chResidenceUs: ms(100) },
       context: { srv: '4.1.1', userRole: 'IS', cspRegion: 'NORTH', deviceType: 'ESME', deviceModel: 'EM-A1' },
     });
-    expect(write?.record.segments.map((s) => s.from)).toEqual(['UG_IN', 'DSP_OUT', 'CSP_OUT', 'CH_IN', 'HAN_OUT', 'HAN_IN', 'CH_OUT', 'CSP_IN', 'DSP_IN']);
+    expect(segmentsOf(write!.record.hops).map((s) => s.from)).toEqual(['UG_IN', 'DSP_OUT', 'CSP_OUT', 'CH_IN', 'HAN_OUT', 'HAN_IN', 'CH_OUT', 'CSP_IN', 'DSP_IN']);
     expect(write?.record.crossAgent).toEqual([]);
   });
 
@@ -154,6 +155,6 @@ describe('joiner', () => {
     apply('csp', [{ key, point: 'UG_OUT', timeUs: T0_US + ms(3000) }]);
     const [write] = commit();
     expect(write?.record.crossAgent).toEqual(['rttUs']);
-    expect(write?.record.hops.map((h) => h.point)).toEqual([HopPoint.UG_IN, HopPoint.UG_OUT]);
+    expect(write?.record.hops.points).toEqual([HopPoint.UG_IN, HopPoint.UG_OUT]);
   });
 });

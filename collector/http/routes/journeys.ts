@@ -20,7 +20,11 @@ export function journeyView(j: StoredJourney, withHops: boolean): Record<string,
   return {
     ...rest,
     startedAt: new Date(j.startedUs / 1000).toISOString(),
-    ...(withHops ? { hops: hops.map((h) => ({ ...h, point: hopPointName(h.point) })) } : {}),
+    ...(withHops ? {
+      hops: hops.points.map((point, i) => ({
+        point: hopPointName(point), agentId: hops.agentIds[i], timeUs: hops.times[i], ...(hops.codes?.[i] ? { code: hops.codes[i] } : {}),
+      })),
+    } : {}),
   };
 }
 

@@ -1,0 +1,32 @@
+// The collector as a child process running the built CLI (dist/): crash tests and benchmarks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { packageFile } from '../common/paths.js';
+import { waitFor } from '../common/wait-for.js';
+
+export interface CollectorProcess {
+  readonly httpUrl: string;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+export async function spawnCollector(args: string[], httpPort: number): Promise<CollectorProcess> {
+  const child: ChildProcess = spawn(process.execPath, [packageFile('dist', 'bin', 'hopwatch.js'), 'collector', ...args, '--http-port', String(httpPort), '--log-level', 'warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`collector exited with ${child.exitCode}`);
+    try {
+      return (await fetch(`${httpUrl}/healthz`)).status === 200;
+    } catch {
+      return false;
+    }
+  }, 20_000, 'the collector process to answer /healthz');
+  return {
+    httpUrl,
+    kill: (signal) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    }),
+  };
+}

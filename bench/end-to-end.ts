@@ -1,0 +1,140 @@
+// End to end: agents (in a load process) -> broker -> collector (the CLI, default settings,
+// as `npm start` runs it) -> stored, joined records. Measures throughput, loss, freshness
+// (final stamp to record committed) and each side's memory and CPU.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { packageFile } from '../common/paths.js';
+import { spawnCollector } from './collector-process.js';
+import type { LoadProcessOptions } from './load-process.js';
+import { scrapeMetrics } from './metrics-scrape.js';
+import { freePort, startMosquitto, type Mosquitto } from './mosquitto.js';
+import { percentile } from '../collector/metrics/stats.js';
+
+export interface EndToEndOptions {
+  readonly broker: 'embedded' | 'mosquitto';
+  readonly hopsPerSecond: number;
+  readonly durationS: number;
+  readonly groups: number;
+  readonly devicesPerGroup: number;
+  /** Sample one journey in this many for freshness. */
+  readonly sampleEvery: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface EndToEndResult {
+  readonly offeredHopsPerS: number;
+  readonly stampedHops: number;
+  readonly storedHops: number;
+  readonly journeys: number;
+  readonly recordedJourneys: number;
+  readonly lostHops: number;
+  /** Stamped hops / time from the first stamp until the last of them was stored. */
+  readonly hopsPerS: number;
+  /** Largest backlog (stamped, not yet stored) seen during the run, in seconds of traffic. */
+  readonly maxBacklogS: number;
+  readonly freshnessP50Ms: number;
+  readonly freshnessP99Ms: number;
+  readonly collectorPeakRssMb: number;
+  readonly collectorCpuSPerMillionHops: number;
+  readonly agentPeakRssMb: number;
+  readonly agentCpuSPerMillionHops: number;
+  readonly openJourneysPeak: number;
+}
+
+interface Progress { type: 'progress' | 'done'; stamped: number; started: number; finals: [string, number][]; peakRssBytes?: number; cpuSeconds?: number; droppedHops?: number }
+
+export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
+  const log = o.log ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'hopwatch-bench-'));
+  let mosquitto: Mosquitto | undefined;
+  let load: ChildProcess | undefined;
+  const httpPort = await freePort();
+  const brokerPort = await freePort();
+  const db = join(dir, 'collector.db');
+  try {
+    if (o.broker === 'mosquitto') mosquitto = await startMosquitto(dir);
+    const brokerArgs = mosquitto ? ['--broker', mosquitto.url, '--client-id', `bench-${brokerPort}`] : ['--broker-port', String(brokerPort)];
+    const collector = await spawnCollector([...brokerArgs, '--db', db], httpPort);
+    const before = await scrapeMetrics(collector.httpUrl);
+    const options: LoadProcessOptions = {
+      brokerUrl: mosquitto?.url ?? `mqtt://127.0.0.1:${brokerPort}`, dataDir: dir,
+      groups: o.groups, hopsPerSecond: o.hopsPerSecond, devicesPerGroup: o.devicesPerGroup, sampleEvery: o.sampleEvery,
+    };
+    const started = Date.now();
+    load = fork(packageFile('dist', 'bench', 'load-process.js'), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const finals: [string, number][] = [];
+    let stamped = 0;
+    let journeys = 0;
+    let done: Progress | undefined;
+    load.on('message', (m: Progress) => {
+      stamped = m.stamped;
+      journeys = m.started;
+      finals.push(...m.finals);
+      if (m.type === 'done') done = m;
+    });
+
+    let stored = 0;
+    let peakRss = 0;
+    let maxBacklog = 0;
+    let openPeak = 0;
+    let lastStoredAt = started;
+    const sample = async () => {
+      const m = await scrapeMetrics(collector.httpUrl);
+      const now = m.get('hopwatch_ingested_hops_total') ?? 0;
+      if (now > stored) lastStoredAt = Date.now();
+      stored = now;
+      peakRss = Math.max(peakRss, m.get('hopwatch_collector_process_resident_memory_bytes') ?? 0);
+      openPeak = Math.max(openPeak, m.get('hopwatch_open_journeys') ?? 0);
+      maxBacklog = Math.max(maxBacklog, stamped - stored);
+      return m;
+    };
+    const stopAt = started + o.durationS * 1000;
+    while (Date.now() < stopAt) {
+      await new Promise((r) => setTimeout(r, 1000));
+      await sample();
+      log(`  ${((Date.now() - started) / 1000).toFixed(0)} s: stamped ${stamped}, stored ${stored}, backlog ${stamped - stored}`);
+    }
+    load.send({ type: 'stop' });
+    const drainDeadline = Date.now() + 300_000;
+    while ((done === undefined || stored < done.stamped) && Date.now() < drainDeadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      await sample();
+    }
+    const end = await sample();
+    await collector.kill('SIGTERM');
+
+    const written = new Database(db, { readonly: true });
+    const writtenAt = written.prepare('SELECT written_at_ms FROM journeys WHERE key = ?').pluck();
+    const freshness = finals.map(([key, atMs]) => ((writtenAt.get(key) as number | undefined) ?? Number.NaN) - atMs);
+    const recorded = written.prepare('SELECT count(*) FROM journeys').pluck().get() as number;
+    written.close();
+    const fresh = Float64Array.from(freshness.filter((f) => !Number.isNaN(f))).sort();
+    const cpu = (end.get('hopwatch_collector_process_cpu_user_seconds_total') ?? 0) + (end.get('hopwatch_collector_process_cpu_system_seconds_total') ?? 0)
+      - (before.get('hopwatch_collector_process_cpu_user_seconds_total') ?? 0) - (before.get('hopwatch_collector_process_cpu_system_seconds_total') ?? 0);
+    const total = done?.stamped ?? stamped;
+    return {
+      offeredHopsPerS: o.hopsPerSecond,
+      stampedHops: total,
+      storedHops: stored,
+      journeys: done?.started ?? journeys,
+      recordedJourneys: recorded,
+      lostHops: total - stored + (done?.droppedHops ?? 0),
+      hopsPerS: total / ((lastStoredAt - started) / 1000),
+      maxBacklogS: maxBacklog / o.hopsPerSecond,
+      freshnessP50Ms: fresh.length ? percentile(fresh, 50) : Number.NaN,
+      freshnessP99Ms: fresh.length ? percentile(fresh, 99) : Number.NaN,
+      collectorPeakRssMb: peakRss / 2 ** 20,
+      collectorCpuSPerMillionHops: (cpu / stored) * 1e6,
+      agentPeakRssMb: (done?.peakRssBytes ?? 0) / 2 ** 20,
+      agentCpuSPerMillionHops: ((done?.cpuSeconds ?? 0) / total) * 1e6,
+      openJourneysPeak: openPeak,
+    };
+  } finally {
+    load?.kill('SIGKILL');
+    await mosquitto?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

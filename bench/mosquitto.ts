@@ -1,0 +1,50 @@
+// Mosquitto from Debian (.ci/run installs it), started on a free loopback port for a test or a benchmark.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { waitFor } from '../common/wait-for.js';
+
+export interface Mosquitto {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export function mosquittoBinary(): string {
+  for (const path of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto']) if (existsSync(path)) return path;
+  throw new Error('mosquitto is not installed (apt-get install -y mosquitto; .ci/run does this)');
+}
+
+export async function startMosquitto(dir: string): Promise<Mosquitto> {
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  const proc: ChildProcess = spawn(mosquittoBinary(), ['-c', conf], { stdio: 'ignore' });
+  await waitFor(() => canConnect(port), 10_000, `mosquitto on port ${port}`);
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    stop: () => new Promise<void>((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    }),
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}

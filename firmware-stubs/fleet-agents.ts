@@ -1,0 +1,69 @@
+// Real hopwatch agents for every agent of the fleet, each reading its own simulated clock,
+// so the stubs exercise the same stamp, buffer and forward path a deployment does.
+import { join } from 'node:path';
+import type { Agent } from '../agent/agent.js';
+import { createAgent } from '../agent/agent.js';
+import type { AgentConfig } from '../agent/config.js';
+import { agentDefaults } from '../agent/config.js';
+import type { Logger } from '../common/logger.js';
+import type { SimulatedClock } from './agent-clock.js';
+import { createAgentClock } from './agent-clock.js';
+import type { Fleet } from './fleet.js';
+import type { AgentTuning } from './simulation-options.js';
+
+export interface FleetAgentsOptions {
+  readonly brokerUrl: string;
+  readonly dataDir: string;
+  /** True time from which clock drift accumulates. */
+  readonly startUs: number;
+  /** The scheduler's current true time. */
+  readonly trueNowUs: () => number;
+  readonly tuning: AgentTuning;
+  readonly logger: Logger;
+}
+
+export interface FleetAgents {
+  readonly agents: ReadonlyMap<string, Agent>;
+  readonly clocks: ReadonlyMap<string, SimulatedClock>;
+  /** Flushes every agent and waits until the collector has acknowledged all their batches. */
+  drained(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startFleetAgents(fleet: Fleet, options: FleetAgentsOptions): FleetAgents {
+  const agents = new Map<string, Agent>();
+  const clocks = new Map<string, SimulatedClock>();
+  const { tuning } = options;
+  try {
+    for (const spec of fleet.agents) {
+      const clock = createAgentClock({ ...spec.clock, startUs: options.startUs, trueNowUs: options.trueNowUs });
+      const config: AgentConfig = {
+        ...agentDefaults,
+        agentId: spec.agentId,
+        broker: { url: options.brokerUrl },
+        buffer: { file: join(options.dataDir, `${spec.agentId}.buffer.db`), maxBytes: tuning.bufferMaxBytes },
+        batch: { ...agentDefaults.batch, maxHops: tuning.maxHops, flushIntervalMs: tuning.flushIntervalMs },
+        statusIntervalMs: tuning.statusIntervalMs,
+      };
+      agents.set(spec.agentId, createAgent(config, { clock, logger: options.logger }));
+      clocks.set(spec.agentId, clock);
+    }
+  } catch (err) {
+    // Agents already started hold sockets and SQLite files: release them before failing.
+    void Promise.allSettled([...agents.values()].map((a) => a.close()));
+    throw err;
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    agents,
+    clocks,
+    async drained(timeoutMs) {
+      await Promise.all([...agents.values()].map((a) => a.drained(timeoutMs)));
+    },
+    close() {
+      closed ??= Promise.allSettled([...agents.values()].map((a) => a.close())).then(() => undefined);
+      return closed;
+    },
+  };
+}
