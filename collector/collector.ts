@@ -9,7 +9,8 @@ import { connectExternalBroker } from './broker/external-broker.js';
 import type { CollectorConfig } from './config.js';
 import { createMetricsRegistry } from './http/prometheus.js';
 import { createHttpServer } from './http/server.js';
-import { createIngest, type Ingest } from './ingest/ingest.js';
+import { createIngest, type Ingest, type RecordSink } from './ingest/ingest.js';
+import { createContextInterner } from './join/context-interner.js';
 import { createJoiner, type Joiner } from './join/joiner.js';
 import { recoverJoinState } from './join/recovery.js';
 import type { Catalogue } from './metrics/catalogue.js';
@@ -40,7 +41,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
   const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
   const j = config.join;
-  const joiner = createJoiner(catalogue, store, {
+  const contexts = createContextInterner();
+  const joiner = createJoiner(catalogue, store, contexts, {
     graceMs: j.graceSeconds * 1000,
     settleMs: j.settleMs,
     unknownSrvWindowMs: j.unknownSrvWindowSeconds * 1000,
@@ -50,13 +52,16 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     persistAfterMs: j.persistAfterSeconds * 1000,
     finalPoints: j.finalPoints,
   }, nowMs());
-  const recovered = recoverJoinState(store, joiner, j.lateHopWindowSeconds * 1000, nowMs(), logger);
+  // Sinks see every record written: the metric engine's rollups (see collector/metrics).
+  const sinks: RecordSink[] = [];
+  const recovered = recoverJoinState(store, joiner, contexts, sinks, j.lateHopWindowSeconds * 1000, nowMs(), logger);
 
   let broker: BrokerLink | undefined;
   const i = config.ingest;
   const ingest = createIngest({
-    store, joiner, logger, nowMs,
+    store, joiner, logger, nowMs, sinks,
     publish: (topic, payload) => broker?.publish(topic, payload),
+    internContext: contexts.intern,
     maxQueuedBatches: i.maxQueuedBatches,
     maxBatchBytes: i.maxBatchBytes,
     maxHopsPerBatch: i.maxHopsPerBatch,

@@ -38,6 +38,8 @@ export interface DecodeLimits {
   readonly maxHopsPerBatch: number;
   /** Latest acceptable hop time: the collector's now plus the allowed skew, microseconds. */
   readonly latestTimeUs: number;
+  /** Maps each profile's context to a shared object (see ContextInterner). */
+  readonly intern?: (ctx: JourneyContext) => JourneyContext;
 }
 
 
@@ -81,7 +83,8 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
   if (strings.length > 0 && strings[0] !== '') reject('HW_COLLECTOR_BAD_FIELD', `strings[0] must be "", got ${JSON.stringify(strings[0])}`);
   const originators = euiTable(w.originators, 'originators');
   const targets = euiTable(w.targets, 'targets');
-  const contexts = (w.profiles ?? []).map((p, i) => profileContext(p, i, strings));
+  const intern = limits.intern ?? ((ctx: JourneyContext) => ctx);
+  const contexts = (w.profiles ?? []).map((p, i) => intern(profileContext(p, i, strings)));
 
   const keys = keyRows(w, originators, targets, contexts.length);
   const hopCount = w.hopKey?.length ?? 0;

@@ -4,20 +4,29 @@
 // batch is acknowledged again and counted once. A bad batch is rejected with a reason and
 // never disturbs the good batches beside it.
 import type { Logger } from '../../common/logger.js';
+import type { JourneyContext } from '../../proto/hop-context.js';
 import { agentIdOf, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
 import { CollectorError, type RejectReason } from '../errors.js';
-import type { Joiner, TickWrites } from '../join/joiner.js';
+import type { Joiner, RecordWrite, TickWrites } from '../join/joiner.js';
 import type { Store } from '../store/store.js';
 import type { DecodedBatch } from './batch-decoder.js';
 import { decodeBatch } from './batch-decoder.js';
 
+/** Sees every record written, inside the same transaction (the metric engine's rollups). */
+export interface RecordSink {
+  onRecords(writes: readonly RecordWrite[], nowMs: number): void;
+}
+
 export interface IngestOptions {
   readonly store: Store;
+  readonly sinks?: readonly RecordSink[];
   readonly joiner: Joiner;
   readonly publish: (topic: string, payload: Uint8Array) => void;
   readonly logger: Logger;
   readonly nowMs: () => number;
+  /** Shares one object per distinct context across batches. */
+  readonly internContext: (ctx: JourneyContext) => JourneyContext;
   readonly maxQueuedBatches: number;
   readonly maxBatchBytes: number;
   readonly maxHopsPerBatch: number;
@@ -103,7 +112,7 @@ export function createIngest(options: IngestOptions): Ingest {
     const rejection = (reason: RejectReason, detail: string): Outcome => ({ kind: 'rejected', agentId, reason, detail, streamId: 0, seq: 0 });
     if (agentId === undefined) return rejection('HW_COLLECTOR_BAD_FIELD', 'topic is not hopwatch/v1/<agentId>/hops with a valid agent id');
     if (msg.payload.length > options.maxBatchBytes) return rejection('HW_COLLECTOR_TOO_LARGE', `${msg.payload.length} bytes, at most ${options.maxBatchBytes}`);
-    const result = decodeBatch(msg.payload, agentId, { maxHopsPerBatch: options.maxHopsPerBatch, latestTimeUs: (nowMs + options.maxFutureSkewMs) * 1000 });
+    const result = decodeBatch(msg.payload, agentId, { maxHopsPerBatch: options.maxHopsPerBatch, latestTimeUs: (nowMs + options.maxFutureSkewMs) * 1000, intern: options.internContext });
     if (result.ok) return { kind: 'decoded', batch: result.batch, msg };
     return { kind: 'rejected', agentId, reason: result.reason, detail: result.detail, streamId: result.streamId, seq: result.seq };
   };
@@ -133,6 +142,7 @@ export function createIngest(options: IngestOptions): Ingest {
       };
       unwritten = all;
       store.writeTick(all, tick.nowMs);
+      for (const sink of options.sinks ?? []) sink.onRecords(all.records, tick.nowMs);
       for (const agentId of dirtyStatuses) store.upsertAgentStatus(agentId, statuses.get(agentId)!, tick.nowMs);
       if (tick.nowMs >= nextCheckpointMs) {
         store.writeCheckpoint(joiner.checkpoint(tick.nowMs, lastBatchId));

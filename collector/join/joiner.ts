@@ -10,6 +10,7 @@ import type { Catalogue } from '../metrics/catalogue.js';
 import type { JourneyHops, JourneyRecord } from './journey-record.js';
 import { buildRecord } from './journey-record.js';
 import { Journey } from './journey.js';
+import type { ContextInterner } from './context-interner.js';
 import { JoinKey } from './join-key.js';
 import { RotatingKeyFilter } from './key-filter.js';
 import { KeyTable } from './key-table.js';
@@ -32,10 +33,11 @@ export interface JoinOptions {
   readonly finalPoints: readonly string[];
 }
 
-/** A record to write; `amends` names the stored record a late hop changed. */
+/** A record to write; `amends` names the stored record a late hop changed, as it was before. */
 export interface RecordWrite {
   readonly record: JourneyRecord;
-  readonly amends?: { readonly id: number };
+  readonly joinKey: JoinKey;
+  readonly amends?: { readonly id: number; readonly previous: JourneyRecord };
 }
 
 export interface StoredRecordRef {
@@ -95,10 +97,10 @@ interface Closed {
   readonly journey: Journey;
   cause: 'final' | 'timeout';
   /** Set when the journey was read back from the store to take a late hop. */
-  readonly amends?: { readonly id: number; readonly amendments: number };
+  readonly amends?: { readonly id: number; readonly amendments: number; readonly previous: JourneyRecord };
 }
 
-export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, options: JoinOptions, nowMs: number): Joiner {
+export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, contexts: ContextInterner, options: JoinOptions, nowMs: number): Joiner {
   const open = new KeyTable<Journey>();
   const settling: Journey[] = [];
   /** Journeys closed or amended since the last takeWrites(). */
@@ -168,11 +170,13 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
       const windowUs = (windowMs(r.hops.points, r.context.srv, r.startedUs / 1000) + options.graceMs) * 1000;
       if (Math.abs(r.startedUs - timeUs) > windowUs) continue;
       const j = new Journey(key, 0, 0, 0);
-      j.context = r.context;
+      j.context = contexts.intern(r.context);
       const h = r.hops;
       for (let i = 0; i < h.points.length; i++) j.addHop(h.points[i]!, agentOf(h.agentIds[i]!), h.times[i]!, h.codes?.[i]);
       j.dirty = false;
-      const entry: Closed = { key, journey: j, cause: r.timedOut ? 'timeout' : 'final', amends: { id: r.id, amendments: r.amendments } };
+      const cause = r.timedOut ? 'timeout' : 'final';
+      const previous = buildRecord({ key: key.toString(), hops: r.hops, context: j.context, cause, amendments: r.amendments }, catalogue);
+      const entry: Closed = { key, journey: j, cause, amends: { id: r.id, amendments: r.amendments, previous } };
       closed.set(entry);
       return entry;
     }
@@ -208,8 +212,10 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
         let j = rows[row];
         if (j === undefined) {
           j = journeyFor(batch.keys[row]!, batch.hopTimeUs[i]!, batchId, receivedAtMs, replaying);
-          const fresh = j.points.length === 0;
-          if (j.mergeContext(batch.keyContexts[row]!) || fresh) needDeadline.push(j);
+          const before = j.context;
+          j.context = contexts.merge(before, batch.keyContexts[row]!);
+          if (j.context !== before) j.dirty = true;
+          if (j.points.length === 0 || (before.srv === undefined && j.context.srv !== undefined)) needDeadline.push(j);
           rows[row] = j;
           touched.push(j);
         }
@@ -254,7 +260,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
         const amendments = c.amends ? c.amends.amendments + 1 : 0;
         if (c.amends) counters.amendments++;
         const record = buildRecord({ key: c.key.toString(), hops: recordHops(c.journey), context: c.journey.context, cause: c.cause, amendments }, catalogue);
-        records.push(c.amends ? { record, amends: { id: c.amends.id } } : { record });
+        records.push(c.amends ? { record, joinKey: c.key, amends: { id: c.amends.id, previous: c.amends.previous } } : { record, joinKey: c.key });
       }
       closed.clear();
       const closedOpenKeys = persistedClosed;
@@ -283,7 +289,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, optio
         if (key) recentlyClosed.add(key, nowMs);
       }
       for (const s of states) {
-        const j = journeyOf(s, agentOf);
+        const j = journeyOf(s, agentOf, contexts.intern);
         for (const p of j.points) seenPoints |= 1 << p;
         open.set(j);
         earliestDeadlineMs = Math.min(earliestDeadlineMs, j.deadlineMs);

@@ -71,8 +71,18 @@ function index(h: JourneyHops): void {
   for (let i = 0; i < h.points.length; i++) at[h.points[i]!] = i + 1;
 }
 
-export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRecord {
-  const h = input.hops;
+/** What the hops alone say: kind, figures, start and end, the final point's code. */
+export interface Measurement {
+  readonly kind: JourneyKind;
+  readonly startedUs: number;
+  readonly endedUs: number;
+  readonly figures: Figures;
+  readonly crossAgent: readonly FigureName[];
+  readonly hasFinal: boolean;
+  readonly finalCode?: string;
+}
+
+export function measure(h: JourneyHops): Measurement {
   index(h);
   const has = (p: number) => at[p]! > 0;
   const time = (p: number) => h.times[at[p]! - 1]!;
@@ -107,21 +117,39 @@ export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRe
 
   const firstPoint = kind === 'alert' ? HopPoint.ALERT_RAISED : HopPoint.UG_IN;
   const finalPoint = kind === 'alert' ? HopPoint.ALERT_UG_OUT : HopPoint.UG_OUT;
-  const finalCode = has(finalPoint) ? h.codes?.[at[finalPoint]! - 1] : undefined;
-  return {
-    key: input.key,
+  const hasFinal = has(finalPoint);
+  const finalCode = hasFinal ? h.codes?.[at[finalPoint]! - 1] : undefined;
+  const m: Measurement = {
     kind,
-    ...(input.context.srv !== undefined ? { srv: input.context.srv } : {}),
     startedUs: has(firstPoint) ? time(firstPoint) : Math.min(...h.times),
-    endedUs: has(finalPoint) ? time(finalPoint) : Math.max(...h.times),
-    ...outcomeOf(has(finalPoint), finalCode, input.cause, catalogue),
+    endedUs: hasFinal ? time(finalPoint) : Math.max(...h.times),
     figures,
     crossAgent: crossAgent ?? NO_CROSS,
-    hops: h,
+    hasFinal,
+  };
+  return finalCode === undefined ? m : { ...m, finalCode };
+}
+
+export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRecord {
+  const m = measure(input.hops);
+  const record: Mutable<JourneyRecord> = {
+    key: input.key,
+    kind: m.kind,
+    startedUs: m.startedUs,
+    endedUs: m.endedUs,
+    outcome: 'success',
+    figures: m.figures,
+    crossAgent: m.crossAgent,
+    hops: input.hops,
     context: input.context,
     amendments: input.amendments,
   };
+  if (input.context.srv !== undefined) record.srv = input.context.srv;
+  setOutcome(record, m, input.cause, catalogue);
+  return record;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The segments between consecutive points of the journey's chain, in chain order. */
 export function segmentsOf(h: JourneyHops): Segment[] {
@@ -136,11 +164,21 @@ export function segmentsOf(h: JourneyHops): Segment[] {
   return segments;
 }
 
-function outcomeOf(hasFinal: boolean, code: string | undefined, cause: CloseCause, catalogue: Catalogue): { outcome: Outcome; code?: string; reason?: string } {
-  if (!hasFinal) return { outcome: 'failure', reason: cause === 'timeout' ? 'no-response' : 'incomplete' };
-  if (code === undefined) return { outcome: 'success' };
+function setOutcome(r: Mutable<JourneyRecord>, m: Measurement, cause: CloseCause, catalogue: Catalogue): void {
+  if (!m.hasFinal) {
+    r.outcome = 'failure';
+    r.reason = cause === 'timeout' ? 'no-response' : 'incomplete';
+    return;
+  }
+  const code = m.finalCode;
+  if (code === undefined) return;
+  r.code = code;
   const entry = catalogue.code(code);
-  if (!entry) return { outcome: 'failure', code, reason: 'unknown-code' };
-  if (entry.outcome === 'failure') return { outcome: 'failure', code, reason: entry.reason ?? 'failure' };
-  return { outcome: 'success', code };
+  if (!entry) {
+    r.outcome = 'failure';
+    r.reason = 'unknown-code';
+  } else if (entry.outcome === 'failure') {
+    r.outcome = 'failure';
+    r.reason = entry.reason ?? 'failure';
+  }
 }

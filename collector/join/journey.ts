@@ -1,7 +1,7 @@
 // One open journey: the hops seen so far for a correlation key, and what is known of it.
 // Hops are kept in small parallel arrays (a journey has at most a dozen points).
 import type { JourneyContext } from '../../proto/hop-context.js';
-import { EMPTY_CONTEXT, JOURNEY_CONTEXT_FIELDS } from '../../proto/hop-context.js';
+import { EMPTY_CONTEXT } from '../../proto/hop-context.js';
 import type { JoinKey } from './join-key.js';
 
 export type AddHopResult = 'added' | 'duplicate' | 'conflict';
@@ -66,20 +66,5 @@ export class Journey {
       this.dirty = true;
     }
     return 'conflict';
-  }
-
-  /** Fills context fields this journey does not know yet; the first agent to say wins. Returns whether the SRV was learnt. */
-  mergeContext(ctx: JourneyContext): boolean {
-    if (ctx === EMPTY_CONTEXT || ctx === this.context) return false;
-    let merged: Record<string, string> | undefined;
-    for (const field of JOURNEY_CONTEXT_FIELDS) {
-      const v = ctx[field];
-      if (v !== undefined && this.context[field] === undefined) (merged ??= { ...this.context } as Record<string, string>)[field] = v;
-    }
-    if (!merged) return false;
-    const learntSrv = this.context.srv === undefined && merged.srv !== undefined;
-    this.context = merged as JourneyContext;
-    this.dirty = true;
-    return learntSrv;
   }
 }

@@ -29,11 +29,11 @@ export function stateOf(j: Journey, agentName: (index: number) => string): OpenJ
   };
 }
 
-export function journeyOf(s: OpenJourneyState, agentIndex: (id: string) => number): Journey {
+export function journeyOf(s: OpenJourneyState, agentIndex: (id: string) => number, intern: (ctx: JourneyContext) => JourneyContext): Journey {
   const key = JoinKey.parse(s.key);
   if (!key) throw new Error(`stored open journey has a malformed key: ${JSON.stringify(s.key)}`);
   const j = new Journey(key, s.openedAtMs, s.firstBatchId, s.deadlineMs);
-  j.context = s.context;
+  j.context = intern(s.context);
   if (s.finalAtMs !== null) j.finalAtMs = s.finalAtMs;
   for (const [point, agent, time, code] of s.hops) j.addHop(point, agentIndex(agent), time, code);
   j.persisted = true;

@@ -4,7 +4,9 @@
 // counted twice and none is lost.
 import type { Logger } from '../../common/logger.js';
 import { decodeBatch } from '../ingest/batch-decoder.js';
+import type { RecordSink } from '../ingest/ingest.js';
 import type { Store } from '../store/store.js';
+import type { ContextInterner } from './context-interner.js';
 import type { Joiner } from './joiner.js';
 
 export interface RecoveryResult {
@@ -15,7 +17,7 @@ export interface RecoveryResult {
 
 const REPLAY_CHUNK = 200;
 
-export function recoverJoinState(store: Store, joiner: Joiner, lateHopWindowMs: number, nowMs: number, logger: Logger): RecoveryResult {
+export function recoverJoinState(store: Store, joiner: Joiner, contexts: ContextInterner, sinks: readonly RecordSink[], lateHopWindowMs: number, nowMs: number, logger: Logger): RecoveryResult {
   const log = logger.child({ component: 'recovery' });
   joiner.restore(store.openJourneys(), store.recentKeys((nowMs - lateHopWindowMs) * 1000), nowMs);
   const restoredOpen = joiner.openCount;
@@ -28,7 +30,7 @@ export function recoverJoinState(store: Store, joiner: Joiner, lateHopWindowMs: 
       for (const logged of pending.slice(i, i + REPLAY_CHUNK)) {
         lastBatchId = logged.id;
         // Logged batches were valid when they arrived; only the clock bound is relaxed.
-        const result = decodeBatch(logged.payload, logged.agentId, { maxHopsPerBatch: Number.MAX_SAFE_INTEGER, latestTimeUs: Number.MAX_SAFE_INTEGER });
+        const result = decodeBatch(logged.payload, logged.agentId, { maxHopsPerBatch: Number.MAX_SAFE_INTEGER, latestTimeUs: Number.MAX_SAFE_INTEGER, intern: contexts.intern });
         if (!result.ok) {
           log.error({ batchId: logged.id, reason: result.reason }, 'logged batch no longer decodes; skipped');
           continue;
@@ -36,7 +38,9 @@ export function recoverJoinState(store: Store, joiner: Joiner, lateHopWindowMs: 
         joiner.apply(result.batch, logged.id, logged.receivedAtMs, true);
         replayed++;
       }
-      store.writeTick(joiner.takeWrites(), nowMs);
+      const writes = joiner.takeWrites();
+      store.writeTick(writes, nowMs);
+      for (const sink of sinks) sink.onRecords(writes.records, nowMs);
     });
   }
   if (restoredOpen > 0 || replayed > 0) log.info({ restoredOpen, replayed, openJourneys: joiner.openCount }, 'join state recovered');

@@ -24,7 +24,7 @@ export function encodeHops(hops: JourneyHops): Buffer {
   out[p++] = agents.length;
   for (const a of agents) {
     out[p++] = a.length;
-    p += out.write(a, p, 'latin1');
+    p = writeAscii(out, p, a);
   }
   out[p++] = n;
   for (let i = 0; i < n; i++) {
@@ -34,9 +34,15 @@ export function encodeHops(hops: JourneyHops): Buffer {
     p += 8;
     const code = hops.codes?.[i] ?? '';
     out[p++] = code.length;
-    p += out.write(code, p, 'latin1');
+    p = writeAscii(out, p, code);
   }
   return out;
+}
+
+/** Agent ids and codes are short ASCII: a loop beats a native call per string. */
+function writeAscii(out: Buffer, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
+  return p;
 }
 
 export function decodeHops(buf: Buffer): JourneyHops {

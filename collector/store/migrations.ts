@@ -16,12 +16,27 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX batches_received ON batches (received_at_ms);
 
+  -- One row per distinct journey context; records refer to it.
+  CREATE TABLE contexts (
+    id INTEGER PRIMARY KEY,
+    signature TEXT NOT NULL UNIQUE,
+    srv TEXT,
+    csp_region TEXT,
+    smets_generation TEXT,
+    device_type TEXT,
+    device_model TEXT,
+    firmware_version TEXT,
+    ch_firmware_version TEXT,
+    user_role TEXT
+  );
+
+  -- One row per journey. Few columns and two indexes: an insert is the collector's
+  -- largest cost per journey. Figures other than rtt/dcc are rebuilt from the hops.
   CREATE TABLE journeys (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
-    gen INTEGER NOT NULL,                -- > 0 when a counter was used again after its window
+    key_hash INTEGER NOT NULL,           -- JoinKey hashes; lookups by key go through it
     kind TEXT NOT NULL,
-    srv TEXT,
     started_us INTEGER NOT NULL,
     ended_us INTEGER NOT NULL,
     written_at_ms INTEGER NOT NULL,
@@ -30,25 +45,12 @@ export const MIGRATIONS: readonly string[] = [
     reason TEXT,
     rtt_us INTEGER,
     dcc_us INTEGER,
-    han_us INTEGER,
-    ack_us INTEGER,
-    csp_round_trip_us INTEGER,
-    ch_residence_us INTEGER,
-    alert_delivery_us INTEGER,
-    cross_agent INTEGER NOT NULL,        -- bit i set: figure i (FIGURE_NAMES) spans two agents
-    csp_region TEXT,
-    smets_generation TEXT,
-    device_type TEXT,
-    device_model TEXT,
-    firmware_version TEXT,
-    ch_firmware_version TEXT,
-    user_role TEXT,
+    context_id INTEGER NOT NULL REFERENCES contexts (id),
     hops BLOB NOT NULL,
-    amendments INTEGER NOT NULL,
-    UNIQUE (key, gen)
+    amendments INTEGER NOT NULL
   );
+  CREATE INDEX journeys_key ON journeys (key_hash);
   CREATE INDEX journeys_started ON journeys (started_us);
-  CREATE INDEX journeys_srv_started ON journeys (srv, started_us);
 
   CREATE TABLE open_journeys (
     key TEXT PRIMARY KEY,

@@ -2,10 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { JoinKey } from '../join/join-key.js';
 import type { CheckpointWrites, StoredRecordRef, TickWrites } from '../join/joiner.js';
-import type { FigureName, JourneyRecord } from '../join/journey-record.js';
-import { FIGURE_NAMES, segmentsOf } from '../join/journey-record.js';
+import type { JourneyRecord, Outcome } from '../join/journey-record.js';
+import { measure, segmentsOf } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
+import { createContextRegistry } from './context-registry.js';
 import { decodeHops, encodeHops } from './hops-codec.js';
 import { MIGRATIONS } from './migrations.js';
 import type { AgentStatusRow, FigureRow, JourneyFilter, LoggedBatch, Store, StoredJourney } from './store.js';
@@ -17,28 +19,22 @@ export interface SqliteStoreOptions {
   readonly synchronous: 'full' | 'normal';
 }
 
-type FigureColumns = Record<'rtt_us' | 'dcc_us' | 'han_us' | 'ack_us' | 'csp_round_trip_us' | 'ch_residence_us' | 'alert_delivery_us', number | null>;
-
-interface JourneyRow extends FigureColumns {
-  id: number; key: string; gen: number; kind: string; srv: string | null; started_us: number; ended_us: number;
-  written_at_ms: number; outcome: string; code: string | null; reason: string | null;
-  cross_agent: number; csp_region: string | null; smets_generation: string | null; device_type: string | null;
-  device_model: string | null; firmware_version: string | null; ch_firmware_version: string | null; user_role: string | null;
-  hops: Buffer; amendments: number;
+interface JourneyRow {
+  id: number; key: string; kind: string; started_us: number; ended_us: number; written_at_ms: number;
+  outcome: string; code: string | null; reason: string | null; context_id: number; hops: Buffer; amendments: number;
 }
 
-const CONTEXT_COLUMNS = [
-  ['cspRegion', 'csp_region'], ['smetsGeneration', 'smets_generation'], ['deviceType', 'device_type'],
-  ['deviceModel', 'device_model'], ['firmwareVersion', 'firmware_version'], ['chFirmwareVersion', 'ch_firmware_version'],
-  ['userRole', 'user_role'],
-] as const;
+/** A 53-bit number from the key's two 32-bit hashes: the journeys_key index. */
+export function keyHashOf(key: JoinKey): number {
+  return (key.hash >>> 0) * 2 ** 21 + ((key.hash2 >>> 0) >>> 11);
+}
 
-const FIGURE_COLUMNS: Record<FigureName, keyof FigureColumns> = {
-  rttUs: 'rtt_us', dccUs: 'dcc_us', hanUs: 'han_us', ackUs: 'ack_us', cspRoundTripUs: 'csp_round_trip_us',
-  chResidenceUs: 'ch_residence_us', alertDeliveryUs: 'alert_delivery_us',
-};
+/** The SQLite store, and its connection for modules that keep tables of their own in the same file. */
+export interface SqliteStore extends Store {
+  readonly db: Database.Database;
+}
 
-export function openSqliteStore(options: SqliteStoreOptions): Store {
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
@@ -46,31 +42,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   migrate(db);
+  const contexts = createContextRegistry(db);
 
-  const recordColumns = [
-    'key', 'gen', 'kind', 'srv', 'started_us', 'ended_us', 'written_at_ms', 'outcome', 'code', 'reason',
-    ...FIGURE_NAMES.map((f) => FIGURE_COLUMNS[f]), 'cross_agent', ...CONTEXT_COLUMNS.map(([, c]) => c), 'hops', 'amendments',
-  ];
-  const recordValues = (r: JourneyRecord, gen: number, nowMs: number): unknown[] => [
-    r.key, gen, r.kind, r.srv ?? null, r.startedUs, r.endedUs, nowMs, r.outcome, r.code ?? null, r.reason ?? null,
-    ...FIGURE_NAMES.map((f) => r.figures[f] ?? null),
-    r.crossAgent.reduce((mask, f) => mask | (1 << FIGURE_NAMES.indexOf(f)), 0),
-    ...CONTEXT_COLUMNS.map(([field]) => r.context[field] ?? null),
-    encodeHops(r.hops), r.amendments,
-  ];
   const s = {
     insertBatch: db.prepare('INSERT INTO batches (agent_id, stream_id, seq, received_at_ms, hops, payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    recentKeys: db.prepare('SELECT key FROM journeys WHERE started_us >= ?').pluck(),
-    insertRecord: db.prepare(`INSERT INTO journeys (${recordColumns.join(', ')}) VALUES (${recordColumns.map(() => '?').join(', ')}) ON CONFLICT (key, gen) DO NOTHING`),
-    updateRecord: db.prepare(`UPDATE journeys SET ${recordColumns.filter((c) => c !== 'key' && c !== 'gen').map((c) => `${c} = ?`).join(', ')} WHERE id = ?`),
-    maxGen: db.prepare('SELECT max(gen) FROM journeys WHERE key = ?').pluck(),
-    recordsByKey: db.prepare('SELECT * FROM journeys WHERE key = ? ORDER BY gen'),
+    insertRecord: db.prepare(`INSERT INTO journeys (key, key_hash, kind, started_us, ended_us, written_at_ms, outcome, code, reason, rtt_us, dcc_us, context_id, hops, amendments)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateRecord: db.prepare(`UPDATE journeys SET kind = ?, started_us = ?, ended_us = ?, written_at_ms = ?, outcome = ?, code = ?, reason = ?,
+      rtt_us = ?, dcc_us = ?, context_id = ?, hops = ?, amendments = ? WHERE id = ?`),
+    recordsByKey: db.prepare('SELECT * FROM journeys WHERE key_hash = ? AND key = ? ORDER BY started_us'),
     upsertOpen: db.prepare('INSERT INTO open_journeys (key, deadline_ms, state) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET deadline_ms = excluded.deadline_ms, state = excluded.state'),
     deleteOpen: db.prepare('DELETE FROM open_journeys WHERE key = ?'),
     openByKey: db.prepare('SELECT state FROM open_journeys WHERE key = ?').pluck(),
     allOpen: db.prepare('SELECT state FROM open_journeys').pluck(),
     setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     getMeta: db.prepare('SELECT value FROM meta WHERE name = ?').pluck(),
+    recentKeys: db.prepare('SELECT key FROM journeys WHERE started_us >= ?').pluck(),
     batchesFrom: db.prepare('SELECT id, agent_id AS agentId, received_at_ms AS receivedAtMs, payload FROM batches WHERE id >= ? AND payload IS NOT NULL ORDER BY id'),
     dropPayloads: db.prepare('UPDATE batches SET payload = NULL WHERE id >= ? AND id < ?'),
     dropOldBatches: db.prepare('DELETE FROM batches WHERE received_at_ms < ?'),
@@ -79,33 +66,28 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   };
   let prunedBelow = Number(s.getMeta.get('pruned_below') ?? 1);
 
+  const rowValues = (r: JourneyRecord, nowMs: number) => [
+    r.kind, r.startedUs, r.endedUs, nowMs, r.outcome, r.code ?? null, r.reason ?? null,
+    r.figures.rttUs ?? null, r.figures.dccUs ?? null, contexts.idOf(r.context), encodeHops(r.hops), r.amendments,
+  ];
+
   const toStored = (row: JourneyRow): StoredJourney => {
     const hops = decodeHops(row.hops);
-    const context: Record<string, string> = {};
-    if (row.srv !== null) context.srv = row.srv;
-    for (const [field, column] of CONTEXT_COLUMNS) {
-      const v = row[column];
-      if (v !== null) context[field] = v;
-    }
-    const figures: Record<string, number> = {};
-    for (const f of FIGURE_NAMES) {
-      const v = row[FIGURE_COLUMNS[f] as keyof FigureColumns];
-      if (v !== null) figures[f] = v;
-    }
+    const m = measure(hops);
+    const context = contexts.contextOf(row.context_id);
     return {
       id: row.id,
-      gen: row.gen,
       writtenAtMs: row.written_at_ms,
       key: row.key,
-      kind: row.kind as StoredJourney['kind'],
-      ...(row.srv !== null ? { srv: row.srv } : {}),
+      kind: m.kind,
+      ...(context.srv !== undefined ? { srv: context.srv } : {}),
       startedUs: row.started_us,
       endedUs: row.ended_us,
-      outcome: row.outcome as StoredJourney['outcome'],
+      outcome: row.outcome as Outcome,
       ...(row.code !== null ? { code: row.code } : {}),
       ...(row.reason !== null ? { reason: row.reason } : {}),
-      figures,
-      crossAgent: FIGURE_NAMES.filter((_, i) => (row.cross_agent & (1 << i)) !== 0),
+      figures: m.figures,
+      crossAgent: m.crossAgent,
       segments: segmentsOf(hops),
       hops,
       context,
@@ -113,19 +95,32 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     };
   };
 
+  const byKey = (text: string): JourneyRow[] => {
+    const key = JoinKey.parse(text);
+    return key ? (s.recordsByKey.all(keyHashOf(key), key.toString()) as JourneyRow[]) : [];
+  };
+
   const where = (f: Omit<JourneyFilter, 'limit'>): { sql: string; params: unknown[] } => {
     const clauses: string[] = [];
     const params: unknown[] = [];
-    if (f.srv !== undefined) { clauses.push('srv = ?'); params.push(f.srv); }
-    if (f.fromUs !== undefined) { clauses.push('started_us >= ?'); params.push(f.fromUs); }
-    if (f.toUs !== undefined) { clauses.push('started_us < ?'); params.push(f.toUs); }
-    if (f.outcome !== undefined) { clauses.push('outcome = ?'); params.push(f.outcome); }
-    if (f.cspRegion !== undefined) { clauses.push('csp_region = ?'); params.push(f.cspRegion); }
+    if (f.srv !== undefined) { clauses.push('c.srv = ?'); params.push(f.srv); }
+    if (f.fromUs !== undefined) { clauses.push('j.started_us >= ?'); params.push(f.fromUs); }
+    if (f.toUs !== undefined) { clauses.push('j.started_us < ?'); params.push(f.toUs); }
+    if (f.outcome !== undefined) { clauses.push('j.outcome = ?'); params.push(f.outcome); }
+    if (f.cspRegion !== undefined) { clauses.push('c.csp_region = ?'); params.push(f.cspRegion); }
     return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
   };
 
   return {
-    transaction: (fn) => db.transaction(fn)(),
+    db,
+    transaction(fn) {
+      try {
+        return db.transaction(fn)();
+      } catch (err) {
+        contexts.reload();
+        throw err;
+      }
+    },
 
     insertBatch(b) {
       const info = s.insertBatch.run(b.agentId, b.streamId, b.seq, b.receivedAtMs, b.hops, b.payload);
@@ -135,15 +130,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     writeTick(writes: TickWrites, nowMs) {
       for (const key of writes.closedOpenKeys) s.deleteOpen.run(key);
       for (const w of writes.records) {
-        if (w.amends) {
-          s.updateRecord.run(...recordValues(w.record, 0, nowMs).slice(2), w.amends.id);
-          continue;
-        }
-        // Generation 0 is the common case; a conflict means the key was used before, longer
-        // ago than the joiner remembers (join.lateHopWindowSeconds): a counter used again.
-        if (s.insertRecord.run(...recordValues(w.record, 0, nowMs)).changes > 0) continue;
-        const gen = Number(s.maxGen.get(w.record.key)) + 1;
-        s.insertRecord.run(...recordValues(w.record, gen, nowMs));
+        if (w.amends) s.updateRecord.run(...rowValues(w.record, nowMs), w.amends.id);
+        else s.insertRecord.run(w.record.key, keyHashOf(w.joinKey), ...rowValues(w.record, nowMs));
       }
     },
 
@@ -178,9 +166,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       .map((r): AgentStatusRow => ({ agentId: r.agentId, status: JSON.parse(r.status) as Record<string, unknown>, updatedAtMs: r.updatedAtMs })),
 
     findRecords(key): StoredRecordRef[] {
-      return (s.recordsByKey.all(key) as JourneyRow[]).map((row) => {
-        const j = toStored(row);
-        return { id: j.id, key, startedUs: j.startedUs, hops: j.hops, context: j.context, amendments: j.amendments, timedOut: j.reason === 'no-response' };
+      return byKey(key).map((row) => {
+        const hops = decodeHops(row.hops);
+        return { id: row.id, key, startedUs: row.started_us, hops, context: contexts.contextOf(row.context_id), amendments: row.amendments, timedOut: row.reason === 'no-response' };
       });
     },
     loadOpenJourney(key) {
@@ -190,12 +178,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     listJourneys(filter) {
       const w = where(filter);
-      return (db.prepare(`SELECT * FROM journeys ${w.sql} ORDER BY started_us DESC, id DESC LIMIT ?`).all(...w.params, filter.limit) as JourneyRow[]).map(toStored);
+      const rows = db.prepare(`SELECT j.* FROM journeys j JOIN contexts c ON c.id = j.context_id ${w.sql} ORDER BY j.started_us DESC, j.id DESC LIMIT ?`).all(...w.params, filter.limit);
+      return (rows as JourneyRow[]).map(toStored);
     },
-    journeysByKey: (key) => (s.recordsByKey.all(key) as JourneyRow[]).map(toStored),
+    journeysByKey: (key) => byKey(key).map(toStored),
     *scanFigures(filter) {
       const w = where(filter);
-      const stmt = db.prepare(`SELECT srv, started_us AS startedUs, outcome, reason, rtt_us AS rttUs, dcc_us AS dccUs FROM journeys ${w.sql}`);
+      const stmt = db.prepare(`SELECT c.srv AS srv, j.started_us AS startedUs, j.outcome, j.reason, j.rtt_us AS rttUs, j.dcc_us AS dccUs
+        FROM journeys j JOIN contexts c ON c.id = j.context_id ${w.sql}`);
       for (const row of stmt.iterate(...w.params)) yield row as FigureRow;
     },
 
@@ -212,3 +202,4 @@ function migrate(db: Database.Database): void {
     })();
   }
 }
+

@@ -33,7 +33,6 @@ export interface JourneyFilter {
 export interface StoredJourney extends JourneyRecord {
   readonly segments: readonly Segment[];
   readonly id: number;
-  readonly gen: number;
   readonly writtenAtMs: number;
 }
 

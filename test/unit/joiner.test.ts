@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createContextInterner } from '../../collector/join/context-interner.js';
 import { createJoiner, type Joiner, type JoinOptions } from '../../collector/join/joiner.js';
 import { segmentsOf } from '../../collector/join/journey-record.js';
 import { loadCatalogue } from '../../collector/metrics/catalogue.js';
@@ -39,7 +40,7 @@ describe('joiner', () => {
 
   beforeEach(() => {
     store = openSqliteStore({ file: ':memory:', synchronous: 'normal' });
-    joiner = createJoiner(catalogue, store, options, NOW);
+    joiner = createJoiner(catalogue, store, createContextInterner(), options, NOW);
   });
   afterEach(() => store.close());
 
@@ -133,13 +134,13 @@ describe('joiner', () => {
     const again = journeyHops(1008, T0_US + ms(3_600_000));
     for (const agent of ['gw', 'csp', 'rig']) apply(agent, again[agent]!, NOW + 3_600_000);
     commit(NOW + 3_600_000);
-    expect(store.journeysByKey(keyText(1008)).map((r) => r.gen)).toEqual([0, 1]);
+    expect(store.journeysByKey(keyText(1008)).map((r) => r.startedUs)).toEqual([T0_US, T0_US + ms(3_600_000)]);
   });
 
   it('restores checkpointed open journeys and recognises keys closed before a restart', () => {
     apply('gw', journeyHops(1009).gw!.slice(0, 2));
     store.writeCheckpoint(joiner.checkpoint(NOW + options.persistAfterMs, seq));
-    const restarted = createJoiner(catalogue, store, options, NOW + 2000);
+    const restarted = createJoiner(catalogue, store, createContextInterner(), options, NOW + 2000);
 
     restarted.restore(store.openJourneys(), [], NOW + 2000);
 

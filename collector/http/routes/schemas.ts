@@ -33,8 +33,8 @@ export const journeySchema = {
   type: 'object',
   properties: {
     id: { type: 'integer' },
+    writtenAtMs: { type: 'integer' },
     key: { type: 'string' },
-    gen: { type: 'integer' },
     kind: { enum: ['request', 'alert'] },
     srv: { type: 'string' },
     startedAt: { type: 'string' },
