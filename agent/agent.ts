@@ -6,8 +6,8 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { encodeHops } from './batch-encoder.js';
 import { openBufferStore, type BufferCounters } from './buffer-store.js';
-import type { Clock } from './clock.js';
-import { createMonotonicClock } from './clock.js';
+import type { Clock } from '../common/clock.js';
+import { createMonotonicClock } from '../common/clock.js';
 import type { AgentConfig } from './config.js';
 import { dropInvalidContexts } from './context-check.js';
 import { AgentError } from './errors.js';
@@ -15,6 +15,9 @@ import { createForwarder, type ConnectionState, type ForwarderCounters } from '.
 import type { HopChunk } from './hop-recorder.js';
 import { createHopRecorder } from './hop-recorder.js';
 import { JourneyKey, journeyKey } from './journey-key.js';
+import { createTimeProbe, type TimeProbe } from './time-probe.js';
+import { createWallStepDetector } from './wall-step-detector.js';
+import { topics } from '../proto/topics.js';
 
 export interface AgentStatus {
   readonly agentId: string;
@@ -28,6 +31,7 @@ export interface AgentStatus {
   readonly unsealedHops: number;
   readonly buffer: BufferCounters & { readonly maxBytes: number };
   readonly forward: ForwarderCounters;
+  readonly clock: { readonly probesSent: number; readonly probesAnswered: number; readonly wallSteps: number; readonly lastWallStepUs: number };
 }
 
 export interface Agent {
@@ -103,6 +107,14 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     unsealedHops: recorder.pendingHops,
     buffer: { ...store.counters(), maxBytes: config.buffer.maxBytes },
     forward: forwarder.counters(),
+    clock: { probesSent: probe?.sent ?? 0, probesAnswered: probe?.completed ?? 0, wallSteps: steps.steps, lastWallStepUs: steps.lastStepUs },
+  });
+
+  let probe: TimeProbe | undefined;
+  const steps = createWallStepDetector(clock, {
+    intervalMs: 1000,
+    thresholdUs: config.clock.wallStepThresholdMs * 1000,
+    onStep: (stepUs) => log.warn({ stepUs }, 'wall clock stepped; stamps are unaffected (they follow the monotonic clock)'),
   });
 
   const forwarder = createForwarder({
@@ -117,7 +129,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     reconnect: { initialMs: config.forward.reconnectInitialMs, maxMs: config.forward.reconnectMaxMs },
     status: () => status() as unknown as Record<string, unknown>,
     statusIntervalMs: config.statusIntervalMs,
+    subscriptions: [{ topic: topics.timeResponse(config.agentId), onMessage: (payload) => probe?.onResponse(payload) }],
   });
+  if (config.clock.probeIntervalMs > 0) {
+    probe = createTimeProbe({ agentId: config.agentId, clock, intervalMs: config.clock.probeIntervalMs, publish: forwarder.publish });
+  }
 
   const flushTimer = setInterval(() => recorder.flush(), config.batch.flushIntervalMs);
   flushTimer.unref();
@@ -137,6 +153,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     close() {
       closed ??= (async () => {
         clearInterval(flushTimer);
+        probe?.stop();
+        steps.stop();
         recorder.flush();
         await forwarder.close();
         store.close();

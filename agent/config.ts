@@ -15,6 +15,8 @@ export interface AgentConfig {
     readonly reconnectMaxMs: number;
   };
   readonly statusIntervalMs: number;
+  /** Time probes to the collector (0: off); wall-clock steps larger than the threshold are reported. */
+  readonly clock: { readonly probeIntervalMs: number; readonly wallStepThresholdMs: number };
   /** Loopback endpoints for rigs in other languages; 0 turns one off. */
   readonly intake: { readonly host: string; readonly udpPort: number; readonly httpPort: number };
   readonly logLevel: string;
@@ -27,6 +29,7 @@ export const agentDefaults: AgentConfig = {
   batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8 },
   forward: { maxInFlight: 32, ackTimeoutMs: 10_000, reconnectInitialMs: 500, reconnectMaxMs: 30_000 },
   statusIntervalMs: 10_000,
+  clock: { probeIntervalMs: 10_000, wallStepThresholdMs: 100 },
   intake: { host: '127.0.0.1', udpPort: 7691, httpPort: 7690 },
   logLevel: 'info',
 };
@@ -37,7 +40,7 @@ const port = int(0, 65535);
 export const agentSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['agentId', 'broker', 'buffer', 'batch', 'forward', 'statusIntervalMs', 'intake', 'logLevel'],
+  required: ['agentId', 'broker', 'buffer', 'batch', 'forward', 'statusIntervalMs', 'clock', 'intake', 'logLevel'],
   properties: {
     agentId: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
     broker: {
@@ -57,6 +60,10 @@ export const agentSchema = {
       properties: { maxInFlight: int(1, 1024), ackTimeoutMs: int(100), reconnectInitialMs: int(1), reconnectMaxMs: int(1) },
     },
     statusIntervalMs: int(100),
+    clock: {
+      type: 'object', additionalProperties: false, required: ['probeIntervalMs', 'wallStepThresholdMs'],
+      properties: { probeIntervalMs: int(0, 3_600_000), wallStepThresholdMs: int(1) },
+    },
     intake: {
       type: 'object', additionalProperties: false, required: ['host', 'udpPort', 'httpPort'],
       properties: { host: { type: 'string', minLength: 1 }, udpPort: port, httpPort: port },
@@ -79,6 +86,8 @@ export const agentFlags: readonly FlagSpec[] = [
   { flag: 'reconnect-initial-ms', path: 'forward.reconnectInitialMs', type: 'integer', description: 'first reconnect backoff ceiling (doubles per failure, full jitter)' },
   { flag: 'reconnect-max-ms', path: 'forward.reconnectMaxMs', type: 'integer', description: 'largest reconnect backoff ceiling' },
   { flag: 'status-interval-ms', path: 'statusIntervalMs', type: 'integer', description: 'publish the retained status this often' },
+  { flag: 'time-probe-interval-ms', path: 'clock.probeIntervalMs', type: 'integer', description: 'time probes to the collector this often, for its offset and drift estimate (0: off)' },
+  { flag: 'wall-step-threshold-ms', path: 'clock.wallStepThresholdMs', type: 'integer', description: 'report a wall-clock jump larger than this (stamps never follow the wall clock)' },
   { flag: 'intake-host', path: 'intake.host', type: 'string', description: 'address the UDP and HTTP intakes listen on (keep it loopback)' },
   { flag: 'udp-port', path: 'intake.udpPort', type: 'integer', description: 'UDP intake port, one JSON hop per datagram line (0: off)' },
   { flag: 'http-port', path: 'intake.httpPort', type: 'integer', description: 'HTTP intake and status port: POST /hops (NDJSON), GET /status (0: off)' },

@@ -27,6 +27,8 @@ export interface ForwarderOptions {
   /** JSON published (retained) on the status topic on connect and every statusIntervalMs. */
   readonly status: () => Record<string, unknown>;
   readonly statusIntervalMs: number;
+  /** Other topics this agent listens on (time sync), subscribed on every connect. */
+  readonly subscriptions?: readonly { readonly topic: string; readonly onMessage: (payload: Buffer) => void }[];
 }
 
 export interface ForwarderCounters {
@@ -43,6 +45,8 @@ export interface ForwarderCounters {
 export interface Forwarder {
   /** Something new is in the store: publish it if the window allows. */
   wake(): void;
+  /** Publishes on the current connection; false when there is none. */
+  publish(topic: string, payload: Uint8Array, qos: 0 | 1): boolean;
   state(): ConnectionState;
   counters(): ForwarderCounters;
   /** Resolves when every buffered batch is acknowledged, or rejects after timeoutMs. */
@@ -88,7 +92,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       state = { kind: 'connected', since: Date.now() };
       counters.connects++;
       log.info({ broker: options.brokerUrl }, 'connected');
-      c.subscribe(ackTopic, { qos: 1 }, (err) => {
+      const extra = options.subscriptions ?? [];
+      c.subscribe([ackTopic, ...extra.map((x) => x.topic)], { qos: 1 }, (err) => {
         if (err) return log.error({ err }, 'subscribing to acks failed');
         publishStatus();
         // Anything in flight on the previous connection may be lost: send it again, oldest first.
@@ -97,7 +102,10 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         pump();
       });
     });
-    c.on('message', (_topic, payload) => onAck(payload));
+    c.on('message', (topic, payload) => {
+      if (topic === ackTopic) return onAck(payload);
+      options.subscriptions?.find((x) => x.topic === topic)?.onMessage(payload);
+    });
     c.on('error', (err) => log.warn({ err: err.message }, 'broker connection error'));
     c.on('close', () => {
       if (client !== c || state.kind === 'closed') return;
@@ -180,6 +188,11 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
 
   return {
     wake: pump,
+    publish(topic, payload, qos) {
+      if (state.kind !== 'connected' || !client) return false;
+      client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos });
+      return true;
+    },
     state: () => state,
     counters: () => ({ ...counters, rejectedByReason: { ...rejectedByReason }, inFlight: inFlight.size }),
     drained(timeoutMs) {

@@ -5,7 +5,7 @@
 import type { HopContext } from '../proto/hop-context.js';
 import { HOP_POINT_COUNT } from '../proto/hop-point.js';
 import type { HopColumns } from './batch-encoder.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../common/clock.js';
 import type { JourneyKey } from './journey-key.js';
 
 export class HopChunk implements HopColumns {

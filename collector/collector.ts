@@ -1,11 +1,16 @@
 // The collector process: store, joiner (recovered after a restart), ingest pipeline,
 // broker (embedded or external) and HTTP API, wired together.
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../common/clock.js';
+import { createMonotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import type { BrokerLink, InboundHandlers } from './broker/broker-link.js';
 import { startEmbeddedBroker } from './broker/embedded-broker.js';
 import { connectExternalBroker } from './broker/external-broker.js';
+import { createClockRegistry, type ClockRegistry } from './clock/clock-registry.js';
+import { defaultClockModelOptions } from './clock/clock-model.js';
+import { createTimeServer } from './clock/time-server.js';
 import type { CollectorConfig } from './config.js';
 import { createMetricsRegistry } from './http/prometheus.js';
 import { createHttpServer } from './http/server.js';
@@ -26,23 +31,34 @@ export interface Collector {
   readonly ingest: Ingest;
   readonly joiner: Joiner;
   readonly catalogue: Catalogue;
+  readonly clocks: ClockRegistry;
   readonly http: FastifyInstance;
   close(): Promise<void>;
 }
 
 export interface CollectorDeps {
   readonly logger?: Logger;
+  /** The collector's clock: time probes are answered on it (default: the monotonic clock). */
+  readonly clock?: Clock;
+  /** Milliseconds for arrival times, windows and checkpoints (default: the clock's). */
   readonly nowMs?: () => number;
 }
 
 export async function startCollector(config: CollectorConfig, deps: CollectorDeps = {}): Promise<Collector> {
   const logger = deps.logger ?? silentLogger;
-  const nowMs = deps.nowMs ?? Date.now;
+  const clock = deps.clock ?? createMonotonicClock();
+  const nowMs = deps.nowMs ?? (() => clock.nowUs() / 1000);
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
   const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
   const j = config.join;
   const contexts = createContextInterner();
-  const joiner = createJoiner(catalogue, store, contexts, {
+  const clocks = createClockRegistry(store, {
+    ...defaultClockModelOptions,
+    windowUs: config.clock.windowSeconds * 1e6,
+    maxDriftPpm: config.clock.maxDriftPpm,
+    stepThresholdUs: config.clock.stepThresholdMs * 1000,
+  });
+  const joiner = createJoiner(catalogue, store, contexts, clocks, {
     graceMs: j.graceSeconds * 1000,
     settleMs: j.settleMs,
     unknownSrvWindowMs: j.unknownSrvWindowSeconds * 1000,
@@ -60,7 +76,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const i = config.ingest;
   const ingest = createIngest({
     store, joiner, logger, nowMs, sinks,
-    publish: (topic, payload) => broker?.publish(topic, payload),
+    publish: (topic, payload) => broker?.publish(topic, payload, 1),
     internContext: contexts.intern,
     maxQueuedBatches: i.maxQueuedBatches,
     maxBatchBytes: i.maxBatchBytes,
@@ -73,9 +89,12 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     lastBatchId: recovered.lastBatchId,
   });
 
+  const timeServer = createTimeServer(clock, clocks, (topic, payload, qos) => broker?.publish(topic, payload, qos), logger);
   const handlers: InboundHandlers = {
     onHops: (topic, payload) => void ingest.offer(topic, payload),
     onStatus: (topic, payload) => ingest.offerStatus(topic, payload),
+    onTimeRequest: timeServer.onRequest,
+    onTimeSample: timeServer.onSample,
   };
   broker = config.broker.url
     ? await connectExternalBroker({
@@ -84,7 +103,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     }, handlers)
     : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, recovery: recovered }), logger });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, recovery: recovered }), clocks, clock, logger });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `http://${config.http.host}:${httpPort}`;
@@ -94,7 +113,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   return {
     brokerUrl: broker.agentUrl,
     httpUrl,
-    store, ingest, joiner, catalogue, http,
+    store, ingest, joiner, catalogue, clocks, http,
     close() {
       closing ??= (async () => {
         await http.close();

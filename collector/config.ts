@@ -37,6 +37,8 @@ export interface CollectorConfig {
     readonly persistAfterSeconds: number;
     readonly finalPoints: readonly string[];
   };
+  /** The model of each agent's clock (see collector/clock/clock-model.ts). */
+  readonly clock: { readonly windowSeconds: number; readonly maxDriftPpm: number; readonly stepThresholdMs: number };
   readonly logLevel: string;
 }
 
@@ -65,6 +67,7 @@ export const collectorDefaults: CollectorConfig = {
     persistAfterSeconds: 20,
     finalPoints: ['UG_OUT', 'ALERT_UG_OUT'],
   },
+  clock: { windowSeconds: 60, maxDriftPpm: 100, stepThresholdMs: 5 },
   logLevel: 'info',
 };
 
@@ -91,6 +94,7 @@ export const collectorSchema = object({
     lateHopWindowSeconds: int(1), lateHopCapacity: int(1000), persistAfterSeconds: int(0),
     finalPoints: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...HOP_POINT_NAMES] } },
   }),
+  clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 10_000), stepThresholdMs: int(0) }),
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 });
 
@@ -115,6 +119,9 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'unknown-srv-window-seconds', path: 'join.unknownSrvWindowSeconds', type: 'integer', description: 'window of journeys whose SRV is unknown' },
   { flag: 'late-hop-window-seconds', path: 'join.lateHopWindowSeconds', type: 'integer', description: 'a hop this late still amends its closed journey' },
   { flag: 'persist-after-seconds', path: 'join.persistAfterSeconds', type: 'integer', description: 'open journeys older than this are checkpointed to the store' },
+  { flag: 'clock-window-seconds', path: 'clock.windowSeconds', type: 'integer', description: 'keep the lowest-delay time probe of each window this long' },
+  { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent before its drift is measured' },
+  { flag: 'clock-step-threshold-ms', path: 'clock.stepThresholdMs', type: 'integer', description: 'an agent clock jump beyond its bound by this much starts a new clock segment' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
 ];
 

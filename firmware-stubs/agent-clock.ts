@@ -1,9 +1,10 @@
-// The clock of one simulated agent: true time bent by a fixed offset, a constant drift
-// and any wall-clock steps (an NTP step, someone setting the rig's clock by hand). The
-// real agent reads it through the Clock interface, so its stamps carry exactly the
-// errors the collector's clock-offset work has to find; readAt() lets tests and the
-// ground truth compute the same reading for any true time.
-import type { Clock } from '../agent/clock.js';
+// The clock of one simulated agent: true time bent by a fixed offset and a constant drift
+// (the agent's monotonic timeline, which its stamps carry), and a wall clock that also
+// takes the steps (an NTP step, someone setting the rig's clock by hand). The real agent
+// reads both through the Clock interface, so its stamps carry exactly the errors the
+// collector's clock work has to find and its step detector sees the steps; readAt() lets
+// tests and the ground truth compute the same reading for any true time.
+import type { Clock } from '../common/clock.js';
 
 export interface ClockStep {
   /** True time of the step; readings at or after it include it. */
@@ -28,8 +29,10 @@ export interface AgentClockOptions extends Partial<AgentClockSpec> {
 }
 
 export interface SimulatedClock extends Clock {
-  /** What this clock reads at true time `trueUs`. */
+  /** What the agent's timeline (its stamps) reads at true time `trueUs`. */
   readAt(trueUs: number): number;
+  /** What its wall clock (steps included) reads at true time `trueUs`. */
+  wallAt(trueUs: number): number;
   readonly spec: AgentClockSpec;
 }
 
@@ -45,19 +48,22 @@ export function createAgentClock(options: AgentClockOptions): SimulatedClock {
     if (!Number.isFinite(s.atTrueUs) || !Number.isFinite(s.stepUs)) throw new RangeError(`clock step must have finite atTrueUs and stepUs, got ${JSON.stringify(s)}`);
   }
 
-  const readAt = (trueUs: number): number => {
+  const readAt = (trueUs: number): number => trueUs + offsetUs + (driftPpm * (trueUs - startUs)) / 1e6;
+  const wallAt = (trueUs: number): number => {
     let stepped = 0;
     // Steps are few (usually none), so a scan beats anything cleverer.
     for (const s of steps) {
       if (s.atTrueUs > trueUs) break;
       stepped += s.stepUs;
     }
-    return trueUs + offsetUs + (driftPpm * (trueUs - startUs)) / 1e6 + stepped;
+    return readAt(trueUs) + stepped;
   };
 
   return {
     nowUs: () => readAt(trueNowUs()),
+    wallNowUs: () => wallAt(trueNowUs()),
     readAt,
+    wallAt,
     spec: Object.freeze({ offsetUs, driftPpm, steps: Object.freeze(steps) }),
   };
 }

@@ -160,7 +160,9 @@ export interface RealtimeSchedulerOptions {
 const MAX_TIMER_MS = 2_147_483_647;
 
 export function createRealtimeScheduler(options: RealtimeSchedulerOptions = {}): Scheduler {
-  const wallUs = options.wallUs ?? (() => Date.now() * 1000);
+  // Microsecond resolution: simulated agents time-probe the collector over loopback, where
+  // a round trip is well under the millisecond Date.now() could resolve.
+  const wallUs = options.wallUs ?? (() => (performance.timeOrigin + performance.now()) * 1000);
   const heap = new EventHeap();
   let timer: NodeJS.Timeout | undefined;
   let armedForUs = Number.POSITIVE_INFINITY;

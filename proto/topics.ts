@@ -5,13 +5,22 @@ export const topics = {
   hops: (agentId: string) => `hopwatch/v1/${agentId}/hops`,
   ack: (agentId: string) => `hopwatch/v1/${agentId}/ack`,
   status: (agentId: string) => `hopwatch/v1/${agentId}/status`,
+  timeRequest: (agentId: string) => `hopwatch/v1/${agentId}/time/req`,
+  timeResponse: (agentId: string) => `hopwatch/v1/${agentId}/time/resp`,
+  timeSample: (agentId: string) => `hopwatch/v1/${agentId}/time/sample`,
   allHops: 'hopwatch/v1/+/hops',
   allStatus: 'hopwatch/v1/+/status',
+  allTimeRequests: 'hopwatch/v1/+/time/req',
+  allTimeSamples: 'hopwatch/v1/+/time/sample',
 } as const;
 
+export type TopicKind = 'hops' | 'status' | 'ack' | 'time/req' | 'time/resp' | 'time/sample';
+
 /** The agent id of a topic `hopwatch/v1/<agentId>/<kind>`, or undefined. */
-export function agentIdOf(topic: string, kind: 'hops' | 'status' | 'ack'): string | undefined {
-  const parts = topic.split('/');
-  if (parts.length !== 4 || parts[0] !== 'hopwatch' || parts[1] !== 'v1' || parts[3] !== kind) return undefined;
-  return AGENT_ID_PATTERN.test(parts[2]!) ? parts[2] : undefined;
+export function agentIdOf(topic: string, kind: TopicKind): string | undefined {
+  const prefix = 'hopwatch/v1/';
+  const suffix = `/${kind}`;
+  if (!topic.startsWith(prefix) || !topic.endsWith(suffix)) return undefined;
+  const agentId = topic.slice(prefix.length, topic.length - suffix.length);
+  return AGENT_ID_PATTERN.test(agentId) ? agentId : undefined;
 }

@@ -9,6 +9,9 @@ export const WireDeviceType = hopwatch.v1.DeviceType;
 export const WireCspRegion = hopwatch.v1.CspRegion;
 export const WireSmetsGeneration = hopwatch.v1.SmetsGeneration;
 export const AckStatus = hopwatch.v1.BatchAck.Status;
+export const WireTimeRequest = hopwatch.v1.TimeRequest;
+export const WireTimeResponse = hopwatch.v1.TimeResponse;
+export const WireTimeSample = hopwatch.v1.TimeSample;
 
 export type WireBatchFields = hopwatch.v1.Batch.$Properties;
 export type WireProfileFields = hopwatch.v1.Profile.$Properties;

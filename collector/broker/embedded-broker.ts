@@ -29,6 +29,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
     }, resolve));
   await subscribe(topics.allHops, handlers.onHops);
   await subscribe(topics.allStatus, handlers.onStatus);
+  await subscribe(topics.allTimeRequests, handlers.onTimeRequest);
+  await subscribe(topics.allTimeSamples, handlers.onTimeSample);
 
   const server: Server = createServer(aedes.handle);
   await new Promise<void>((resolve, reject) => {
@@ -40,8 +42,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
 
   return {
     agentUrl: `mqtt://${options.host}:${port}`,
-    publish(topic, payload) {
-      aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, (err) => {
+    publish(topic, payload, qos) {
+      aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false }, (err) => {
         if (err) log.warn({ topic, err: err.message }, 'publish failed');
       });
     },

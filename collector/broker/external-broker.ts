@@ -35,7 +35,11 @@ export async function connectExternalBroker(options: ExternalBrokerOptions, hand
     client = c;
     c.on('connect', () => {
       log.info({ url: options.url }, 'connected to external broker');
-      c.subscribe([topics.allHops, topics.allStatus], { qos: 1 }, (err) => {
+      c.subscribe([topics.allHops, topics.allStatus, topics.allTimeSamples], { qos: 1 }, (err) => {
+        if (err) log.error({ err: err.message }, 'subscribe failed');
+      });
+      // Time requests at QoS 0: a late answer is worse than none.
+      c.subscribe(topics.allTimeRequests, { qos: 0 }, (err) => {
         if (err) log.error({ err: err.message }, 'subscribe failed');
         firstConnect?.(true);
         firstConnect = undefined;
@@ -44,6 +48,8 @@ export async function connectExternalBroker(options: ExternalBrokerOptions, hand
     });
     c.on('message', (topic, payload) => {
       if (topic.endsWith('/hops')) handlers.onHops(topic, payload);
+      else if (topic.endsWith('/time/req')) handlers.onTimeRequest(topic, payload);
+      else if (topic.endsWith('/time/sample')) handlers.onTimeSample(topic, payload);
       else if (topic.endsWith('/status')) handlers.onStatus(topic, payload);
     });
     c.on('error', (err) => log.warn({ err: err.message }, 'external broker error'));
@@ -63,8 +69,8 @@ export async function connectExternalBroker(options: ExternalBrokerOptions, hand
 
   return {
     agentUrl: options.url,
-    publish(topic, payload) {
-      client?.publish(topic, Buffer.from(payload), { qos: 1 });
+    publish(topic, payload, qos) {
+      client?.publish(topic, Buffer.from(payload), { qos });
     },
     connected: () => client?.connected ?? false,
     async close() {

@@ -4,7 +4,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type client from 'prom-client';
 import { HopwatchError } from '../../common/error-codes.js';
 import type { Logger } from '../../common/logger.js';
+import type { Clock } from '../../common/clock.js';
 import type { BrokerLink } from '../broker/broker-link.js';
+import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
 import type { Catalogue } from '../metrics/catalogue.js';
@@ -19,6 +21,8 @@ export interface HttpDeps {
   readonly joiner: Joiner;
   readonly broker: () => BrokerLink | undefined;
   readonly metrics: client.Registry;
+  readonly clocks: ClockRegistry;
+  readonly clock: Clock;
   readonly logger: Logger;
 }
 
@@ -55,6 +59,33 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   }, async () => ({
     agents: deps.store.agentStatuses().map((a) => ({ agentId: a.agentId, updatedAt: new Date(a.updatedAtMs).toISOString(), status: a.status })),
   }));
+
+  app.get('/api/v1/clocks', {
+    schema: {
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            clocks: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  agentId: { type: 'string' }, offsetUs: { type: 'number', description: 'collector clock minus agent clock, now' },
+                  driftPpm: { type: 'number', description: 'how fast the agent clock runs, parts per million' },
+                  uncertaintyUs: { type: ['number', 'null'] }, exchanges: { type: 'integer' }, steps: { type: 'integer' }, rejected: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  }, async () => {
+    const now = deps.clock.nowUs();
+    // The agent's time now is the collector's minus the current offset (the offset changes slowly).
+    return { clocks: deps.clocks.summaries((agentId) => 2 * now - deps.clocks.map(agentId, now).us) };
+  });
 
   app.get('/healthz', {
     schema: {

@@ -10,6 +10,7 @@ import type { Catalogue } from '../metrics/catalogue.js';
 import type { JourneyHops, JourneyRecord } from './journey-record.js';
 import { buildRecord } from './journey-record.js';
 import { Journey } from './journey.js';
+import type { ClockMapper } from '../clock/clock-registry.js';
 import type { ContextInterner } from './context-interner.js';
 import { JoinKey } from './join-key.js';
 import { RotatingKeyFilter } from './key-filter.js';
@@ -100,7 +101,7 @@ interface Closed {
   readonly amends?: { readonly id: number; readonly amendments: number; readonly previous: JourneyRecord };
 }
 
-export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, contexts: ContextInterner, options: JoinOptions, nowMs: number): Joiner {
+export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, contexts: ContextInterner, clocks: ClockMapper, options: JoinOptions, nowMs: number): Joiner {
   const open = new KeyTable<Journey>();
   const settling: Journey[] = [];
   /** Journeys closed or amended since the last takeWrites(). */
@@ -194,12 +195,22 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     return fresh;
   };
 
-  const recordHops = (j: Journey): JourneyHops => ({
-    points: j.points,
-    agentIds: j.agents.map(agentName),
-    times: j.times,
-    ...(j.codes ? { codes: j.codes } : {}),
-  });
+  /** The hops with their times on the collector's clock, mapped when the journey is written. */
+  const recordHops = (j: Journey): JourneyHops => {
+    const n = j.points.length;
+    const agentIds = new Array<string>(n);
+    const us = new Array<number>(n);
+    const uncertaintyUs = new Array<number>(n);
+    const rateUncertainty = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const id = agentIds[i] = agentName(j.agents[i]!);
+      const m = clocks.map(id, j.times[i]!);
+      us[i] = m.us;
+      uncertaintyUs[i] = m.uncertaintyUs;
+      rateUncertainty[i] = m.rateUncertainty;
+    }
+    return { points: j.points, agentIds, times: j.times, ...(j.codes ? { codes: j.codes } : {}), mapped: { us, uncertaintyUs, rateUncertainty } };
+  };
 
   return {
     apply(batch, batchId, receivedAtMs, replaying = false) {

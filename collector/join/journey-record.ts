@@ -8,22 +8,41 @@ import {
 } from '../../proto/hop-point.js';
 import type { Catalogue } from '../metrics/catalogue.js';
 
+/** Each hop's time on the collector's clock, and how far it may be off (see collector/clock). */
+export interface MappedTimes {
+  readonly us: readonly number[];
+  /** Bound on the error of `us`; Infinity for an agent whose clock is not yet known. */
+  readonly uncertaintyUs: readonly number[];
+  /** Bound on the agent's rate error: an interval of d µs on its clock is right to within d * this. */
+  readonly rateUncertainty: readonly number[];
+}
+
 /** A journey's hops as parallel columns, in arrival order. */
 export interface JourneyHops {
   readonly points: readonly number[];
   readonly agentIds: readonly string[];
-  /** Microseconds since the Unix epoch, each on its stamping agent's clock. */
+  /** Microseconds since the Unix epoch, each on its stamping agent's clock (as stamped). */
   readonly times: readonly number[];
   readonly codes?: readonly (string | undefined)[];
+  readonly mapped?: MappedTimes;
 }
 
 export interface Segment {
   readonly from: HopPointName;
   readonly to: HopPointName;
   readonly us: number;
+  /** The true value lies within us ± uncertaintyUs (Infinity: an agent's clock is not yet known). */
+  readonly uncertaintyUs: number;
   /** The two stamps come from different agents, so the figure spans two clocks. */
   readonly crossAgent: boolean;
 }
+
+/**
+ * `unreconciled`: a segment between two agents is negative by more than its bound (the
+ * clocks cannot both be right; the figure is reported as measured, not clamped).
+ * `unsynchronised`: a figure spans an agent whose clock offset is not known yet.
+ */
+export type RecordFlag = 'unreconciled' | 'unsynchronised';
 
 export const FIGURE_NAMES = ['rttUs', 'dccUs', 'hanUs', 'ackUs', 'cspRoundTripUs', 'chResidenceUs', 'alertDeliveryUs'] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
@@ -43,9 +62,13 @@ export interface JourneyRecord {
   readonly outcome: Outcome;
   readonly code?: string;
   readonly reason?: string;
+  /** On the collector's clock: drift-corrected within one agent, offset-corrected across agents. */
   readonly figures: Figures;
-  /** Figures that combine stamps of different agents (clock offsets not removed). */
+  /** Each figure's true value lies within figure ± this. */
+  readonly figureUncertaintyUs: Figures;
+  /** Figures that combine stamps of different agents. */
   readonly crossAgent: readonly FigureName[];
+  readonly flags: readonly RecordFlag[];
   readonly hops: JourneyHops;
   readonly context: JourneyContext;
   /** How many times hops arriving after completion changed this record. */
@@ -71,30 +94,48 @@ function index(h: JourneyHops): void {
   for (let i = 0; i < h.points.length; i++) at[h.points[i]!] = i + 1;
 }
 
-/** What the hops alone say: kind, figures, start and end, the final point's code. */
+/** What the hops alone say: kind, figures and their bounds, start and end, the final point's code. */
 export interface Measurement {
   readonly kind: JourneyKind;
   readonly startedUs: number;
   readonly endedUs: number;
   readonly figures: Figures;
+  readonly figureUncertaintyUs: Figures;
   readonly crossAgent: readonly FigureName[];
+  readonly flags: readonly RecordFlag[];
   readonly hasFinal: boolean;
   readonly finalCode?: string;
 }
 
+/** Before an agent's clock is known: its times as stamped, a crystal's worst-case rate. */
+const UNSYNCED_RATE_UNCERTAINTY = 100e-6;
+const NO_FLAGS: readonly RecordFlag[] = Object.freeze([]);
+
 export function measure(h: JourneyHops): Measurement {
   index(h);
   const has = (p: number) => at[p]! > 0;
-  const time = (p: number) => h.times[at[p]! - 1]!;
-  const agent = (p: number) => h.agentIds[at[p]! - 1]!;
+  const i = (p: number) => at[p]! - 1;
+  const time = (p: number) => (h.mapped ? h.mapped.us[i(p)]! : h.times[i(p)]!);
+  const agent = (p: number) => h.agentIds[i(p)]!;
+  /** The bound on (time(b) - time(a)). */
+  const bound = (a: number, b: number) => {
+    if (agent(a) === agent(b)) return Math.abs(h.times[i(b)]! - h.times[i(a)]!) * (h.mapped?.rateUncertainty[i(a)] ?? UNSYNCED_RATE_UNCERTAINTY);
+    return h.mapped ? h.mapped.uncertaintyUs[i(a)]! + h.mapped.uncertaintyUs[i(b)]! : Infinity;
+  };
   const figures: Figures = {};
+  const uncertainty: Figures = {};
   let crossAgent: FigureName[] | undefined;
-  const cross = (name: FigureName) => (crossAgent ??= []).push(name);
   const span = (name: FigureName, from: number, to: number): boolean => {
     if (!has(from) || !has(to)) return false;
     figures[name] = time(to) - time(from);
-    if (agent(from) !== agent(to)) cross(name);
+    uncertainty[name] = bound(from, to);
+    if (agent(from) !== agent(to)) (crossAgent ??= []).push(name);
     return true;
+  };
+  const difference = (name: FigureName, whole: FigureName, part: FigureName) => {
+    figures[name] = figures[whole]! - figures[part]!;
+    uncertainty[name] = uncertainty[whole]! + uncertainty[part]!;
+    if (crossAgent?.includes(whole) || crossAgent?.includes(part)) (crossAgent ??= []).push(name);
   };
 
   const kind: JourneyKind = h.points.some(isAlertPoint) ? 'alert' : 'request';
@@ -103,31 +144,44 @@ export function measure(h: JourneyHops): Measurement {
   // HAN-exclusive DCC time: SMETS2+ leaves out the HAN and device; SMETS1 what lies beyond the S1SP.
   const [hanFrom, hanTo] = smets1 ? [HopPoint.S1SP_OUT, HopPoint.S1SP_IN] : [HopPoint.HAN_OUT, HopPoint.HAN_IN];
   const han = span('hanUs', hanFrom, hanTo);
-  if (rtt && han) {
-    figures.dccUs = figures.rttUs! - figures.hanUs!;
-    if (agent(HopPoint.UG_IN) !== agent(HopPoint.UG_OUT) || agent(hanFrom) !== agent(hanTo)) cross('dccUs');
-  }
+  if (rtt && han) difference('dccUs', 'rttUs', 'hanUs');
   span('ackUs', HopPoint.UG_IN, HopPoint.UG_ACK);
   span('cspRoundTripUs', HopPoint.CSP_OUT, HopPoint.CSP_IN);
   if (han && has(HopPoint.CH_IN) && has(HopPoint.CH_OUT)) {
     figures.chResidenceUs = time(HopPoint.CH_OUT) - time(HopPoint.CH_IN) - figures.hanUs!;
-    if (agent(HopPoint.CH_IN) !== agent(HopPoint.CH_OUT) || agent(hanFrom) !== agent(hanTo)) cross('chResidenceUs');
+    uncertainty.chResidenceUs = bound(HopPoint.CH_IN, HopPoint.CH_OUT) + uncertainty.hanUs!;
+    if (agent(HopPoint.CH_IN) !== agent(HopPoint.CH_OUT) || crossAgent?.includes('hanUs')) (crossAgent ??= []).push('chResidenceUs');
   }
   span('alertDeliveryUs', HopPoint.ALERT_RAISED, HopPoint.ALERT_UG_OUT);
 
   const firstPoint = kind === 'alert' ? HopPoint.ALERT_RAISED : HopPoint.UG_IN;
   const finalPoint = kind === 'alert' ? HopPoint.ALERT_UG_OUT : HopPoint.UG_OUT;
   const hasFinal = has(finalPoint);
-  const finalCode = hasFinal ? h.codes?.[at[finalPoint]! - 1] : undefined;
+  const finalCode = hasFinal ? h.codes?.[i(finalPoint)] : undefined;
+  const times = h.mapped?.us ?? h.times;
   const m: Measurement = {
     kind,
-    startedUs: has(firstPoint) ? time(firstPoint) : Math.min(...h.times),
-    endedUs: hasFinal ? time(finalPoint) : Math.max(...h.times),
+    startedUs: has(firstPoint) ? time(firstPoint) : Math.min(...times),
+    endedUs: hasFinal ? time(finalPoint) : Math.max(...times),
     figures,
+    figureUncertaintyUs: uncertainty,
     crossAgent: crossAgent ?? NO_CROSS,
+    flags: flagsOf(h),
     hasFinal,
   };
   return finalCode === undefined ? m : { ...m, finalCode };
+}
+
+function flagsOf(h: JourneyHops): readonly RecordFlag[] {
+  let unreconciled = false;
+  let unsynchronised = false;
+  for (const s of segmentsOf(h)) {
+    if (!s.crossAgent) continue;
+    if (!Number.isFinite(s.uncertaintyUs)) unsynchronised = true;
+    else if (s.us < -s.uncertaintyUs) unreconciled = true;
+  }
+  if (!unreconciled && !unsynchronised) return NO_FLAGS;
+  return [...(unreconciled ? ['unreconciled' as const] : []), ...(unsynchronised ? ['unsynchronised' as const] : [])];
 }
 
 export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRecord {
@@ -139,7 +193,9 @@ export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRe
     endedUs: m.endedUs,
     outcome: 'success',
     figures: m.figures,
+    figureUncertaintyUs: m.figureUncertaintyUs,
     crossAgent: m.crossAgent,
+    flags: m.flags,
     hops: input.hops,
     context: input.context,
     amendments: input.amendments,
@@ -155,11 +211,16 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function segmentsOf(h: JourneyHops): Segment[] {
   const chain = h.points.some(isAlertPoint) ? ALERT_CHAIN_RANK : h.points.some(isSmets1Point) ? SMETS1_CHAIN_RANK : REQUEST_CHAIN_RANK;
   const onChain = h.points.map((_, i) => i).filter((i) => chain.has(h.points[i]!)).sort((a, b) => chain.get(h.points[a]!)! - chain.get(h.points[b]!)!);
+  const times = h.mapped?.us ?? h.times;
   const segments: Segment[] = [];
   for (let n = 1; n < onChain.length; n++) {
     const a = onChain[n - 1]!;
     const b = onChain[n]!;
-    segments.push({ from: hopPointName(h.points[a]!), to: hopPointName(h.points[b]!), us: h.times[b]! - h.times[a]!, crossAgent: h.agentIds[a] !== h.agentIds[b] });
+    const crossAgent = h.agentIds[a] !== h.agentIds[b];
+    const uncertaintyUs = !crossAgent
+      ? Math.abs(h.times[b]! - h.times[a]!) * (h.mapped?.rateUncertainty[a] ?? UNSYNCED_RATE_UNCERTAINTY)
+      : h.mapped ? h.mapped.uncertaintyUs[a]! + h.mapped.uncertaintyUs[b]! : Infinity;
+    segments.push({ from: hopPointName(h.points[a]!), to: hopPointName(h.points[b]!), us: times[b]! - times[a]!, uncertaintyUs, crossAgent });
   }
   return segments;
 }

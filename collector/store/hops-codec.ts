@@ -1,15 +1,18 @@
-// A journey's hops as stored in journeys.hops: compact binary, read back only to show one
+// A journey's hops as stored in journeys.hops: compact binary, read back to show one
 // journey or to amend it.
-//   u8 version (1), u8 agentCount, agentCount x (u8 length, ASCII agent id),
-//   u8 hopCount, hopCount x (u8 point, u8 agent index, f64 LE time us, u8 code length, ASCII code)
-import type { JourneyHops } from '../join/journey-record.js';
+//   u8 version (2), u8 agentCount, agentCount x (u8 length, ASCII agent id),
+//   u8 hopCount, u8 mapped (1 when the collector-clock times follow),
+//   hopCount x (u8 point, u8 agent index, f64 LE time us, u8 code length, ASCII code),
+//   if mapped: hopCount x (f64 LE collector us, f64 LE uncertainty us, f64 LE rate uncertainty)
+import type { JourneyHops, MappedTimes } from '../join/journey-record.js';
 
-const VERSION = 1;
+const VERSION = 2;
 
 export function encodeHops(hops: JourneyHops): Buffer {
   const agents: string[] = [];
   const n = hops.points.length;
-  let size = 3;
+  const m = hops.mapped;
+  let size = 4 + (m ? n * 24 : 0);
   for (let i = 0; i < n; i++) {
     const id = hops.agentIds[i]!;
     if (!agents.includes(id)) {
@@ -27,14 +30,21 @@ export function encodeHops(hops: JourneyHops): Buffer {
     p = writeAscii(out, p, a);
   }
   out[p++] = n;
+  out[p++] = m ? 1 : 0;
   for (let i = 0; i < n; i++) {
     out[p++] = hops.points[i]!;
     out[p++] = agents.indexOf(hops.agentIds[i]!);
-    out.writeDoubleLE(hops.times[i]!, p);
-    p += 8;
+    p = out.writeDoubleLE(hops.times[i]!, p);
     const code = hops.codes?.[i] ?? '';
     out[p++] = code.length;
     p = writeAscii(out, p, code);
+  }
+  if (m) {
+    for (let i = 0; i < n; i++) {
+      p = out.writeDoubleLE(m.us[i]!, p);
+      p = out.writeDoubleLE(m.uncertaintyUs[i]!, p);
+      p = out.writeDoubleLE(m.rateUncertainty[i]!, p);
+    }
   }
   return out;
 }
@@ -55,6 +65,7 @@ export function decodeHops(buf: Buffer): JourneyHops {
     p += len;
   }
   const n = buf[p++]!;
+  const hasMapped = buf[p++] === 1;
   const points = new Array<number>(n);
   const agentIds = new Array<string>(n);
   const times = new Array<number>(n);
@@ -68,5 +79,13 @@ export function decodeHops(buf: Buffer): JourneyHops {
     codes[i] = len > 0 ? buf.toString('latin1', p, p + len) : undefined;
     p += len;
   }
-  return { points, agentIds, times, codes };
+  if (!hasMapped) return { points, agentIds, times, codes };
+  const mapped: MappedTimes = { us: new Array<number>(n), uncertaintyUs: new Array<number>(n), rateUncertainty: new Array<number>(n) };
+  for (let i = 0; i < n; i++) {
+    (mapped.us as number[])[i] = buf.readDoubleLE(p);
+    (mapped.uncertaintyUs as number[])[i] = buf.readDoubleLE(p + 8);
+    (mapped.rateUncertainty as number[])[i] = buf.readDoubleLE(p + 16);
+    p += 24;
+  }
+  return { points, agentIds, times, codes, mapped };
 }

@@ -2,7 +2,8 @@
 // Never edit a shipped migration: add the next one.
 
 export const MIGRATIONS: readonly string[] = [
-  // 1: batch log (dedupe and replay), journey records, open journeys, agents, metadata.
+  // 1: batch log (dedupe and replay), journey records and contexts, open journeys, agents and
+  //    their clock models, metadata.
   `
   CREATE TABLE batches (
     id INTEGER PRIMARY KEY,              -- arrival order: the replay log position
@@ -61,6 +62,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE agents (
     agent_id TEXT PRIMARY KEY,
     status TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE agent_clocks (
+    agent_id TEXT PRIMARY KEY,
+    model TEXT NOT NULL,                 -- ClockModelState as JSON
     updated_at_ms INTEGER NOT NULL
   ) WITHOUT ROWID;
 

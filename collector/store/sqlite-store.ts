@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ClockModelState } from '../clock/clock-model.js';
 import { JoinKey } from '../join/join-key.js';
 import type { CheckpointWrites, StoredRecordRef, TickWrites } from '../join/joiner.js';
 import type { JourneyRecord, Outcome } from '../join/journey-record.js';
@@ -63,6 +64,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     dropOldBatches: db.prepare('DELETE FROM batches WHERE received_at_ms < ?'),
     upsertAgent: db.prepare('INSERT INTO agents (agent_id, status, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT (agent_id) DO UPDATE SET status = excluded.status, updated_at_ms = excluded.updated_at_ms'),
     agents: db.prepare('SELECT agent_id AS agentId, status, updated_at_ms AS updatedAtMs FROM agents ORDER BY agent_id'),
+    saveClock: db.prepare('INSERT INTO agent_clocks (agent_id, model, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT (agent_id) DO UPDATE SET model = excluded.model, updated_at_ms = excluded.updated_at_ms'),
+    clocks: db.prepare('SELECT agent_id AS agentId, model FROM agent_clocks'),
   };
   let prunedBelow = Number(s.getMeta.get('pruned_below') ?? 1);
 
@@ -87,7 +90,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       ...(row.code !== null ? { code: row.code } : {}),
       ...(row.reason !== null ? { reason: row.reason } : {}),
       figures: m.figures,
+      figureUncertaintyUs: m.figureUncertaintyUs,
       crossAgent: m.crossAgent,
+      flags: m.flags,
       segments: segmentsOf(hops),
       hops,
       context,
@@ -164,6 +169,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     upsertAgentStatus: (agentId, status, nowMs) => void s.upsertAgent.run(agentId, JSON.stringify(status), nowMs),
     agentStatuses: () => (s.agents.all() as { agentId: string; status: string; updatedAtMs: number }[])
       .map((r): AgentStatusRow => ({ agentId: r.agentId, status: JSON.parse(r.status) as Record<string, unknown>, updatedAtMs: r.updatedAtMs })),
+
+    saveClockModel: (agentId, state, nowMs) => void s.saveClock.run(agentId, JSON.stringify(state), nowMs),
+    clockModels: () => (s.clocks.all() as { agentId: string; model: string }[]).map((r) => ({ agentId: r.agentId, state: JSON.parse(r.model) as ClockModelState })),
 
     findRecords(key): StoredRecordRef[] {
       return byKey(key).map((row) => {

@@ -1,5 +1,6 @@
 // The collector's storage, behind one interface (test/integration/store-conformance runs
 // the same suite against every implementation).
+import type { ClockStateStore } from '../clock/clock-registry.js';
 import type { CheckpointWrites, JoinStoreReader, TickWrites } from '../join/joiner.js';
 import type { JourneyRecord, Outcome, Segment } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
@@ -52,7 +53,7 @@ export interface AgentStatusRow {
   readonly updatedAtMs: number;
 }
 
-export interface Store extends JoinStoreReader {
+export interface Store extends JoinStoreReader, ClockStateStore {
   /** Runs `fn` in one transaction; everything written inside commits or none of it does. */
   transaction<T>(fn: () => T): T;
   /** Appends a batch to the log; undefined when (agent, stream, seq) is already there. */

@@ -2,7 +2,7 @@
 // SQLite file, and agents with their SQLite buffers, all in a temp directory.
 import { join } from 'node:path';
 import { createAgent, type Agent } from '../../agent/agent.js';
-import type { Clock } from '../../agent/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { agentDefaults, type AgentConfig } from '../../agent/config.js';
 import { startCollector, type Collector } from '../../collector/collector.js';
 import { collectorDefaults, type CollectorConfig } from '../../collector/config.js';

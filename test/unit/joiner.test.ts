@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultClockModelOptions } from '../../collector/clock/clock-model.js';
+import { createClockRegistry } from '../../collector/clock/clock-registry.js';
 import { createContextInterner } from '../../collector/join/context-interner.js';
 import { createJoiner, type Joiner, type JoinOptions } from '../../collector/join/joiner.js';
 import { segmentsOf } from '../../collector/join/journey-record.js';
@@ -40,7 +42,7 @@ describe('joiner', () => {
 
   beforeEach(() => {
     store = openSqliteStore({ file: ':memory:', synchronous: 'normal' });
-    joiner = createJoiner(catalogue, store, createContextInterner(), options, NOW);
+    joiner = createJoiner(catalogue, store, createContextInterner(), createClockRegistry(store, defaultClockModelOptions), options, NOW);
   });
   afterEach(() => store.close());
 
@@ -140,7 +142,7 @@ describe('joiner', () => {
   it('restores checkpointed open journeys and recognises keys closed before a restart', () => {
     apply('gw', journeyHops(1009).gw!.slice(0, 2));
     store.writeCheckpoint(joiner.checkpoint(NOW + options.persistAfterMs, seq));
-    const restarted = createJoiner(catalogue, store, createContextInterner(), options, NOW + 2000);
+    const restarted = createJoiner(catalogue, store, createContextInterner(), createClockRegistry(store, defaultClockModelOptions), options, NOW + 2000);
 
     restarted.restore(store.openJourneys(), [], NOW + 2000);
 

@@ -15,14 +15,21 @@ interface ListQuery {
   limit: number;
 }
 
+/** JSON has no Infinity: an unknown bound (an agent not yet synchronised) is null. */
+const bound = (us: number): number | null => (Number.isFinite(us) ? us : null);
+
 export function journeyView(j: StoredJourney, withHops: boolean): Record<string, unknown> {
-  const { hops, ...rest } = j;
+  const { hops, figureUncertaintyUs, segments, ...rest } = j;
   return {
     ...rest,
+    figureUncertaintyUs: Object.fromEntries(Object.entries(figureUncertaintyUs).map(([k, v]) => [k, bound(v)])),
+    segments: segments.map((s) => ({ ...s, uncertaintyUs: bound(s.uncertaintyUs) })),
     startedAt: new Date(j.startedUs / 1000).toISOString(),
     ...(withHops ? {
       hops: hops.points.map((point, i) => ({
-        point: hopPointName(point), agentId: hops.agentIds[i], timeUs: hops.times[i], ...(hops.codes?.[i] ? { code: hops.codes[i] } : {}),
+        point: hopPointName(point), agentId: hops.agentIds[i], timeUs: hops.times[i],
+        ...(hops.mapped ? { collectorUs: hops.mapped.us[i], uncertaintyUs: bound(hops.mapped.uncertaintyUs[i]!) } : {}),
+        ...(hops.codes?.[i] ? { code: hops.codes[i] } : {}),
       })),
     } : {}),
   };

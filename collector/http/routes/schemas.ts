@@ -13,14 +13,15 @@ export const summarySchema = {
 export const segmentSchema = {
   type: 'object',
   properties: {
-    from: { enum: HOP_POINT_NAMES }, to: { enum: HOP_POINT_NAMES }, us: { type: 'number' }, crossAgent: { type: 'boolean' },
+    from: { enum: HOP_POINT_NAMES }, to: { enum: HOP_POINT_NAMES }, us: { type: 'number' },
+    uncertaintyUs: { type: ['number', 'null'], description: 'the true value lies within us ± uncertaintyUs; null: an agent is not synchronised yet' },
+    crossAgent: { type: 'boolean' },
   },
 } as const;
 
-const figures = {
-  type: 'object',
-  properties: Object.fromEntries(['rttUs', 'dccUs', 'hanUs', 'ackUs', 'cspRoundTripUs', 'chResidenceUs', 'alertDeliveryUs'].map((f) => [f, { type: 'number' }])),
-};
+const FIGURES = ['rttUs', 'dccUs', 'hanUs', 'ackUs', 'cspRoundTripUs', 'chResidenceUs', 'alertDeliveryUs'];
+const figures = { type: 'object', properties: Object.fromEntries(FIGURES.map((f) => [f, { type: 'number' }])) };
+const figureBounds = { type: 'object', properties: Object.fromEntries(FIGURES.map((f) => [f, { type: ['number', 'null'] }])) };
 
 export const contextSchema = {
   type: 'object',
@@ -44,7 +45,9 @@ export const journeySchema = {
     code: { type: 'string' },
     reason: { type: 'string' },
     figures,
+    figureUncertaintyUs: figureBounds,
     crossAgent: { type: 'array', items: { type: 'string' } },
+    flags: { type: 'array', items: { enum: ['unreconciled', 'unsynchronised'] } },
     segments: { type: 'array', items: segmentSchema },
     context: contextSchema,
     amendments: { type: 'integer' },
@@ -52,7 +55,10 @@ export const journeySchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { point: { enum: HOP_POINT_NAMES }, agentId: { type: 'string' }, timeUs: { type: 'number' }, code: { type: 'string' } },
+        properties: {
+          point: { enum: HOP_POINT_NAMES }, agentId: { type: 'string' }, timeUs: { type: 'number', description: 'as stamped, on the agent\'s clock' },
+          collectorUs: { type: 'number', description: 'on the collector\'s clock' }, uncertaintyUs: { type: ['number', 'null'] }, code: { type: 'string' },
+        },
       },
     },
   },

@@ -21,15 +21,20 @@ describe('agent clock', () => {
     expect(clock.readAt(T0)).toBe(T0 + 1000);
   });
 
-  it('applies each step from its true time on, and not before', () => {
+  it('applies each step to the wall clock from its true time on, and not before', () => {
     const clock = createAgentClock({
       startUs: T0,
       steps: [{ atTrueUs: T0 + 20_000_000, stepUs: -500_000 }, { atTrueUs: T0 + 10_000_000, stepUs: 2_000_000 }],
       trueNowUs: () => T0,
     });
-    expect(clock.readAt(T0 + 9_999_999)).toBe(T0 + 9_999_999);
-    expect(clock.readAt(T0 + 10_000_000)).toBe(T0 + 12_000_000);
-    expect(clock.readAt(T0 + 30_000_000)).toBe(T0 + 31_500_000);
+    expect(clock.wallAt(T0 + 9_999_999)).toBe(T0 + 9_999_999);
+    expect(clock.wallAt(T0 + 10_000_000)).toBe(T0 + 12_000_000);
+    expect(clock.wallAt(T0 + 30_000_000)).toBe(T0 + 31_500_000);
+  });
+
+  it('keeps steps out of the timeline the agent stamps with', () => {
+    const clock = createAgentClock({ startUs: T0, steps: [{ atTrueUs: T0 + 10, stepUs: 2_000_000 }], trueNowUs: () => T0 });
+    expect(clock.readAt(T0 + 30_000_000)).toBe(T0 + 30_000_000);
   });
 
   it('combines offset, drift and steps exactly', () => {
@@ -37,7 +42,8 @@ describe('agent clock', () => {
     const clock = createAgentClock({
       startUs: T0, offsetUs: -3_000_000, driftPpm: -20, steps: [{ atTrueUs: T0 + 5, stepUs: 2_000_000 }], trueNowUs: () => trueUs,
     });
-    expect(clock.nowUs()).toBe(trueUs - 3_000_000 - 20_000 + 2_000_000);
+    expect(clock.nowUs()).toBe(trueUs - 3_000_000 - 20_000);
+    expect(clock.wallNowUs()).toBe(trueUs - 3_000_000 - 20_000 + 2_000_000);
     expect(clock.nowUs()).toBe(clock.readAt(trueUs));
   });
 

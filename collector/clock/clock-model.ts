@@ -1,0 +1,196 @@
+// How one agent's clock relates to the collector's: collector = agent + offset(agent time),
+// with offset(x) = a + b (x - t0) fitted to the exchanges (b is the rate difference: a
+// clock running 40 ppm fast has b = -40e-6). Each kept exchange bounds the true offset at
+// its time to offset ± delay / 2; the fit and those bounds give an uncertainty for any
+// time, which grows with distance from the exchanges by the drift's own uncertainty.
+//
+// Exchanges are filtered the NTP way: within each window only the lowest-delay one is
+// kept (queueing only ever adds delay). A jump in offset that the model cannot explain,
+// seen twice in a row, starts a new segment: earlier times keep the earlier fit.
+import { agentMidpointOf, delayOf, offsetOf, type TimeSample } from './time-sample.js';
+
+export interface ClockModelOptions {
+  /** Width of the windows in which only the lowest-delay exchange is kept. */
+  readonly windowUs: number;
+  /** Exchanges kept per segment (the oldest windows go first). */
+  readonly maxPoints: number;
+  /** Rate error assumed before there are two exchanges (a crystal's worst case). */
+  readonly maxDriftPpm: number;
+  /** Least rate uncertainty ever claimed (temperature and ageing change a rate). */
+  readonly driftFloorPpm: number;
+  /** An offset this far outside the model's bound is a step, not noise. */
+  readonly stepThresholdUs: number;
+}
+
+export const defaultClockModelOptions: ClockModelOptions = {
+  windowUs: 60e6, maxPoints: 64, maxDriftPpm: 100, driftFloorPpm: 0.1, stepThresholdUs: 5000,
+};
+
+/** An exchange as kept: agent time, offset, delay. */
+export type ClockPoint = readonly [atUs: number, offsetUs: number, delayUs: number];
+
+export interface ClockModelState {
+  readonly segments: readonly { readonly fromUs: number; readonly points: readonly ClockPoint[] }[];
+}
+
+export interface Mapping {
+  /** The agent time on the collector's clock. */
+  readonly us: number;
+  /** Bound on the error of `us`; Infinity before any exchange. */
+  readonly uncertaintyUs: number;
+  /** Collector microseconds per agent microsecond (1 + b). */
+  readonly rate: number;
+  /** Bound on the error of `rate`: an interval of d agent µs is right to within d * rateUncertainty. */
+  readonly rateUncertainty: number;
+}
+
+interface Fit {
+  readonly t0: number;
+  readonly a: number;
+  readonly b: number;
+  readonly sigmaB: number;
+}
+
+class Segment {
+  points: ClockPoint[] = [];
+  fit: Fit | undefined;
+
+  constructor(readonly fromUs: number) {}
+
+  offsetAt(x: number): number {
+    return this.fit ? this.fit.a + this.fit.b * (x - this.fit.t0) : 0;
+  }
+
+  /** min over points of: the point's own bound, how far the fit misses it, and drift since. */
+  uncertaintyAt(x: number): number {
+    if (!this.fit) return Infinity;
+    let u = Infinity;
+    for (const [at, offset, delay] of this.points) {
+      const bound = delay / 2 + Math.abs(offset - this.offsetAt(at)) + this.fit.sigmaB * Math.abs(x - at);
+      if (bound < u) u = bound;
+    }
+    return u;
+  }
+}
+
+export class ClockModel {
+  private readonly segments: Segment[] = [];
+  private suspect: ClockPoint | undefined;
+  /** Exchanges rejected because their delay was negative (a clock went backwards mid-exchange). */
+  rejected = 0;
+  steps = 0;
+
+  constructor(private readonly options: ClockModelOptions = defaultClockModelOptions, state?: ClockModelState) {
+    for (const s of state?.segments ?? []) {
+      const seg = new Segment(s.fromUs);
+      seg.points = [...s.points];
+      this.refit(seg);
+      this.segments.push(seg);
+    }
+  }
+
+  add(sample: TimeSample): void {
+    const point: ClockPoint = [agentMidpointOf(sample), offsetOf(sample), delayOf(sample)];
+    if (!(point[2] >= 0) || !Number.isFinite(point[0] + point[1])) {
+      this.rejected++;
+      return;
+    }
+    let seg = this.segments[this.segments.length - 1];
+    if (!seg) this.segments.push((seg = new Segment(-Infinity)));
+    else if (this.isStep(seg, point)) {
+      // Two unexplained jumps that agree with each other: the clock stepped at the first.
+      if (this.suspect && Math.abs(this.suspect[1] - point[1]) <= (this.suspect[2] + point[2]) / 2 + this.options.stepThresholdUs) {
+        seg = new Segment(this.suspect[0]);
+        seg.points.push(this.suspect);
+        this.segments.push(seg);
+        this.steps++;
+        this.suspect = undefined;
+      } else {
+        this.suspect = point;
+        return;
+      }
+    } else this.suspect = undefined;
+    this.keep(seg, point);
+    this.refit(seg);
+  }
+
+  map(agentUs: number): Mapping {
+    const seg = this.segmentAt(agentUs);
+    if (!seg?.fit) return { us: agentUs, uncertaintyUs: Infinity, rate: 1, rateUncertainty: this.options.maxDriftPpm * 1e-6 };
+    return {
+      us: agentUs + seg.offsetAt(agentUs),
+      uncertaintyUs: seg.uncertaintyAt(agentUs),
+      rate: 1 + seg.fit.b,
+      rateUncertainty: seg.fit.sigmaB,
+    };
+  }
+
+  /** Offset, drift and uncertainty now, for status pages and the API. */
+  summary(atAgentUs: number): { offsetUs: number; driftPpm: number; uncertaintyUs: number; exchanges: number; steps: number } {
+    const seg = this.segmentAt(atAgentUs);
+    return {
+      offsetUs: seg?.offsetAt(atAgentUs) ?? 0,
+      driftPpm: -(seg?.fit?.b ?? 0) * 1e6,
+      uncertaintyUs: seg?.uncertaintyAt(atAgentUs) ?? Infinity,
+      exchanges: seg?.points.length ?? 0,
+      steps: this.steps,
+    };
+  }
+
+  state(): ClockModelState {
+    return { segments: this.segments.map((s) => ({ fromUs: s.fromUs, points: s.points })) };
+  }
+
+  private segmentAt(x: number): Segment | undefined {
+    for (let i = this.segments.length - 1; i >= 0; i--) if (this.segments[i]!.fromUs <= x) return this.segments[i];
+    return this.segments[0];
+  }
+
+  private isStep(seg: Segment, [at, offset, delay]: ClockPoint): boolean {
+    if (!seg.fit || seg.points.length < 3) return false;
+    return Math.abs(offset - seg.offsetAt(at)) > seg.uncertaintyAt(at) + delay / 2 + this.options.stepThresholdUs;
+  }
+
+  private keep(seg: Segment, point: ClockPoint): void {
+    const window = Math.floor(point[0] / this.options.windowUs);
+    const last = seg.points[seg.points.length - 1];
+    if (last && Math.floor(last[0] / this.options.windowUs) === window) {
+      if (point[2] < last[2]) seg.points[seg.points.length - 1] = point;
+    } else seg.points.push(point);
+    if (seg.points.length > this.options.maxPoints) seg.points.shift();
+  }
+
+  /**
+   * Weighted least squares of offset on time; each exchange's error is uniform within
+   * ± delay / 2, so its standard deviation is delay / (2 √3). The rate's uncertainty is
+   * three standard errors, never below the floor, and the prior before two exchanges.
+   */
+  private refit(seg: Segment): void {
+    const pts = seg.points;
+    if (pts.length === 0) {
+      seg.fit = undefined;
+      return;
+    }
+    const floorUs = 1;
+    let sw = 0, sx = 0, sy = 0;
+    for (const [at, offset, delay] of pts) {
+      const w = 1 / (delay / (2 * Math.sqrt(3)) + floorUs) ** 2;
+      sw += w; sx += w * at; sy += w * offset;
+    }
+    const t0 = sx / sw;
+    const mean = sy / sw;
+    let sxx = 0, sxy = 0;
+    for (const [at, offset, delay] of pts) {
+      const w = 1 / (delay / (2 * Math.sqrt(3)) + floorUs) ** 2;
+      sxx += w * (at - t0) ** 2; sxy += w * (at - t0) * (offset - mean);
+    }
+    const span = pts[pts.length - 1]![0] - pts[0]![0];
+    const prior = this.options.maxDriftPpm * 1e-6;
+    // Until the exchanges span enough time to say more than the prior, keep the prior.
+    const b = pts.length >= 2 && sxx > 0 ? sxy / sxx : 0;
+    const sigmaB = pts.length >= 2 && sxx > 0 && span > 0
+      ? Math.min(prior, Math.max(this.options.driftFloorPpm * 1e-6, 3 / Math.sqrt(sxx)))
+      : prior;
+    seg.fit = { t0, a: mean, b: Math.abs(b) > prior * 2 ? Math.sign(b) * prior * 2 : b, sigmaB };
+  }
+}

@@ -1,0 +1,62 @@
+// Every agent's clock model, kept current from time probes and persisted, so that a
+// restarted collector maps hop times as well as before it stopped.
+import type { ClockModelOptions, ClockModelState, Mapping } from './clock-model.js';
+import { ClockModel } from './clock-model.js';
+import type { TimeSample } from './time-sample.js';
+
+export interface ClockStateStore {
+  saveClockModel(agentId: string, state: ClockModelState, nowMs: number): void;
+  clockModels(): Iterable<{ readonly agentId: string; readonly state: ClockModelState }>;
+}
+
+export interface ClockMapper {
+  /** An agent's time on the collector's clock, with its bounds. */
+  map(agentId: string, agentUs: number): Mapping;
+}
+
+export interface AgentClockSummary {
+  readonly agentId: string;
+  readonly offsetUs: number;
+  readonly driftPpm: number;
+  readonly uncertaintyUs: number | null;
+  readonly exchanges: number;
+  readonly steps: number;
+  readonly rejected: number;
+}
+
+export interface ClockRegistry extends ClockMapper {
+  addSample(agentId: string, sample: TimeSample, nowMs: number): void;
+  summaries(atAgentUs: (agentId: string) => number): AgentClockSummary[];
+  readonly samples: number;
+}
+
+/** At most this many agents are tracked (one model each, a few kilobytes). */
+const MAX_AGENTS = 100_000;
+
+export function createClockRegistry(store: ClockStateStore, options: ClockModelOptions): ClockRegistry {
+  const models = new Map<string, ClockModel>();
+  for (const { agentId, state } of store.clockModels()) models.set(agentId, new ClockModel(options, state));
+  const unsynced = new ClockModel(options);
+  let samples = 0;
+
+  return {
+    addSample(agentId, sample, nowMs) {
+      let model = models.get(agentId);
+      if (!model) {
+        if (models.size >= MAX_AGENTS) return;
+        models.set(agentId, (model = new ClockModel(options)));
+      }
+      model.add(sample);
+      samples++;
+      store.saveClockModel(agentId, model.state(), nowMs);
+    },
+    map: (agentId, agentUs) => (models.get(agentId) ?? unsynced).map(agentUs),
+    summaries: (atAgentUs) => [...models].map(([agentId, m]) => {
+      const s = m.summary(atAgentUs(agentId));
+      return { agentId, ...s, uncertaintyUs: Number.isFinite(s.uncertaintyUs) ? s.uncertaintyUs : null, rejected: m.rejected };
+    }),
+    get samples() {
+      return samples;
+    },
+  };
+}
