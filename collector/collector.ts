@@ -66,6 +66,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     lateHopWindowMs: j.lateHopWindowSeconds * 1000,
     lateHopCapacity: j.lateHopCapacity,
     persistAfterMs: j.persistAfterSeconds * 1000,
+    maxResident: j.maxResidentJourneys,
+    maxPersistPerCheckpoint: 50_000,
     finalPoints: j.finalPoints,
   }, nowMs());
   // Sinks see every record written: the metric engine's rollups (see collector/metrics).
@@ -103,7 +105,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     }, handlers)
     : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, recovery: recovered }), clocks, clock, logger });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), clocks, clock, logger });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `http://${config.http.host}:${httpPort}`;

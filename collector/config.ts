@@ -35,6 +35,7 @@ export interface CollectorConfig {
     readonly lateHopWindowSeconds: number;
     readonly lateHopCapacity: number;
     readonly persistAfterSeconds: number;
+    readonly maxResidentJourneys: number;
     readonly finalPoints: readonly string[];
   };
   /** The model of each agent's clock (see collector/clock/clock-model.ts). */
@@ -65,6 +66,7 @@ export const collectorDefaults: CollectorConfig = {
     lateHopWindowSeconds: 1800,
     lateHopCapacity: 4_000_000,
     persistAfterSeconds: 20,
+    maxResidentJourneys: 300_000,
     finalPoints: ['UG_OUT', 'ALERT_UG_OUT'],
   },
   clock: { windowSeconds: 60, maxDriftPpm: 100, stepThresholdMs: 5 },
@@ -91,7 +93,7 @@ export const collectorSchema = object({
   }),
   join: object({
     graceSeconds: int(0), settleMs: int(0, 600_000), unknownSrvWindowSeconds: int(1), alertWindowSeconds: int(1),
-    lateHopWindowSeconds: int(1), lateHopCapacity: int(1000), persistAfterSeconds: int(0),
+    lateHopWindowSeconds: int(1), lateHopCapacity: int(1000), persistAfterSeconds: int(0), maxResidentJourneys: int(1000),
     finalPoints: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...HOP_POINT_NAMES] } },
   }),
   clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 10_000), stepThresholdMs: int(0) }),
@@ -118,6 +120,7 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'settle-ms', path: 'join.settleMs', type: 'integer', description: 'wait this long after a final point for the journey\'s missing points' },
   { flag: 'unknown-srv-window-seconds', path: 'join.unknownSrvWindowSeconds', type: 'integer', description: 'window of journeys whose SRV is unknown' },
   { flag: 'late-hop-window-seconds', path: 'join.lateHopWindowSeconds', type: 'integer', description: 'a hop this late still amends its closed journey' },
+  { flag: 'max-resident-journeys', path: 'join.maxResidentJourneys', type: 'integer', description: 'open journeys kept in memory at most; older checkpointed ones wait in the store' },
   { flag: 'persist-after-seconds', path: 'join.persistAfterSeconds', type: 'integer', description: 'open journeys older than this are checkpointed to the store' },
   { flag: 'clock-window-seconds', path: 'clock.windowSeconds', type: 'integer', description: 'keep the lowest-delay time probe of each window this long' },
   { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent before its drift is measured' },

@@ -1,11 +1,13 @@
 // GET /metrics in Prometheus text format. Values are read from the components' counters
 // at scrape time, so the hot paths never touch the registry.
 import client from 'prom-client';
+import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
 import type { RecoveryResult } from '../join/recovery.js';
 
 export interface MetricSources {
+  readonly clocks: ClockRegistry;
   readonly ingest: Ingest;
   readonly joiner: Joiner;
   readonly recovery: RecoveryResult;
@@ -41,7 +43,13 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   counter('hopwatch_journey_amendments_total', 'Stored records changed by hops that arrived after completion.', () => join.amendments);
   gauge('hopwatch_recovered_open_journeys', 'Open journeys restored from the checkpoint at start-up.', () => src.recovery.restoredOpen);
   gauge('hopwatch_replayed_batches', 'Logged batches joined again at start-up (after a crash or restart).', () => src.recovery.replayedBatches);
-  gauge('hopwatch_open_journeys', 'Journeys waiting for more hops.', () => src.joiner.openCount);
+  gauge('hopwatch_open_journeys', 'Journeys waiting for more hops (in memory and in the store).', () => src.joiner.openCount);
+  gauge('hopwatch_open_journeys_resident', 'Open journeys held in memory (bound: join.maxResidentJourneys).', () => src.joiner.openJourneyCounters().resident);
+  counter('hopwatch_open_journey_evictions_total', 'Open journeys moved from memory to the store to keep the bound.', () => src.joiner.openJourneyCounters().evictions);
+  counter('hopwatch_open_journey_reloads_total', 'Evicted open journeys brought back by a hop.', () => src.joiner.openJourneyCounters().reloads);
+  counter('hopwatch_unreconciled_records_total', 'Records whose cross-agent segments are negative beyond their bounds (flagged, figures not clamped).', () => join.unreconciled);
+  counter('hopwatch_late_hop_lookups_total', 'Hops for a key with no open journey that were looked up among stored records.', () => join.lateLookups);
+  counter('hopwatch_time_samples_total', 'Four-timestamp time exchanges reported by agents.', () => src.clocks.samples);
   gauge('hopwatch_ingest_queue_batches', 'Batches received and waiting for ingest.', () => src.ingest.queued);
   new client.Gauge({
     name: 'hopwatch_agent_buffer_batches', help: 'Batches buffered by each agent, from its last status.', labelNames: ['agent'], registers: [registry],

@@ -15,6 +15,7 @@ import type { ContextInterner } from './context-interner.js';
 import { JoinKey } from './join-key.js';
 import { RotatingKeyFilter } from './key-filter.js';
 import { KeyTable } from './key-table.js';
+import { OpenJourneys, type Checkpoint, type OpenJourneyStore } from './open-journeys.js';
 import type { OpenJourneyState } from './open-journey-state.js';
 import { journeyOf, stateOf } from './open-journey-state.js';
 
@@ -31,6 +32,9 @@ export interface JoinOptions {
   readonly lateHopCapacity: number;
   /** Open journeys older than this are written to the store at each checkpoint. */
   readonly persistAfterMs: number;
+  /** Open journeys held in memory at most; older checkpointed ones wait in the store. */
+  readonly maxResident: number;
+  readonly maxPersistPerCheckpoint: number;
   readonly finalPoints: readonly string[];
 }
 
@@ -52,9 +56,8 @@ export interface StoredRecordRef {
 }
 
 /** What the joiner reads from the store: closed records for late hops, open journeys it persisted. */
-export interface JoinStoreReader {
+export interface JoinStoreReader extends OpenJourneyStore {
   findRecords(key: string): StoredRecordRef[];
-  loadOpenJourney(key: string): OpenJourneyState | undefined;
 }
 
 /** What a tick must write: records, and the persisted open journeys they replace. */
@@ -63,11 +66,7 @@ export interface TickWrites {
   readonly closedOpenKeys: readonly string[];
 }
 
-export interface CheckpointWrites {
-  readonly upserts: readonly OpenJourneyState[];
-  /** Log position from which a restart must replay batches. */
-  readonly replayFromBatchId: number;
-}
+export type CheckpointWrites = Checkpoint;
 
 export interface JoinCounters {
   hops: number;
@@ -78,6 +77,16 @@ export interface JoinCounters {
   timedOut: number;
   amendments: number;
   lateLookups: number;
+  /** Records whose cross-agent segments are negative beyond their bounds (flagged, not clamped). */
+  unreconciled: number;
+}
+
+/** How the bounds on open journeys are doing, for /metrics. */
+export interface OpenJourneyCounters {
+  readonly resident: number;
+  readonly evicted: number;
+  readonly evictions: number;
+  readonly reloads: number;
 }
 
 export interface Joiner {
@@ -91,6 +100,7 @@ export interface Joiner {
   restore(states: Iterable<OpenJourneyState>, recentlyClosedKeys: Iterable<string>, nowMs: number): void;
   readonly openCount: number;
   readonly counters: Readonly<JoinCounters>;
+  openJourneyCounters(): OpenJourneyCounters;
 }
 
 interface Closed {
@@ -102,7 +112,6 @@ interface Closed {
 }
 
 export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, contexts: ContextInterner, clocks: ClockMapper, options: JoinOptions, nowMs: number): Joiner {
-  const open = new KeyTable<Journey>();
   const settling: Journey[] = [];
   /** Journeys closed or amended since the last takeWrites(). */
   const closed = new KeyTable<Closed>();
@@ -113,7 +122,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   let persistedClosed: string[] = [];
   let seenPoints = 0;
   let earliestDeadlineMs = Infinity;
-  const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0 };
+  let nextStoreScanMs = 0;
+  const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0, unreconciled: 0 };
 
   const agentOf = (id: string) => {
     let i = agentIndex.get(id);
@@ -124,6 +134,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     return i;
   };
   const agentName = (i: number) => agentIds[i]!;
+  const open = new OpenJourneys(store, options, (state) => journeyOf(state, agentOf, contexts.intern));
 
   const windowMs = (points: readonly number[], srv: string | undefined, atMs: number) => {
     if (points.some((p) => ALERT_CHAIN_RANK.has(p))) return options.alertWindowMs;
@@ -137,7 +148,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   };
 
   const close = (j: Journey, cause: 'final' | 'timeout', atMs: number) => {
-    open.delete(j.key);
+    open.delete(j);
     recentlyClosed.add(j.key, atMs);
     if (j.persisted) persistedClosed.push(j.key.toString());
     if (cause === 'timeout') counters.timedOut++;
@@ -190,7 +201,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     const done = closedJourneyFor(key, firstTimeUs, replaying);
     if (done) return done.journey;
     const fresh = new Journey(key, receivedAtMs, batchId, 0);
-    open.set(fresh);
+    open.add(fresh);
     counters.opened++;
     return fresh;
   };
@@ -240,7 +251,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
       // The window depends on the SRV and on whether it is an alert: known once the hops are in.
       for (const j of needDeadline) setDeadline(j);
       for (const j of touched) {
-        if (open.get(j.key) !== j) continue; // a closed journey took a late hop
+        if (open.resident.get(j.key) !== j) continue; // a closed journey took a late hop
         if (!j.points.some((p) => finalPoints.has(p))) continue;
         if (isComplete(j)) close(j, 'final', receivedAtMs);
         else if (Number.isNaN(j.finalAtMs)) {
@@ -253,12 +264,16 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     expire(nowMs) {
       while (settling.length > 0 && settling[0]!.finalAtMs + options.settleMs <= nowMs) {
         const j = settling.shift()!;
-        if (open.get(j.key) === j) close(j, 'final', nowMs);
+        if (open.resident.get(j.key) === j) close(j, 'final', nowMs);
+      }
+      if (nowMs >= nextStoreScanMs) {
+        nextStoreScanMs = nowMs + 1000;
+        for (const j of open.due(nowMs, 10_000)) close(j, 'timeout', nowMs);
       }
       // Scan only when the earliest deadline has passed; the scan finds the next one.
       if (nowMs < earliestDeadlineMs) return;
       earliestDeadlineMs = Infinity;
-      for (const j of open.values()) {
+      for (const j of open.resident.values()) {
         if (j.deadlineMs <= nowMs) close(j, 'timeout', nowMs);
         else if (j.deadlineMs < earliestDeadlineMs) earliestDeadlineMs = j.deadlineMs;
       }
@@ -271,6 +286,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
         const amendments = c.amends ? c.amends.amendments + 1 : 0;
         if (c.amends) counters.amendments++;
         const record = buildRecord({ key: c.key.toString(), hops: recordHops(c.journey), context: c.journey.context, cause: c.cause, amendments }, catalogue);
+        if (record.flags.includes('unreconciled') && !c.amends?.previous.flags.includes('unreconciled')) counters.unreconciled++;
         records.push(c.amends ? { record, joinKey: c.key, amends: { id: c.amends.id, previous: c.amends.previous } } : { record, joinKey: c.key });
       }
       closed.clear();
@@ -280,18 +296,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     },
 
     checkpoint(nowMs, lastBatchId) {
-      const upserts: OpenJourneyState[] = [];
-      let replayFrom = lastBatchId + 1;
-      for (const j of open.values()) {
-        if (j.openedAtMs <= nowMs - options.persistAfterMs) {
-          if (!j.persisted || j.dirty) {
-            upserts.push(stateOf(j, agentName));
-            j.persisted = true;
-            j.dirty = false;
-          }
-        } else if (j.firstBatchId < replayFrom) replayFrom = j.firstBatchId;
-      }
-      return { upserts, replayFromBatchId: replayFrom };
+      return open.checkpoint(nowMs, lastBatchId, options.persistAfterMs, (j) => stateOf(j, agentName));
     },
 
     restore(states, recentlyClosedKeys, nowMs) {
@@ -299,10 +304,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
         const key = JoinKey.parse(text);
         if (key) recentlyClosed.add(key, nowMs);
       }
-      for (const s of states) {
-        const j = journeyOf(s, agentOf, contexts.intern);
+      for (const j of open.restore(states)) {
         for (const p of j.points) seenPoints |= 1 << p;
-        open.set(j);
         earliestDeadlineMs = Math.min(earliestDeadlineMs, j.deadlineMs);
         if (!Number.isNaN(j.finalAtMs)) settling.push(j);
       }
@@ -312,5 +315,6 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
       return open.size;
     },
     counters,
+    openJourneyCounters: () => ({ resident: open.resident.size, evicted: open.evictedCount, evictions: open.evictions, reloads: open.reloads }),
   };
 }

@@ -58,6 +58,7 @@ export const MIGRATIONS: readonly string[] = [
     deadline_ms INTEGER NOT NULL,
     state TEXT NOT NULL
   ) WITHOUT ROWID;
+  CREATE INDEX open_journeys_deadline ON open_journeys (deadline_ms);
 
   CREATE TABLE agents (
     agent_id TEXT PRIMARY KEY,

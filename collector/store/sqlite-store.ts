@@ -56,6 +56,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     deleteOpen: db.prepare('DELETE FROM open_journeys WHERE key = ?'),
     openByKey: db.prepare('SELECT state FROM open_journeys WHERE key = ?').pluck(),
     allOpen: db.prepare('SELECT state FROM open_journeys').pluck(),
+    dueOpen: db.prepare('SELECT state FROM open_journeys WHERE deadline_ms <= ? ORDER BY deadline_ms LIMIT ?').pluck(),
+    openKeys: db.prepare('SELECT key FROM open_journeys').pluck(),
     setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     getMeta: db.prepare('SELECT value FROM meta WHERE name = ?').pluck(),
     recentKeys: db.prepare('SELECT key FROM journeys WHERE started_us >= ?').pluck(),
@@ -178,6 +180,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
         const hops = decodeHops(row.hops);
         return { id: row.id, key, startedUs: row.started_us, hops, context: contexts.contextOf(row.context_id), amendments: row.amendments, timedOut: row.reason === 'no-response' };
       });
+    },
+    dueOpenJourneys: (nowMs, limit) => (s.dueOpen.all(nowMs, limit) as string[]).map((state) => JSON.parse(state) as OpenJourneyState),
+    *openJourneyKeys() {
+      for (const key of s.openKeys.iterate()) yield key as string;
     },
     loadOpenJourney(key) {
       const state = s.openByKey.get(key) as string | undefined;

@@ -13,7 +13,7 @@ import { decodedTestBatch, keyText, T0_US, type TestHop } from '../helpers/batch
 const catalogue = loadCatalogue();
 const options: JoinOptions = {
   graceMs: 5000, settleMs: 300, unknownSrvWindowMs: 60_000, alertWindowMs: 3_600_000,
-  lateHopWindowMs: 600_000, lateHopCapacity: 10_000, persistAfterMs: 1000, finalPoints: ['UG_OUT', 'ALERT_UG_OUT'],
+  lateHopWindowMs: 600_000, lateHopCapacity: 10_000, persistAfterMs: 1000, maxResident: 1000, maxPersistPerCheckpoint: 1000, finalPoints: ['UG_OUT', 'ALERT_UG_OUT'],
 };
 const NOW = 1_000_000;
 const ms = (n: number) => n * 1000;
@@ -159,5 +159,60 @@ describe('joiner', () => {
     const [write] = commit();
     expect(write?.record.crossAgent).toEqual(['rttUs']);
     expect(write?.record.hops.points).toEqual([HopPoint.UG_IN, HopPoint.UG_OUT]);
+  });
+});
+
+describe('joiner with more open journeys than it may hold in memory', () => {
+  const bounded: JoinOptions = { ...options, maxResident: 10, persistAfterMs: 0, maxPersistPerCheckpoint: 1000 };
+  let store: Store;
+  const make = (at = NOW) => createJoiner(catalogue, store, createContextInterner(), createClockRegistry(store, defaultClockModelOptions), bounded, at);
+  let seq = 0;
+  const openOnly = (joiner: Joiner, counter: number, at = NOW) =>
+    joiner.apply(decodedTestBatch('gw', ++seq, [{ key: keyText(counter), point: 'UG_IN', timeUs: T0_US, context: { srv: '6.15.1' } }]), seq, at);
+
+  beforeEach(() => {
+    store = openSqliteStore({ file: ':memory:', synchronous: 'normal' });
+  });
+  afterEach(() => store.close());
+
+  it('moves the oldest checkpointed journeys to the store and keeps counting them as open', () => {
+    const joiner = make();
+    for (let c = 0; c < 50; c++) openOnly(joiner, 2000 + c);
+    store.writeCheckpoint(joiner.checkpoint(NOW, seq));
+    expect(joiner.openJourneyCounters()).toMatchObject({ resident: 10, evicted: 40 });
+    expect(joiner.openCount).toBe(50);
+  });
+
+  it('brings an evicted journey back when its next hop arrives', () => {
+    const joiner = make();
+    for (let c = 0; c < 50; c++) openOnly(joiner, 3000 + c);
+    store.writeCheckpoint(joiner.checkpoint(NOW, seq));
+    joiner.apply(decodedTestBatch('gw', ++seq, [{ key: keyText(3000), point: 'UG_OUT', timeUs: T0_US + ms(5000), context: { code: 'I0' } }]), seq, NOW + 10);
+    joiner.expire(NOW + 10 + bounded.settleMs);
+    const { records, closedOpenKeys } = joiner.takeWrites();
+    expect(records.map((w) => [w.record.key, w.record.figures.rttUs])).toEqual([[keyText(3000), ms(5000)]]);
+    expect(closedOpenKeys).toEqual([keyText(3000)]);
+    expect(joiner.openJourneyCounters().reloads).toBe(1);
+  });
+
+  it('times out evicted journeys from the store when their window runs out', () => {
+    const joiner = make();
+    for (let c = 0; c < 50; c++) openOnly(joiner, 4000 + c);
+    store.writeCheckpoint(joiner.checkpoint(NOW, seq));
+    joiner.expire(NOW + 86_400_000 + bounded.graceMs);
+    const { records } = joiner.takeWrites();
+    expect(records).toHaveLength(50);
+    expect(records.every((w) => w.record.reason === 'no-response')).toBe(true);
+  });
+
+  it('keeps the bound when restarted with more open journeys in the store than it may hold', () => {
+    const first = make();
+    for (let c = 0; c < 50; c++) openOnly(first, 5000 + c);
+    store.writeCheckpoint(first.checkpoint(NOW, seq));
+    store.writeCheckpoint(first.checkpoint(NOW, seq));
+    const second = make(NOW + 1000);
+    second.restore(store.openJourneys(), [], NOW + 1000);
+    expect(second.openJourneyCounters()).toMatchObject({ resident: 10, evicted: 40 });
+    expect(second.openCount).toBe(50);
   });
 });

@@ -1,0 +1,144 @@
+// The open journeys: a bounded set resident in memory, the rest in the store.
+//
+// A journey older than persistAfterMs is checkpointed to open_journeys. When more than
+// maxResident are in memory, the oldest checkpointed ones leave memory (they stay in the
+// store, their keys in a Bloom filter); a hop for one of them brings it back. Journeys of
+// the 24-hour class can so be held by the million without holding them all in memory.
+import type { Journey } from './journey.js';
+import { BloomFilter } from './key-filter.js';
+import { KeyTable } from './key-table.js';
+import type { OpenJourneyState } from './open-journey-state.js';
+import { JoinKey } from './join-key.js';
+
+export interface OpenJourneyStore {
+  loadOpenJourney(key: string): OpenJourneyState | undefined;
+  /** Stored open journeys whose deadline has passed, earliest first. */
+  dueOpenJourneys(nowMs: number, limit: number): OpenJourneyState[];
+  openJourneyKeys(): Iterable<string>;
+}
+
+export interface OpenJourneyOptions {
+  readonly maxResident: number;
+  /** Journeys checkpointed per checkpoint at most, so one checkpoint never stalls ingest. */
+  readonly maxPersistPerCheckpoint: number;
+}
+
+export interface Checkpoint {
+  readonly upserts: OpenJourneyState[];
+  /** Log position from which a restart must replay: the first batch of any journey not yet checkpointed. */
+  readonly replayFromBatchId: number;
+}
+
+export class OpenJourneys {
+  readonly resident = new KeyTable<Journey>();
+  private evicted: BloomFilter;
+  /** Journeys in the store and not in memory. */
+  evictedCount = 0;
+  evictions = 0;
+  reloads = 0;
+
+  constructor(private readonly store: OpenJourneyStore, private readonly options: OpenJourneyOptions, private readonly revive: (state: OpenJourneyState) => Journey) {
+    this.evicted = new BloomFilter(Math.max(1024, options.maxResident * 4));
+  }
+
+  get size(): number {
+    return this.resident.size + this.evictedCount;
+  }
+
+  /** The open journey for a key, bringing it back from the store if it was evicted. */
+  get(key: JoinKey): Journey | undefined {
+    const j = this.resident.get(key);
+    if (j !== undefined || this.evictedCount === 0 || !this.evicted.has(key)) return j;
+    const state = this.store.loadOpenJourney(key.toString());
+    if (!state) return undefined;
+    const back = this.revive(state);
+    this.resident.set(back);
+    this.evictedCount--;
+    this.reloads++;
+    return back;
+  }
+
+  add(j: Journey): void {
+    this.resident.set(j);
+  }
+
+  delete(j: Journey): void {
+    this.resident.delete(j.key);
+  }
+
+  /** Writes journeys older than persistAfterMs (new or changed since), then evicts down to the bound. */
+  checkpoint(nowMs: number, lastBatchId: number, persistAfterMs: number, stateOf: (j: Journey) => OpenJourneyState): Checkpoint {
+    const upserts: OpenJourneyState[] = [];
+    let replayFrom = lastBatchId + 1;
+    const over = this.resident.size - this.options.maxResident;
+    for (const j of this.resident.values()) {
+      const due = j.openedAtMs <= nowMs - persistAfterMs || upserts.length < over;
+      if (due && (!j.persisted || j.dirty) && upserts.length < this.options.maxPersistPerCheckpoint) {
+        upserts.push(stateOf(j));
+        j.persisted = true;
+        j.dirty = false;
+      }
+      if (!j.persisted && j.firstBatchId < replayFrom) replayFrom = j.firstBatchId;
+    }
+    this.evict();
+    return { upserts, replayFromBatchId: replayFrom };
+  }
+
+  /** Evicted journeys whose deadline has passed, brought back to be closed. */
+  due(nowMs: number, limit: number): Journey[] {
+    if (this.evictedCount === 0) return [];
+    const out: Journey[] = [];
+    for (const state of this.store.dueOpenJourneys(nowMs, limit)) {
+      const key = JoinKey.parse(state.key);
+      if (!key || this.resident.get(key)) continue;
+      const j = this.revive(state);
+      this.resident.set(j);
+      this.evictedCount--;
+      out.push(j);
+    }
+    return out;
+  }
+
+  /** After a restart: the first maxResident journeys stay in memory, the rest are only noted. */
+  restore(states: Iterable<OpenJourneyState>): Journey[] {
+    const restored: Journey[] = [];
+    for (const state of states) {
+      if (this.resident.size < this.options.maxResident) {
+        const j = this.revive(state);
+        this.resident.set(j);
+        restored.push(j);
+        continue;
+      }
+      const key = JoinKey.parse(state.key);
+      if (!key) continue;
+      this.evicted.add(key);
+      this.evictedCount++;
+    }
+    return restored;
+  }
+
+  /** Oldest first (a Map keeps insertion order), only journeys already in the store. */
+  private evict(): void {
+    let excess = this.resident.size - this.options.maxResident;
+    if (excess <= 0) return;
+    if (this.evicted.full) this.rebuildFilter();
+    for (const j of this.resident.values()) {
+      if (excess <= 0) break;
+      if (!j.persisted || j.dirty) continue;
+      this.resident.delete(j.key);
+      this.evicted.add(j.key);
+      this.evictedCount++;
+      this.evictions++;
+      excess--;
+    }
+  }
+
+  /** The filter only ever gains keys; when it fills up, start again from the store. */
+  private rebuildFilter(): void {
+    this.evicted = new BloomFilter(Math.max(1024, (this.evictedCount + this.options.maxResident) * 4));
+    for (const text of this.store.openJourneyKeys()) {
+      const key = JoinKey.parse(text);
+      if (key && !this.resident.get(key)) this.evicted.add(key);
+    }
+  }
+}
