@@ -1,13 +1,14 @@
 // An agent: stamps go into the recorder (memory), sealed chunks are encoded into batches
 // and written to the SQLite buffer, and the forwarder publishes them until acknowledged.
 import { join } from 'node:path';
-import type { HopContext } from '../proto/hop-context.js';
-import type { Logger } from '../common/logger.js';
-import { silentLogger } from '../common/logger.js';
-import { encodeHops } from './batch-encoder.js';
-import { openBufferStore, type BufferCounters } from './buffer-store.js';
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import type { HopContext } from '../proto/hop-context.js';
+import { topics } from '../proto/topics.js';
+import { encodeHops } from './batch-encoder.js';
+import { openBufferStore, type BufferCounters } from './buffer-store.js';
 import type { AgentConfig } from './config.js';
 import { dropInvalidContexts } from './context-check.js';
 import { AgentError } from './errors.js';
@@ -17,7 +18,6 @@ import { createHopRecorder } from './hop-recorder.js';
 import { JourneyKey, journeyKey } from './journey-key.js';
 import { createTimeProbe, type TimeProbe } from './time-probe.js';
 import { createWallStepDetector } from './wall-step-detector.js';
-import { topics } from '../proto/topics.js';
 
 export interface AgentStatus {
   readonly agentId: string;

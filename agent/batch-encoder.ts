@@ -147,11 +147,16 @@ function encodeRange(cols: HopColumns, order: Int32Array, start: number, end: nu
   const baseTimeUs = Math.floor(cols.timesUs[order[start]!]!);
   let prevTime = baseTimeUs;
   let prevCodedHop = 0;
+  let introduced = 0;
   for (let n = 0; n < hopCount; n++) {
     const hop = order[start + n]!;
     const row = cols.keys[hop]!.encodeRow;
     const t = Math.floor(cols.timesUs[hop]!);
-    hopKeyCol[n] = row;
+    // Rows are numbered in first-appearance order, so a new key is always the next row.
+    if (row === introduced) {
+      hopKeyCol[n] = 0;
+      introduced++;
+    } else hopKeyCol[n] = row + 1;
     hopPointCol[n] = cols.points[hop]!;
     hopDeltaCol[n] = t - prevTime;
     prevTime = t;
@@ -177,9 +182,9 @@ function encodeRange(cols: HopColumns, order: Int32Array, start: number, end: nu
     targets: targets.table(),
     profiles: profiles.values,
     keyTarget: view(keyTargetCol, rows),
-    keyOriginator: view(keyOriginatorCol, rows),
+    keyOriginator: originators.size > 1 ? view(keyOriginatorCol, rows) : [],
     keyCounterDelta,
-    keyProfile: view(keyProfileCol, rows),
+    keyProfile: profiles.values.length > 1 ? view(keyProfileCol, rows) : [],
     baseTimeUs,
     hopKey: view(hopKeyCol, hopCount),
     hopPoint: view(hopPointCol, hopCount),
@@ -266,6 +271,10 @@ class EuiIndex {
   indexOf(hi: number, lo: number): number {
     if (hi !== this.last.hi || lo !== this.last.lo) this.last = this.byHi.get(hi)!.get(lo)!;
     return this.last.index;
+  }
+
+  get size(): number {
+    return this.values.length;
   }
 
   table(): WireEuiTableFields {

@@ -8,7 +8,8 @@ export interface CollectorProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnCollector(args: string[], httpPort: number): Promise<CollectorProcess> {
+/** `readyWithinMs`: a restart with a million open journeys to restore takes a while. */
+export async function spawnCollector(args: string[], httpPort: number, readyWithinMs = 20_000): Promise<CollectorProcess> {
   const child: ChildProcess = spawn(process.execPath, [packageFile('dist', 'bin', 'hopwatch.js'), 'collector', ...args, '--http-port', String(httpPort), '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -20,7 +21,7 @@ export async function spawnCollector(args: string[], httpPort: number): Promise<
     } catch {
       return false;
     }
-  }, 20_000, 'the collector process to answer /healthz');
+  }, readyWithinMs, 'the collector process to answer /healthz');
   return {
     httpUrl,
     kill: (signal) => new Promise<void>((resolve) => {

@@ -21,6 +21,8 @@ export interface EndToEndOptions {
   readonly devicesPerGroup: number;
   /** Sample one journey in this many for freshness. */
   readonly sampleEvery: number;
+  /** Open 24-hour-class journeys started before the traffic, to load the joiner (growth runs). */
+  readonly idleJourneys?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -33,6 +35,8 @@ export interface EndToEndResult {
   readonly lostHops: number;
   /** Stamped hops / time from the first stamp until the last of them was stored. */
   readonly hopsPerS: number;
+  /** Hops stored per second between the end of the ramp-up (5 s) and the end of the traffic. */
+  readonly steadyHopsPerS: number;
   /** Largest backlog (stamped, not yet stored) seen during the run, in seconds of traffic. */
   readonly maxBacklogS: number;
   readonly freshnessP50Ms: number;
@@ -62,6 +66,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
     const options: LoadProcessOptions = {
       brokerUrl: mosquitto?.url ?? `mqtt://127.0.0.1:${brokerPort}`, dataDir: dir,
       groups: o.groups, hopsPerSecond: o.hopsPerSecond, devicesPerGroup: o.devicesPerGroup, sampleEvery: o.sampleEvery,
+      idleJourneys: o.idleJourneys ?? 0,
     };
     const started = Date.now();
     load = fork(packageFile('dist', 'bench', 'load-process.js'), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -92,9 +97,15 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
       return m;
     };
     const stopAt = started + o.durationS * 1000;
+    // The journeys take 3.65 s to pass every point: measure the steady rate after the ramp.
+    const rampMs = Math.min(5000, (o.durationS * 1000) / 2);
+    let steadyFrom: { at: number; stored: number } | undefined;
+    let steadyTo = { at: started, stored: 0 };
     while (Date.now() < stopAt) {
       await new Promise((r) => setTimeout(r, 1000));
       await sample();
+      if (!steadyFrom && Date.now() - started >= rampMs) steadyFrom = { at: Date.now(), stored };
+      steadyTo = { at: Date.now(), stored };
       log(`  ${((Date.now() - started) / 1000).toFixed(0)} s: stamped ${stamped}, stored ${stored}, backlog ${stamped - stored}`);
     }
     load.send({ type: 'stop' });
@@ -123,6 +134,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
       recordedJourneys: recorded,
       lostHops: total - stored + (done?.droppedHops ?? 0),
       hopsPerS: total / ((lastStoredAt - started) / 1000),
+      steadyHopsPerS: steadyFrom && steadyTo.at > steadyFrom.at ? (steadyTo.stored - steadyFrom.stored) / ((steadyTo.at - steadyFrom.at) / 1000) : Number.NaN,
       maxBacklogS: maxBacklog / o.hopsPerSecond,
       freshnessP50Ms: fresh.length ? percentile(fresh, 50) : Number.NaN,
       freshnessP99Ms: fresh.length ? percentile(fresh, 99) : Number.NaN,

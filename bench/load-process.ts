@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import { createAgent, type Agent } from '../agent/agent.js';
 import { agentDefaults } from '../agent/config.js';
+import { JourneyKey } from '../agent/journey-key.js';
+import { HopPoint } from '../proto/hop-point.js';
 import { createTraffic, type TrafficGroup } from './synthetic-traffic.js';
 
 export interface LoadProcessOptions {
@@ -16,6 +18,8 @@ export interface LoadProcessOptions {
   readonly devicesPerGroup: number;
   /** Report the wall time of each journey's final stamp for 1 journey in `sampleEvery`. */
   readonly sampleEvery: number;
+  /** Open 24-hour-class journeys (UG_IN only) stamped before the traffic starts. */
+  readonly idleJourneys: number;
 }
 
 const options = JSON.parse(process.argv[2]!) as LoadProcessOptions;
@@ -30,6 +34,14 @@ const groups: TrafficGroup[] = Array.from({ length: options.groups }, (_, g) => 
   rig: makeAgent(`rig-${g}`),
 }));
 const agents = groups.flatMap((g) => [g.gateway, g.csp, g.rig]);
+
+// Journeys that stay open all run long (SRV 6.15.1, 24-hour class): the joiner's load grows with them.
+const idleContext = { srv: '6.15.1', userRole: 'ED' };
+for (let n = 0; n < options.idleJourneys; n++) {
+  const key = new JourneyKey({ originator: { hi: 0x90b3d51f, lo: 0x30010009 }, target: { hi: 0x00db9999, lo: n }, counter: BigInt(Date.now()) * 1000n + BigInt(n) });
+  groups[n % groups.length]!.gateway.stamp(key, HopPoint.UG_IN, idleContext);
+  if (n % 50_000 === 49_999) await new Promise((resolve) => setImmediate(resolve));
+}
 
 let finals: [string, number][] = [];
 let finalCount = 0;

@@ -20,6 +20,11 @@ export interface FleetAgentsOptions {
   readonly trueNowUs: () => number;
   readonly tuning: AgentTuning;
   readonly logger: Logger;
+  /**
+   * The agents' own time probes to the collector (default on). A virtual run turns them off
+   * and plays simulated exchanges instead: a real probe would be answered on the wall clock.
+   */
+  readonly realTimeProbes?: boolean;
 }
 
 export interface FleetAgents {
@@ -44,6 +49,7 @@ export function startFleetAgents(fleet: Fleet, options: FleetAgentsOptions): Fle
         buffer: { file: join(options.dataDir, `${spec.agentId}.buffer.db`), maxBytes: tuning.bufferMaxBytes },
         batch: { ...agentDefaults.batch, maxHops: tuning.maxHops, flushIntervalMs: tuning.flushIntervalMs },
         statusIntervalMs: tuning.statusIntervalMs,
+        ...(options.realTimeProbes === false ? { clock: { ...agentDefaults.clock, probeIntervalMs: 0 } } : {}),
       };
       agents.set(spec.agentId, createAgent(config, { clock, logger: options.logger }));
       clocks.set(spec.agentId, clock);

@@ -45,6 +45,8 @@ export interface RequestPlan {
   readonly profile: LatencyProfile;
   readonly agents: JourneyAgents;
   readonly fate: RequestFate;
+  /** Fixes HAN_OUT→HAN_IN (a slow response, see SlowResponses) instead of drawing it. */
+  readonly hanUs?: number;
 }
 
 export interface AlertPlan {
@@ -65,6 +67,26 @@ export interface FailureRates {
   readonly noResponseRate: number;
   /** Share of alerts never delivered to the User. */
   readonly alertLossRate: number;
+}
+
+/**
+ * Requests whose device takes far longer than usual to answer, e.g. a 4.8.1 profile read of
+ * many days, whose TRT has been 5,600 s since SECMP0053: journeys of that class need the
+ * collector to keep them open, and same-clock figures to stay right over an hour and more.
+ */
+export interface SlowResponses {
+  /** Share of requests of `srvs` whose HAN leg is slow. */
+  readonly rate: number;
+  /** The slow HAN leg is uniform in [minMs, maxMs]. */
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly srvs: readonly string[];
+}
+
+/** The HAN leg of a slow response in whole microseconds, or undefined for an ordinary one. */
+export function chooseSlowHanUs(slow: SlowResponses, srv: string, random: Random): number | undefined {
+  if (slow.rate <= 0 || !slow.srvs.includes(srv) || !random.chance(slow.rate)) return undefined;
+  return Math.round(random.uniform(slow.minMs, slow.maxMs) * 1000);
 }
 
 export function chooseRequestFate(rates: FailureRates, random: Random): RequestFate {
@@ -106,7 +128,10 @@ export function scriptRequest(plan: RequestPlan, model: LatencyModel, random: Ra
     if (fate === 'E21') {
       after('hanTimeout');
     } else {
-      after('han'); add(HopPoint.HAN_IN, 'rig');
+      // Drawn even when fixed, so a slow response leaves every later draw as it was.
+      const hanUs = model.sample('han', profile, random);
+      t += plan.hanUs ?? hanUs;
+      add(HopPoint.HAN_IN, 'rig');
       after('chUp');
     }
     add(HopPoint.CH_OUT, 'rig');

@@ -5,6 +5,7 @@
 // what matters is that regions, device types, models and firmware visibly differ, so
 // hopwatch's split (DSP, CSP/WAN, CH, HAN) has something to find.
 import type { CspRegionName } from '../proto/hop-context.js';
+import type { AgentRole } from './fleet.js';
 import type { Random } from './random.js';
 
 export interface Lognormal {
@@ -14,6 +15,19 @@ export interface Lognormal {
 }
 
 export type HanDeviceType = 'ESME' | 'GSME';
+
+/** One agent's network path to the collector: agent to collector (up) and back (down). */
+export interface ProbePath {
+  readonly up: Lognormal;
+  readonly down: Lognormal;
+}
+
+/** Time probes: each role's path to the collector, and the collector's time to answer. */
+export interface ProbeParameters {
+  readonly paths: Readonly<Record<AgentRole, ProbePath>>;
+  /** t2 to t3: the collector reading its clock twice around building the answer. */
+  readonly service: Lognormal;
+}
 
 export interface LatencyParameters {
   /** DCC User Gateway and DSP: UG_IN→UG_ACK, UG_IN→DSP_OUT, DSP_IN→UG_OUT. */
@@ -39,9 +53,26 @@ export interface LatencyParameters {
   readonly alertRaise: Readonly<Record<HanDeviceType, Lognormal>>;
   /** Alerts: ALERT_CSP_IN→ALERT_UG_OUT (CSP to DSP to the User). The WAN leg is wan[region].up. */
   readonly alertDelivery: Lognormal;
+  /** Simulated time probes (see time-probes.ts); defaultProbeParameters when absent. */
+  readonly probe?: ProbeParameters;
 }
 
 const ln = (medianMs: number, sigma: number): Lognormal => ({ medianMs, sigma });
+
+/**
+ * Gateway and CSP agents sit in data centres a couple of milliseconds from the collector;
+ * rigs sit in labs that reach it over the internet. Every path is asymmetric (routes and
+ * queues differ each way), which is what biases a probe's offset by (up - down) / 2: the
+ * collector can only bound that error by half the round trip, never remove it.
+ */
+export const defaultProbeParameters: ProbeParameters = {
+  paths: {
+    gateway: { up: ln(2, 0.3), down: ln(3, 0.3) },
+    csp: { up: ln(3, 0.35), down: ln(2, 0.35) },
+    rig: { up: ln(16, 0.45), down: ln(24, 0.45) },
+  },
+  service: ln(0.05, 0.5),
+};
 
 export const defaultLatencyParameters: LatencyParameters = {
   dsp: { ack: ln(80, 0.5), request: ln(150, 0.4), response: ln(60, 0.4) },
@@ -67,6 +98,7 @@ export const defaultLatencyParameters: LatencyParameters = {
   hanTimeout: ln(12_000, 0.05),
   alertRaise: { ESME: ln(400, 0.4), GSME: ln(1800, 0.45) },
   alertDelivery: ln(250, 0.5),
+  probe: defaultProbeParameters,
 };
 
 /** What the latencies depend on: one device on one rig, and the SRV when there is one. */
@@ -85,9 +117,13 @@ export const LATENCY_SEGMENTS = [
 ] as const;
 export type LatencySegment = (typeof LATENCY_SEGMENTS)[number];
 
+export type ProbeLeg = 'up' | 'down' | 'service';
+
 export interface LatencyModel {
   /** One draw for `segment`, in whole microseconds (at least 1). */
   sample(segment: LatencySegment, profile: LatencyProfile, random: Random): number;
+  /** One draw of a time probe's leg for an agent of `role`, in microseconds (at least 1; fractions kept, as clocks read them). */
+  probe(role: AgentRole, leg: ProbeLeg, random: Random): number;
   readonly parameters: LatencyParameters;
 }
 
@@ -128,5 +164,9 @@ export function createLatencyModel(parameters: LatencyParameters = defaultLatenc
     parameters,
     // Whole microseconds keep true times integers, as hop times are on the wire.
     sample: (segment, profile, random) => Math.max(1, Math.round(sampleMs(segment, profile, random) * 1000)),
+    probe(role, leg, random) {
+      const probe = p.probe ?? defaultProbeParameters;
+      return Math.max(1, draw(leg === 'service' ? probe.service : probe.paths[role][leg], random) * 1000);
+    },
   };
 }

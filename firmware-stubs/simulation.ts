@@ -1,12 +1,16 @@
 // A running simulation: the fleet's real agents, Poisson arrivals of Service Requests and
 // alerts, and each journey's script played hop by hop on the scheduler. At each hop's true
 // time the responsible agent stamps it through its ordinary stamp() path, reading its own
-// simulated clock; the ground truth receives the journey once its last hop is stamped.
+// simulated clock (or, when a delivery fault holds the hop back, records that same reading
+// later); the ground truth receives the journey once its last hop has happened. With
+// timeProbes set, simulated time probes run beside the traffic.
 import type { Agent } from '../agent/agent.js';
 import type { JourneyKey } from '../agent/journey-key.js';
 import { HopwatchError } from '../common/error-codes.js';
 import type { HopContext } from '../proto/hop-context.js';
+import { HopPoint } from '../proto/hop-point.js';
 import type { SimulatedClock } from './agent-clock.js';
+import { createDeliveryFaults } from './delivery-faults.js';
 import { StubsError } from './errors.js';
 import type { Device, Fleet } from './fleet.js';
 import { createFleet } from './fleet.js';
@@ -15,7 +19,7 @@ import type { GroundTruth } from './ground-truth.js';
 import { createGroundTruth } from './ground-truth.js';
 import { createHopContexts } from './hop-contexts.js';
 import type { JourneyAgents, JourneyScript } from './journey-script.js';
-import { chooseAlertFate, chooseRequestFate, scriptAlert, scriptRequest } from './journey-script.js';
+import { chooseAlertFate, chooseRequestFate, chooseSlowHanUs, scriptAlert, scriptRequest } from './journey-script.js';
 import type { LatencyProfile } from './latency-model.js';
 import { createLatencyModel } from './latency-model.js';
 import { createRandom } from './random.js';
@@ -23,6 +27,7 @@ import type { Scheduler, VirtualScheduler } from './scheduler.js';
 import { createRealtimeScheduler, createVirtualScheduler } from './scheduler.js';
 import type { ResolvedSimulationOptions, SimulationMode, SimulationOptions } from './simulation-options.js';
 import { resolveSimulationOptions } from './simulation-options.js';
+import { startSimulatedProbes } from './time-probes.js';
 import { createTraffic } from './traffic.js';
 
 export interface SimulationStats {
@@ -31,12 +36,18 @@ export interface SimulationStats {
   readonly alertsStarted: number;
   /** Journeys whose every scripted hop has been stamped (they are in the ground truth). */
   readonly journeysCompleted: number;
-  /** Hops handed to an agent (a late hop counts when it is finally recorded; repeats do not count). */
+  /** Hops handed to an agent (a held-back hop counts when it is finally recorded; repeats do not count). */
   readonly hopsStamped: number;
   /** Repeats recorded by the duplicate fault. */
   readonly duplicateHops: number;
-  /** Hops recorded late by the late fault. */
+  /** Hops recorded after a short hold-back by the reorder fault (counted when recorded). */
+  readonly reorderedHops: number;
+  /** Hops recorded after a long hold-back by the late fault (counted when recorded). */
   readonly lateHops: number;
+  /** Requests whose HAN leg was made slow (slowResponses), among those that reach HAN_IN. */
+  readonly slowResponses: number;
+  /** Simulated time-probe samples handed to timeProbes.onSample. */
+  readonly timeProbeSamples: number;
 }
 
 export interface Simulation {
@@ -55,6 +66,8 @@ export interface Simulation {
   /** Virtual mode: runs until traffic has ended (durationMs must be finite) and every journey is done. */
   runUntilIdle(): Promise<void>;
   drained(timeoutMs: number): Promise<void>;
+  /** Traffic has ended, every journey has played its last hop and every held-back hop has been recorded. */
+  idle(): boolean;
   /** Stops traffic, drops the hops not yet due, and closes the agents (buffered batches stay on disk). */
   stop(): Promise<void>;
 }
@@ -87,39 +100,54 @@ export function startSimulation(input: SimulationOptions): Simulation {
   const traffic = asOptionsError(() => createTraffic(fleet, options, random.fork('traffic')));
   const fleetAgents = startFleetAgents(fleet, {
     brokerUrl: options.brokerUrl, dataDir: options.dataDir, startUs, trueNowUs: scheduler.nowUs, tuning: options.agent, logger: options.logger,
+    realTimeProbes: options.mode !== 'virtual' || options.timeProbes === undefined,
   });
   const agentOf = (id: string) => fleetAgents.agents.get(id)!;
   const clockOf = (id: string) => fleetAgents.clocks.get(id)!;
   const model = createLatencyModel(options.latency);
   const latencyRandom = random.fork('latency');
   const fateRandom = random.fork('fate');
-  const faultRandom = random.fork('faults');
   const arrivalRandom = random.fork('arrivals');
+  const slowRandom = random.fork('slow');
+  const nextDelivery = createDeliveryFaults(options.faults, random.fork('faults'));
   const contexts = createHopContexts();
   const groundTruth = createGroundTruth({ maxJourneys: options.maxTruthJourneys });
-  const stats = { journeysStarted: 0, requestsStarted: 0, alertsStarted: 0, journeysCompleted: 0, hopsStamped: 0, duplicateHops: 0, lateHops: 0 };
-  const { duplicateRate, lateRate, lateDelayMs } = options.faults;
+  const stats = {
+    journeysStarted: 0, requestsStarted: 0, alertsStarted: 0, journeysCompleted: 0,
+    hopsStamped: 0, duplicateHops: 0, reorderedHops: 0, lateHops: 0, slowResponses: 0, timeProbeSamples: 0,
+  };
+  /** Held-back hops not recorded yet. */
+  let heldBack = 0;
+  const idle = () => scheduler.nowUs() >= endUs && stats.journeysStarted === stats.journeysCompleted && heldBack === 0;
 
   const play = (run: Running) => {
     const hop = run.script.hops[run.next]!;
     const r = ROLE_INDEX[hop.role];
     const agent = run.agents[r]!;
     const ctx = hop.code === undefined ? run.contexts[r]! : contexts.withCode(run.contexts[r]!, hop.code);
-    if (lateRate > 0 && faultRandom.chance(lateRate)) {
-      // Read now, delivered later: as if the agent had held the hop back.
-      const timeUs = run.clocks[r]!.readAt(hop.trueUs);
-      scheduler.at(hop.trueUs + lateDelayMs * 1000, () => {
-        agent.record(run.key, hop.point, timeUs, ctx);
-        stats.hopsStamped++;
-        stats.lateHops++;
-      });
-    } else {
+    const delivery = nextDelivery();
+    const repeat = (timeUs: number) => {
+      if (!delivery.duplicate) return;
+      agent.record(run.key, hop.point, timeUs, ctx);
+      stats.duplicateHops++;
+    };
+    if (delivery.kind === 'on-time') {
       agent.stamp(run.key, hop.point, ctx);
       stats.hopsStamped++;
-      if (duplicateRate > 0 && faultRandom.chance(duplicateRate)) {
-        agent.record(run.key, hop.point, run.clocks[r]!.readAt(hop.trueUs), ctx);
-        stats.duplicateHops++;
-      }
+      repeat(run.clocks[r]!.readAt(hop.trueUs));
+    } else {
+      // Read now, recorded later: as if the agent had held the hop back.
+      const timeUs = run.clocks[r]!.readAt(hop.trueUs);
+      const late = delivery.kind === 'late';
+      heldBack++;
+      scheduler.at(hop.trueUs + delivery.delayUs, () => {
+        heldBack--;
+        agent.record(run.key, hop.point, timeUs, ctx);
+        stats.hopsStamped++;
+        if (late) stats.lateHops++;
+        else stats.reorderedHops++;
+        repeat(timeUs);
+      });
     }
     if (++run.next < run.script.hops.length) {
       scheduler.at(run.script.hops[run.next]!.trueUs, run.step);
@@ -153,7 +181,9 @@ export function startSimulation(input: SimulationOptions): Simulation {
     const parties = partiesOf(device);
     const fate = chooseRequestFate(options.failures, fateRandom);
     const profile: LatencyProfile = { ...latencyProfileOf(device), srv };
-    const script = scriptRequest({ key, srv, startUs: trueUs, profile, agents: parties, fate }, model, latencyRandom);
+    const hanUs = chooseSlowHanUs(options.slowResponses, srv, slowRandom);
+    const script = scriptRequest({ key, srv, startUs: trueUs, profile, agents: parties, fate, ...(hanUs !== undefined ? { hanUs } : {}) }, model, latencyRandom);
+    if (hanUs !== undefined && script.hops.some((h) => h.point === HopPoint.HAN_IN)) stats.slowResponses++;
     // In ROLE_INDEX order: what the gateway, the CSP and the rig each know of the journey.
     launch(script, parties, [contexts.gateway(srv, user.role), contexts.csp(device.rig.cspRegion), contexts.rigRequest(device)]);
     stats.requestsStarted++;
@@ -185,6 +215,20 @@ export function startSimulation(input: SimulationOptions): Simulation {
   };
   arrivals(options.requestsPerSecond, startRequest);
   arrivals(options.alertsPerSecond, startAlert);
+
+  if (options.timeProbes) {
+    const { intervalMs, onSample } = options.timeProbes;
+    startSimulatedProbes({
+      scheduler, model, random: random.fork('probes'), intervalMs,
+      agents: fleet.agents.map((a) => ({ agentId: a.agentId, role: a.role, clock: clockOf(a.agentId) })),
+      onSample: (agentId, sample) => {
+        stats.timeProbeSamples++;
+        onSample(agentId, sample);
+      },
+      // Probes outlive the traffic while journeys are in flight, then stop so the run can go idle.
+      active: () => !idle(),
+    });
+  }
 
   const needVirtual = (what: string): VirtualScheduler => {
     if (!virtual) throw new RangeError(`${what} drives a virtual simulation; this one runs in real time`);
@@ -218,6 +262,7 @@ export function startSimulation(input: SimulationOptions): Simulation {
       while (v.runUntilIdle(EVENTS_PER_SLICE) === EVENTS_PER_SLICE && !stopped) await yieldToIo();
     },
     drained: (timeoutMs) => fleetAgents.drained(timeoutMs),
+    idle,
     stop() {
       stopped ??= (async () => {
         scheduler.stop();

@@ -22,8 +22,10 @@ export interface ClockModelOptions {
   readonly stepThresholdUs: number;
 }
 
+// 256 one-minute windows: a drift fitted over four hours keeps a 5,600-second journey's
+// figures within a few milliseconds (64 windows, one hour, left only twice the margin).
 export const defaultClockModelOptions: ClockModelOptions = {
-  windowUs: 60e6, maxPoints: 64, maxDriftPpm: 100, driftFloorPpm: 0.1, stepThresholdUs: 5000,
+  windowUs: 60e6, maxPoints: 256, maxDriftPpm: 100, driftFloorPpm: 0.1, stepThresholdUs: 5000,
 };
 
 /** An exchange as kept: agent time, offset, delay. */
@@ -162,8 +164,10 @@ export class ClockModel {
 
   /**
    * Weighted least squares of offset on time; each exchange's error is uniform within
-   * ± delay / 2, so its standard deviation is delay / (2 √3). The rate's uncertainty is
-   * three standard errors, never below the floor, and the prior before two exchanges.
+   * ± delay / 2, so its standard deviation is delay / (2 √3). The slope is combined with
+   * the prior (|drift| ≤ maxDriftPpm, uniform: variance P² / 3), so that two noisy
+   * exchanges a minute apart cannot claim more than they know; the rate's uncertainty is
+   * three posterior standard deviations, never below the floor.
    */
   private refit(seg: Segment): void {
     const pts = seg.points;
@@ -184,13 +188,16 @@ export class ClockModel {
       const w = 1 / (delay / (2 * Math.sqrt(3)) + floorUs) ** 2;
       sxx += w * (at - t0) ** 2; sxy += w * (at - t0) * (offset - mean);
     }
-    const span = pts[pts.length - 1]![0] - pts[0]![0];
     const prior = this.options.maxDriftPpm * 1e-6;
-    // Until the exchanges span enough time to say more than the prior, keep the prior.
-    const b = pts.length >= 2 && sxx > 0 ? sxy / sxx : 0;
-    const sigmaB = pts.length >= 2 && sxx > 0 && span > 0
-      ? Math.min(prior, Math.max(this.options.driftFloorPpm * 1e-6, 3 / Math.sqrt(sxx)))
-      : prior;
-    seg.fit = { t0, a: mean, b: Math.abs(b) > prior * 2 ? Math.sign(b) * prior * 2 : b, sigmaB };
+    const priorVar = (prior * prior) / 3;
+    const dataVar = pts.length >= 2 && sxx > 0 ? 1 / sxx : Infinity;
+    if (!Number.isFinite(dataVar)) {
+      seg.fit = { t0, a: mean, b: 0, sigmaB: prior };
+      return;
+    }
+    const b = Math.max(-prior, Math.min(prior, (sxy / sxx) * (priorVar / (priorVar + dataVar))));
+    const posterior = Math.sqrt((priorVar * dataVar) / (priorVar + dataVar));
+    const sigmaB = Math.min(prior + Math.abs(b), Math.max(this.options.driftFloorPpm * 1e-6, 3 * posterior));
+    seg.fit = { t0, a: mean, b, sigmaB };
   }
 }

@@ -93,17 +93,22 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
   sameLength(hopCount, w.hopPoint, 'hop_point');
   sameLength(hopCount, w.hopTimeDeltaUs, 'hop_time_delta_us');
 
-  const hopKey = w.hopKey;
+  const hopKey = new Array<number>(hopCount);
   const hopPoint = w.hopPoint as number[];
+  let introduced = 0;
   const hopTimeUs = new Float64Array(hopCount);
   let t = Number(w.baseTimeUs ?? 0);
   if (!Number.isSafeInteger(t)) reject('HW_COLLECTOR_BAD_TIME', `base_time_us ${String(w.baseTimeUs)} is out of range`);
   for (let i = 0; i < hopCount; i++) {
-    if (hopKey[i]! >= keys.keys.length) reject('HW_COLLECTOR_BAD_FIELD', `hop_key[${i}] = ${hopKey[i]} but there are ${keys.keys.length} keys`);
+    const ref = w.hopKey[i]!;
+    const row = ref === 0 ? introduced++ : ref - 1;
+    if (row >= introduced || row >= keys.keys.length) reject('HW_COLLECTOR_BAD_FIELD', `hop_key[${i}] = ${ref} refers to key row ${row}, but ${Math.min(introduced, keys.keys.length)} rows are in use`);
+    hopKey[i] = row;
     if (!isHopPoint(hopPoint[i]!)) reject('HW_COLLECTOR_BAD_FIELD', `hop_point[${i}] = ${hopPoint[i]} is not a hop point`);
     t += w.hopTimeDeltaUs[i]!;
     hopTimeUs[i] = t;
   }
+  if (introduced !== keys.keys.length) reject('HW_COLLECTOR_BAD_FIELD', `${keys.keys.length} key rows, but hops use ${introduced}`);
   // Times only increase, so the first and last hop bound them all.
   if (hopTimeUs[0]! < EARLIEST_PLAUSIBLE_US) reject('HW_COLLECTOR_BAD_TIME', `hop time ${isoOf(hopTimeUs[0]!)} is before 2015`);
   if (hopTimeUs[hopCount - 1]! > limits.latestTimeUs) reject('HW_COLLECTOR_BAD_TIME', `hop time ${isoOf(hopTimeUs[hopCount - 1]!)} is too far in the future`);
@@ -113,7 +118,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
     streamId: w.streamId,
     seq,
     keys: keys.keys,
-    keyContexts: keys.profiles.map((p) => contexts[p]!),
+    keyContexts: keys.profiles.map((p) => contexts[p] ?? EMPTY_CONTEXT),
     hopCount,
     hopKey,
     hopPoint,
@@ -181,18 +186,21 @@ function profileContext(p: WireProfileFields, i: number, strings: readonly strin
 type Eui = { hi: number[]; lo: number[] };
 
 function keyRows(w: Wire, originators: Eui, targets: Eui, profileCount: number) {
-  const count = w.keyOriginator?.length ?? 0;
-  sameLength(count, w.keyTarget, 'key_target');
+  const count = w.keyTarget?.length ?? 0;
   sameLength(count, w.keyCounterDelta, 'key_counter_delta');
-  sameLength(count, w.keyProfile, 'key_profile');
+  // Originator and profile columns may be left out when every row would hold 0.
+  const keyOriginator = w.keyOriginator?.length ? w.keyOriginator : new Array<number>(count).fill(0);
+  const keyProfile = w.keyProfile?.length ? w.keyProfile : new Array<number>(count).fill(0);
+  sameLength(count, keyOriginator, 'key_originator');
+  sameLength(count, keyProfile, 'key_profile');
   const keys = new Array<JoinKey>(count);
-  const profiles = w.keyProfile ?? [];
+  const profiles = keyProfile;
   // Counters stay plain numbers while they are at most 2^53; BigInt only beyond.
   let counter = 0;
   let big: bigint | undefined;
   for (let row = 0; row < count; row++) {
     const target = w.keyTarget[row]!;
-    const originator = w.keyOriginator[row]!;
+    const originator = keyOriginator[row]!;
     if (target >= targets.lo.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to target ${target} of ${targets.lo.length}`);
     if (originator >= originators.lo.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to originator ${originator} of ${originators.lo.length}`);
     if (profiles[row]! >= Math.max(profileCount, 1) || (profileCount === 0 && profiles[row] !== 0)) {

@@ -144,7 +144,7 @@ export function createIngest(options: IngestOptions): Ingest {
       store.writeTick(all, tick.nowMs);
       for (const sink of options.sinks ?? []) sink.onRecords(all.records, tick.nowMs);
       for (const agentId of dirtyStatuses) store.upsertAgentStatus(agentId, statuses.get(agentId)!, tick.nowMs);
-      if (tick.nowMs >= nextCheckpointMs) {
+      if (tick.nowMs >= nextCheckpointMs || joiner.overBound) {
         store.writeCheckpoint(joiner.checkpoint(tick.nowMs, lastBatchId));
         store.prune(tick.nowMs, options.dedupeRetentionMs);
         nextCheckpointMs = tick.nowMs + options.checkpointIntervalMs;

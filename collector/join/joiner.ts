@@ -15,7 +15,7 @@ import type { ContextInterner } from './context-interner.js';
 import { JoinKey } from './join-key.js';
 import { RotatingKeyFilter } from './key-filter.js';
 import { KeyTable } from './key-table.js';
-import { OpenJourneys, type Checkpoint, type OpenJourneyStore } from './open-journeys.js';
+import { OpenJourneys, type Checkpoint, type KeyHashes, type OpenJourneyStore } from './open-journeys.js';
 import type { OpenJourneyState } from './open-journey-state.js';
 import { journeyOf, stateOf } from './open-journey-state.js';
 
@@ -96,12 +96,24 @@ export interface Joiner {
   expire(nowMs: number): void;
   takeWrites(): TickWrites;
   checkpoint(nowMs: number, lastBatchId: number): CheckpointWrites;
-  /** After a restart: open journeys from the last checkpoint, and keys closed recently (for late hops). */
-  restore(states: Iterable<OpenJourneyState>, recentlyClosedKeys: Iterable<string>, nowMs: number): void;
+  /**
+   * After a restart: open journeys from the last checkpoint (as many as may be held in memory),
+   * the keys of all of them, and keys closed recently (for late hops).
+   */
+  restore(states: Iterable<OpenJourneyState>, openKeys: Iterable<KeyHashes>, recentlyClosedKeys: Iterable<string>, nowMs: number): void;
   readonly openCount: number;
   readonly counters: Readonly<JoinCounters>;
   openJourneyCounters(): OpenJourneyCounters;
+  /** More journeys in memory than the bound: checkpoint (and so evict) without waiting for the interval. */
+  readonly overBound: boolean;
 }
+
+const maskOf = (points: Iterable<number>) => [...points].reduce((m, p) => m | (1 << p), 0);
+const ALERT_MASK = maskOf(ALERT_CHAIN_RANK.keys());
+const SMETS1_MASK = maskOf([HopPoint.S1SP_OUT, HopPoint.S1SP_IN]);
+// The acknowledgement is not on the chain but is waited for like the chain's points.
+const REQUEST_EXPECTED = maskOf(REQUEST_CHAIN_RANK.keys()) | (1 << HopPoint.UG_ACK);
+const SMETS1_EXPECTED = maskOf(SMETS1_CHAIN_RANK.keys()) | (1 << HopPoint.UG_ACK);
 
 interface Closed {
   readonly key: JoinKey;
@@ -118,7 +130,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   const recentlyClosed = new RotatingKeyFilter(options.lateHopCapacity, options.lateHopWindowMs, nowMs);
   const agentIds: string[] = [];
   const agentIndex = new Map<string, number>();
-  const finalPoints = new Set(options.finalPoints.map((p) => hopPointByName(p)!));
+  const finalMask = options.finalPoints.reduce((mask, p) => mask | (1 << hopPointByName(p)!), 0);
   let persistedClosed: string[] = [];
   let seenPoints = 0;
   let earliestDeadlineMs = Infinity;
@@ -136,14 +148,14 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   const agentName = (i: number) => agentIds[i]!;
   const open = new OpenJourneys(store, options, (state) => journeyOf(state, agentOf, contexts.intern));
 
-  const windowMs = (points: readonly number[], srv: string | undefined, atMs: number) => {
-    if (points.some((p) => ALERT_CHAIN_RANK.has(p))) return options.alertWindowMs;
+  const windowMs = (isAlert: boolean, srv: string | undefined, atMs: number) => {
+    if (isAlert) return options.alertWindowMs;
     const trt = srv === undefined ? undefined : catalogue.trt(srv, atMs);
     return trt ? trt.seconds * 1000 : options.unknownSrvWindowMs;
   };
 
   const setDeadline = (j: Journey) => {
-    j.deadlineMs = j.openedAtMs + windowMs(j.points, j.context.srv, j.openedAtMs) + options.graceMs;
+    j.deadlineMs = j.openedAtMs + windowMs((j.pointMask & ALERT_MASK) !== 0, j.context.srv, j.openedAtMs) + options.graceMs;
     if (j.deadlineMs < earliestDeadlineMs) earliestDeadlineMs = j.deadlineMs;
   };
 
@@ -158,14 +170,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
 
   /** Every point this deployment stamps on the journey's chain has arrived. */
   const isComplete = (j: Journey) => {
-    const chain = j.points.some((p) => ALERT_CHAIN_RANK.has(p)) ? ALERT_CHAIN_RANK
-      : j.points.includes(HopPoint.S1SP_OUT) || j.points.includes(HopPoint.S1SP_IN) ? SMETS1_CHAIN_RANK : REQUEST_CHAIN_RANK;
-    let mask = 0;
-    for (const p of j.points) mask |= 1 << p;
-    let expected = 0;
-    for (const p of chain.keys()) expected |= 1 << p;
-    if (chain === REQUEST_CHAIN_RANK || chain === SMETS1_CHAIN_RANK) expected |= 1 << HopPoint.UG_ACK;
-    return (seenPoints & expected & ~mask) === 0;
+    const expected = (j.pointMask & ALERT_MASK) !== 0 ? ALERT_MASK : (j.pointMask & SMETS1_MASK) !== 0 ? SMETS1_EXPECTED : REQUEST_EXPECTED;
+    return (seenPoints & expected & ~j.pointMask) === 0;
   };
 
   /**
@@ -179,7 +185,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     if (!replaying && !recentlyClosed.mightContain(key)) return undefined;
     counters.lateLookups++;
     for (const r of store.findRecords(key.toString())) {
-      const windowUs = (windowMs(r.hops.points, r.context.srv, r.startedUs / 1000) + options.graceMs) * 1000;
+      const windowUs = (windowMs(r.hops.points.some((p) => ALERT_CHAIN_RANK.has(p)), r.context.srv, r.startedUs / 1000) + options.graceMs) * 1000;
       if (Math.abs(r.startedUs - timeUs) > windowUs) continue;
       const j = new Journey(key, 0, 0, 0);
       j.context = contexts.intern(r.context);
@@ -208,19 +214,25 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
 
   /** The hops with their times on the collector's clock, mapped when the journey is written. */
   const recordHops = (j: Journey): JourneyHops => {
-    const n = j.points.length;
+    const n = j.count;
+    const points = new Array<number>(n);
+    const times = new Array<number>(n);
+    const codes = new Array<string | undefined>(n);
     const agentIds = new Array<string>(n);
     const us = new Array<number>(n);
     const uncertaintyUs = new Array<number>(n);
     const rateUncertainty = new Array<number>(n);
     for (let i = 0; i < n; i++) {
-      const id = agentIds[i] = agentName(j.agents[i]!);
-      const m = clocks.map(id, j.times[i]!);
+      points[i] = j.pointAt(i);
+      times[i] = j.timeAt(i);
+      codes[i] = j.codeAt(i);
+      const id = agentIds[i] = agentName(j.agentAt(i));
+      const m = clocks.map(id, times[i]!);
       us[i] = m.us;
       uncertaintyUs[i] = m.uncertaintyUs;
       rateUncertainty[i] = m.rateUncertainty;
     }
-    return { points: j.points, agentIds, times: j.times, ...(j.codes ? { codes: j.codes } : {}), mapped: { us, uncertaintyUs, rateUncertainty } };
+    return { points, agentIds, times, codes, mapped: { us, uncertaintyUs, rateUncertainty } };
   };
 
   return {
@@ -237,7 +249,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
           const before = j.context;
           j.context = contexts.merge(before, batch.keyContexts[row]!);
           if (j.context !== before) j.dirty = true;
-          if (j.points.length === 0 || (before.srv === undefined && j.context.srv !== undefined)) needDeadline.push(j);
+          if (j.count === 0 || (before.srv === undefined && j.context.srv !== undefined)) needDeadline.push(j);
           rows[row] = j;
           touched.push(j);
         }
@@ -252,7 +264,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
       for (const j of needDeadline) setDeadline(j);
       for (const j of touched) {
         if (open.resident.get(j.key) !== j) continue; // a closed journey took a late hop
-        if (!j.points.some((p) => finalPoints.has(p))) continue;
+        if ((j.pointMask & finalMask) === 0) continue;
         if (isComplete(j)) close(j, 'final', receivedAtMs);
         else if (Number.isNaN(j.finalAtMs)) {
           j.finalAtMs = receivedAtMs;
@@ -299,13 +311,13 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
       return open.checkpoint(nowMs, lastBatchId, options.persistAfterMs, (j) => stateOf(j, agentName));
     },
 
-    restore(states, recentlyClosedKeys, nowMs) {
+    restore(states, openKeys, recentlyClosedKeys, nowMs) {
       for (const text of recentlyClosedKeys) {
         const key = JoinKey.parse(text);
         if (key) recentlyClosed.add(key, nowMs);
       }
-      for (const j of open.restore(states)) {
-        for (const p of j.points) seenPoints |= 1 << p;
+      for (const j of open.restore(states, openKeys)) {
+        seenPoints |= j.pointMask;
         earliestDeadlineMs = Math.min(earliestDeadlineMs, j.deadlineMs);
         if (!Number.isNaN(j.finalAtMs)) settling.push(j);
       }
@@ -315,6 +327,9 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
       return open.size;
     },
     counters,
+    get overBound() {
+      return open.resident.size > options.maxResident;
+    },
     openJourneyCounters: () => ({ resident: open.resident.size, evicted: open.evictedCount, evictions: open.evictions, reloads: open.reloads }),
   };
 }

@@ -109,6 +109,13 @@ export interface Measurement {
 
 /** Before an agent's clock is known: its times as stamped, a crystal's worst-case rate. */
 const UNSYNCED_RATE_UNCERTAINTY = 100e-6;
+/** Hop times travel as whole microseconds: a difference of two is off by up to 1 µs. */
+const RESOLUTION_US = 1;
+
+/** The bound on an interval between two stamps of one agent: its rate error, and rounding. */
+function sameAgentBound(h: JourneyHops, a: number, b: number): number {
+  return Math.abs(h.times[b]! - h.times[a]!) * (h.mapped?.rateUncertainty[a] ?? UNSYNCED_RATE_UNCERTAINTY) + RESOLUTION_US;
+}
 const NO_FLAGS: readonly RecordFlag[] = Object.freeze([]);
 
 export function measure(h: JourneyHops): Measurement {
@@ -119,7 +126,7 @@ export function measure(h: JourneyHops): Measurement {
   const agent = (p: number) => h.agentIds[i(p)]!;
   /** The bound on (time(b) - time(a)). */
   const bound = (a: number, b: number) => {
-    if (agent(a) === agent(b)) return Math.abs(h.times[i(b)]! - h.times[i(a)]!) * (h.mapped?.rateUncertainty[i(a)] ?? UNSYNCED_RATE_UNCERTAINTY);
+    if (agent(a) === agent(b)) return sameAgentBound(h, i(a), i(b));
     return h.mapped ? h.mapped.uncertaintyUs[i(a)]! + h.mapped.uncertaintyUs[i(b)]! : Infinity;
   };
   const figures: Figures = {};
@@ -217,8 +224,7 @@ export function segmentsOf(h: JourneyHops): Segment[] {
     const a = onChain[n - 1]!;
     const b = onChain[n]!;
     const crossAgent = h.agentIds[a] !== h.agentIds[b];
-    const uncertaintyUs = !crossAgent
-      ? Math.abs(h.times[b]! - h.times[a]!) * (h.mapped?.rateUncertainty[a] ?? UNSYNCED_RATE_UNCERTAINTY)
+    const uncertaintyUs = !crossAgent ? sameAgentBound(h, a, b)
       : h.mapped ? h.mapped.uncertaintyUs[a]! + h.mapped.uncertaintyUs[b]! : Infinity;
     segments.push({ from: hopPointName(h.points[a]!), to: hopPointName(h.points[b]!), us: times[b]! - times[a]!, uncertaintyUs, crossAgent });
   }

@@ -1,16 +1,20 @@
 // One open journey: the hops seen so far for a correlation key, and what is known of it.
-// Hops are kept in small parallel arrays (a journey has at most a dozen points).
+// A million of these may be open (the 24-hour class), so a hop is two numbers in one flat
+// array, [point | agent << 5, time, ...], and the points seen are a bit mask.
 import type { JourneyContext } from '../../proto/hop-context.js';
 import { EMPTY_CONTEXT } from '../../proto/hop-context.js';
 import type { JoinKey } from './join-key.js';
 
 export type AddHopResult = 'added' | 'duplicate' | 'conflict';
 
+const POINT_BITS = 5;
+const POINT_MASK = (1 << POINT_BITS) - 1;
+
 export class Journey {
-  readonly points: number[] = [];
-  readonly agents: number[] = [];
-  readonly times: number[] = [];
-  codes: (string | undefined)[] | undefined;
+  private readonly hops: number[] = [];
+  private codes: (string | undefined)[] | undefined;
+  /** Bit p set: point p has a hop. */
+  pointMask = 0;
   context: JourneyContext = EMPTY_CONTEXT;
   /** Collector time the final point arrived (NaN until then). */
   finalAtMs = Number.NaN;
@@ -27,18 +31,28 @@ export class Journey {
     public deadlineMs: number,
   ) {}
 
-  indexOf(point: number): number {
-    return this.points.indexOf(point);
+  get count(): number {
+    return this.hops.length >> 1;
   }
 
-  timeOf(point: number): number | undefined {
-    const i = this.points.indexOf(point);
-    return i < 0 ? undefined : this.times[i];
+  pointAt(i: number): number {
+    return this.hops[2 * i]! & POINT_MASK;
   }
 
-  codeOf(point: number): string | undefined {
-    const i = this.points.indexOf(point);
-    return i < 0 ? undefined : this.codes?.[i];
+  agentAt(i: number): number {
+    return this.hops[2 * i]! >>> POINT_BITS;
+  }
+
+  timeAt(i: number): number {
+    return this.hops[2 * i + 1]!;
+  }
+
+  codeAt(i: number): string | undefined {
+    return this.codes?.[i];
+  }
+
+  has(point: number): boolean {
+    return (this.pointMask & (1 << point)) !== 0;
   }
 
   /**
@@ -46,22 +60,23 @@ export class Journey {
    * does not depend on the order hops arrive in; an exact repeat is a duplicate.
    */
   addHop(point: number, agent: number, timeUs: number, code: string | undefined): AddHopResult {
-    const i = this.points.indexOf(point);
-    if (i < 0) {
-      this.points.push(point);
-      this.agents.push(agent);
-      this.times.push(timeUs);
-      if (code !== undefined) (this.codes ??= [])[this.points.length - 1] = code;
+    const tag = point | (agent << POINT_BITS);
+    if (!this.has(point)) {
+      this.hops.push(tag, timeUs);
+      this.pointMask |= 1 << point;
+      if (code !== undefined) (this.codes ??= [])[this.count - 1] = code;
       this.dirty = true;
       return 'added';
     }
-    if (this.times[i] === timeUs && this.agents[i] === agent) {
+    let i = 0;
+    while (this.pointAt(i) !== point) i++;
+    if (this.hops[2 * i] === tag && this.hops[2 * i + 1] === timeUs) {
       if (code !== undefined && this.codes?.[i] === undefined) (this.codes ??= [])[i] = code;
       return 'duplicate';
     }
-    if (timeUs < this.times[i]!) {
-      this.times[i] = timeUs;
-      this.agents[i] = agent;
+    if (timeUs < this.hops[2 * i + 1]!) {
+      this.hops[2 * i] = tag;
+      this.hops[2 * i + 1] = timeUs;
       if (code !== undefined) (this.codes ??= [])[i] = code;
       this.dirty = true;
     }

@@ -5,6 +5,8 @@ import { Journey } from './journey.js';
 
 export interface OpenJourneyState {
   readonly key: string;
+  readonly hash: number;
+  readonly hash2: number;
   readonly openedAtMs: number;
   readonly firstBatchId: number;
   readonly deadlineMs: number;
@@ -17,14 +19,17 @@ export interface OpenJourneyState {
 export function stateOf(j: Journey, agentName: (index: number) => string): OpenJourneyState {
   return {
     key: j.key.toString(),
+    hash: j.key.hash,
+    hash2: j.key.hash2,
     openedAtMs: j.openedAtMs,
     firstBatchId: j.firstBatchId,
     deadlineMs: j.deadlineMs,
     finalAtMs: Number.isNaN(j.finalAtMs) ? null : j.finalAtMs,
     context: j.context,
-    hops: j.points.map((p, i) => {
-      const code = j.codes?.[i];
-      return code === undefined ? [p, agentName(j.agents[i]!), j.times[i]!] : [p, agentName(j.agents[i]!), j.times[i]!, code];
+    hops: Array.from({ length: j.count }, (_, i) => {
+      const code = j.codeAt(i);
+      const hop = [j.pointAt(i), agentName(j.agentAt(i)), j.timeAt(i)] as const;
+      return code === undefined ? hop : [...hop, code] as const;
     }),
   };
 }

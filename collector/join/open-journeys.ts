@@ -10,11 +10,18 @@ import { KeyTable } from './key-table.js';
 import type { OpenJourneyState } from './open-journey-state.js';
 import { JoinKey } from './join-key.js';
 
+/** A key's two hashes, as the Bloom filters use them. */
+export interface KeyHashes {
+  readonly hash: number;
+  readonly hash2: number;
+}
+
 export interface OpenJourneyStore {
   loadOpenJourney(key: string): OpenJourneyState | undefined;
   /** Stored open journeys whose deadline has passed, earliest first. */
   dueOpenJourneys(nowMs: number, limit: number): OpenJourneyState[];
-  openJourneyKeys(): Iterable<string>;
+  /** The hashes of every stored open journey's key (no key text to parse). */
+  openJourneyHashes(): Iterable<KeyHashes>;
 }
 
 export interface OpenJourneyOptions {
@@ -70,10 +77,12 @@ export class OpenJourneys {
   checkpoint(nowMs: number, lastBatchId: number, persistAfterMs: number, stateOf: (j: Journey) => OpenJourneyState): Checkpoint {
     const upserts: OpenJourneyState[] = [];
     let replayFrom = lastBatchId + 1;
+    // Over the bound, write as many as must leave memory, however many that is.
     const over = this.resident.size - this.options.maxResident;
+    const limit = Math.max(this.options.maxPersistPerCheckpoint, over);
     for (const j of this.resident.values()) {
       const due = j.openedAtMs <= nowMs - persistAfterMs || upserts.length < over;
-      if (due && (!j.persisted || j.dirty) && upserts.length < this.options.maxPersistPerCheckpoint) {
+      if (due && (!j.persisted || j.dirty) && upserts.length < limit) {
         upserts.push(stateOf(j));
         j.persisted = true;
         j.dirty = false;
@@ -99,21 +108,24 @@ export class OpenJourneys {
     return out;
   }
 
-  /** After a restart: the first maxResident journeys stay in memory, the rest are only noted. */
-  restore(states: Iterable<OpenJourneyState>): Journey[] {
+  /**
+   * After a restart: up to maxResident journeys come back to memory, the others are only
+   * noted. Every stored key goes into the filter (a resident one is found in memory first).
+   */
+  restore(states: Iterable<OpenJourneyState>, allKeys: Iterable<KeyHashes>): Journey[] {
     const restored: Journey[] = [];
     for (const state of states) {
-      if (this.resident.size < this.options.maxResident) {
-        const j = this.revive(state);
-        this.resident.set(j);
-        restored.push(j);
-        continue;
-      }
-      const key = JoinKey.parse(state.key);
-      if (!key) continue;
-      this.evicted.add(key);
-      this.evictedCount++;
+      if (this.resident.size >= this.options.maxResident) break;
+      const j = this.revive(state);
+      this.resident.set(j);
+      restored.push(j);
     }
+    let stored = 0;
+    for (const hashes of allKeys) {
+      this.evicted.add(hashes);
+      stored++;
+    }
+    this.evictedCount = stored - restored.length;
     return restored;
   }
 
@@ -136,9 +148,6 @@ export class OpenJourneys {
   /** The filter only ever gains keys; when it fills up, start again from the store. */
   private rebuildFilter(): void {
     this.evicted = new BloomFilter(Math.max(1024, (this.evictedCount + this.options.maxResident) * 4));
-    for (const text of this.store.openJourneyKeys()) {
-      const key = JoinKey.parse(text);
-      if (key && !this.resident.get(key)) this.evicted.add(key);
-    }
+    for (const hashes of this.store.openJourneyHashes()) this.evicted.add(hashes);
   }
 }

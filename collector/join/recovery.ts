@@ -17,9 +17,9 @@ export interface RecoveryResult {
 
 const REPLAY_CHUNK = 200;
 
-export function recoverJoinState(store: Store, joiner: Joiner, contexts: ContextInterner, sinks: readonly RecordSink[], lateHopWindowMs: number, nowMs: number, logger: Logger): RecoveryResult {
+export function recoverJoinState(store: Store, joiner: Joiner, contexts: ContextInterner, sinks: readonly RecordSink[], bounds: { lateHopWindowMs: number; maxResident: number }, nowMs: number, logger: Logger): RecoveryResult {
   const log = logger.child({ component: 'recovery' });
-  joiner.restore(store.openJourneys(), store.recentKeys((nowMs - lateHopWindowMs) * 1000), nowMs);
+  joiner.restore(store.openJourneys(bounds.maxResident), store.openJourneyHashes(), store.recentKeys((nowMs - bounds.lateHopWindowMs) * 1000), nowMs);
   const restoredOpen = joiner.openCount;
 
   let replayed = 0;

@@ -8,6 +8,7 @@ import type { CheckpointWrites, StoredRecordRef, TickWrites } from '../join/join
 import type { JourneyRecord, Outcome } from '../join/journey-record.js';
 import { measure, segmentsOf } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
+import type { KeyHashes } from '../join/open-journeys.js';
 import { createContextRegistry } from './context-registry.js';
 import { decodeHops, encodeHops } from './hops-codec.js';
 import { MIGRATIONS } from './migrations.js';
@@ -40,7 +41,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma('cache_size = -65536');
+  // 16 MB of page cache: lookups by key are few; the OS file cache serves the rest.
+  db.pragma('cache_size = -16384');
   db.pragma('temp_store = MEMORY');
   migrate(db);
   const contexts = createContextRegistry(db);
@@ -52,12 +54,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     updateRecord: db.prepare(`UPDATE journeys SET kind = ?, started_us = ?, ended_us = ?, written_at_ms = ?, outcome = ?, code = ?, reason = ?,
       rtt_us = ?, dcc_us = ?, context_id = ?, hops = ?, amendments = ? WHERE id = ?`),
     recordsByKey: db.prepare('SELECT * FROM journeys WHERE key_hash = ? AND key = ? ORDER BY started_us'),
-    upsertOpen: db.prepare('INSERT INTO open_journeys (key, deadline_ms, state) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET deadline_ms = excluded.deadline_ms, state = excluded.state'),
+    upsertOpen: db.prepare('INSERT INTO open_journeys (key, hash, hash2, deadline_ms, state) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET deadline_ms = excluded.deadline_ms, state = excluded.state'),
     deleteOpen: db.prepare('DELETE FROM open_journeys WHERE key = ?'),
     openByKey: db.prepare('SELECT state FROM open_journeys WHERE key = ?').pluck(),
-    allOpen: db.prepare('SELECT state FROM open_journeys').pluck(),
+    someOpen: db.prepare('SELECT state FROM open_journeys ORDER BY deadline_ms LIMIT ?').pluck(),
     dueOpen: db.prepare('SELECT state FROM open_journeys WHERE deadline_ms <= ? ORDER BY deadline_ms LIMIT ?').pluck(),
-    openKeys: db.prepare('SELECT key FROM open_journeys').pluck(),
+    openHashes: db.prepare('SELECT hash, hash2 FROM open_journeys'),
     setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     getMeta: db.prepare('SELECT value FROM meta WHERE name = ?').pluck(),
     recentKeys: db.prepare('SELECT key FROM journeys WHERE started_us >= ?').pluck(),
@@ -143,13 +145,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     writeCheckpoint(cp: CheckpointWrites) {
-      for (const st of cp.upserts) s.upsertOpen.run(st.key, st.deadlineMs, JSON.stringify(st));
+      for (const st of cp.upserts) s.upsertOpen.run(st.key, st.hash, st.hash2, st.deadlineMs, JSON.stringify(st));
       s.setMeta.run('replay_from', String(cp.replayFromBatchId));
     },
 
     replayFromBatchId: () => Number(s.getMeta.get('replay_from') ?? 1),
-    *openJourneys() {
-      for (const state of s.allOpen.iterate()) yield JSON.parse(state as string) as OpenJourneyState;
+    *openJourneys(limit) {
+      for (const state of s.someOpen.iterate(limit)) yield JSON.parse(state as string) as OpenJourneyState;
     },
     *recentKeys(sinceUs) {
       for (const key of s.recentKeys.iterate(sinceUs)) yield key as string;
@@ -182,8 +184,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       });
     },
     dueOpenJourneys: (nowMs, limit) => (s.dueOpen.all(nowMs, limit) as string[]).map((state) => JSON.parse(state) as OpenJourneyState),
-    *openJourneyKeys() {
-      for (const key of s.openKeys.iterate()) yield key as string;
+    *openJourneyHashes() {
+      for (const row of s.openHashes.iterate()) yield row as KeyHashes;
     },
     loadOpenJourney(key) {
       const state = s.openByKey.get(key) as string | undefined;

@@ -62,7 +62,8 @@ export interface Store extends JoinStoreReader, ClockStateStore {
   writeTick(writes: TickWrites, nowMs: number): void;
   writeCheckpoint(checkpoint: CheckpointWrites): void;
   replayFromBatchId(): number;
-  openJourneys(): Iterable<OpenJourneyState>;
+  /** Open journeys from the last checkpoint, at most `limit`, soonest deadline first. */
+  openJourneys(limit: number): Iterable<OpenJourneyState>;
   /** Keys of records that started at or after `sinceUs`. */
   recentKeys(sinceUs: number): Iterable<string>;
   batchesFrom(id: number): Iterable<LoggedBatch>;

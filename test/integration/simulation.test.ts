@@ -130,18 +130,47 @@ describe('simulation against a real collector', () => {
     }
   });
 
-  it('changes only the delivery, never the figures, when hops are duplicated or late', async () => {
+  it('changes only the delivery, never the figures, when hops are duplicated, reordered or late', async () => {
     const stored = await simulate({
       seed: 14, rigs: 3, requestsPerSecond: 3, alertsPerSecond: 1, durationMs: 10_000,
       failures: { e20Rate: 0, e21Rate: 0, noResponseRate: 0, alertLossRate: 0 },
       clocks: { gateway: perfect, csp: perfect, rig: perfect },
-      faults: { duplicateRate: 0.2, lateRate: 0.2, lateDelayMs: 5000 },
+      faults: { duplicateRate: 0.2, reorderRate: 0.2, reorderMaxMs: 3000, lateRate: 0.1, lateMaxMs: 5000 },
     });
     const truths = [...sim!.groundTruth];
 
     expect(sim!.stats.duplicateHops).toBeGreaterThan(0);
+    expect(sim!.stats.reorderedHops).toBeGreaterThan(0);
     expect(sim!.stats.lateHops).toBeGreaterThan(0);
     for (const truth of truths) expect(stored.get(truth.key)?.figures, truth.key).toEqual(truth.figures);
+  });
+
+  it('feeds simulated time probes instead of the agents\' own in virtual mode', async () => {
+    const samples = new Map<string, number>();
+    await simulate({
+      seed: 17, rigs: 3, requestsPerSecond: 2, alertsPerSecond: 0, durationMs: 60_000,
+      timeProbes: { intervalMs: 10_000, onSample: (agentId) => void samples.set(agentId, (samples.get(agentId) ?? 0) + 1) },
+    });
+
+    expect([...samples.keys()].sort()).toEqual([...sim!.agents.keys()].sort());
+    // A fast start (8 probes), then one every 10 s for the rest of the minute.
+    for (const n of samples.values()) expect(n).toBeGreaterThanOrEqual(12);
+    expect(sim!.stats.timeProbeSamples).toBe([...samples.values()].reduce((a, b) => a + b, 0));
+    for (const agent of sim!.agents.values()) expect(agent.status().clock.probesSent).toBe(0);
+  });
+
+  it('keeps slow responses open on the device for as long as asked', async () => {
+    await simulate({
+      seed: 18, rigs: 3, requestsPerSecond: 3, alertsPerSecond: 0, durationMs: 20_000,
+      failures: { e20Rate: 0, e21Rate: 0, noResponseRate: 0 },
+      srvMix: [{ srv: '4.8.1', weight: 1, roles: ['IS', 'ED'] }],
+      slowResponses: { rate: 0.5, minMs: 600_000, maxMs: 900_000 },
+    });
+    const hans = [...sim!.groundTruth].map((t) => t.figures.hanUs!);
+
+    expect(sim!.stats.slowResponses).toBeGreaterThan(5);
+    expect(hans.filter((us) => us >= 600e6).length).toBe(sim!.stats.slowResponses);
+    expect(hans.every((us) => us < 60e6 || (us >= 600e6 && us <= 900e6))).toBe(true);
   });
 
   it('counts what it started and stamped', async () => {

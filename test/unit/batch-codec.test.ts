@@ -5,6 +5,7 @@ import { journeyKey } from '../../agent/journey-key.js';
 import { decodeBatch } from '../../collector/ingest/batch-decoder.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import type { HopContext } from '../../proto/hop-context.js';
+import { WireBatch } from '../../proto/wire.js';
 
 const limits = { maxHopsPerBatch: 65_536, latestTimeUs: Date.parse('2030-01-01') * 1000 };
 const T0 = Date.parse('2026-10-01T12:00:00Z') * 1000;
@@ -69,6 +70,22 @@ describe('batch codec', () => {
     }
     const [batch] = encodeHops(chunkOf(hops), 4096, header());
     expect(batch!.bytes.length / 4096).toBeLessThan(8);
+  });
+
+  it('rejects a hop that refers to a key row no earlier hop has introduced', () => {
+    const k = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1';
+    const [good] = encodeHops(chunkOf([[k, HopPoint.UG_IN, T0], [k, HopPoint.UG_OUT, T0 + 10]]), 4096, header());
+    const wire = WireBatch.decode(good!.bytes);
+    const bad = WireBatch.encode({ ...wire, hopKey: [2, 1] }).finish();
+    expect(decodeBatch(bad, 'rig-1', limits)).toMatchObject({ ok: false, reason: 'HW_COLLECTOR_BAD_FIELD' });
+  });
+
+  it('leaves out the originator and profile columns when every key would hold 0', () => {
+    const k = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1';
+    const [batch] = encodeHops(chunkOf([[k, HopPoint.UG_IN, T0]]), 4096, header());
+    const wire = WireBatch.decode(batch!.bytes);
+    expect([wire.keyOriginator, wire.keyProfile]).toEqual([[], []]);
+    expect(decodeBatch(batch!.bytes, 'rig-1', limits)).toMatchObject({ ok: true });
   });
 
   it.each([

@@ -144,7 +144,7 @@ describe('joiner', () => {
     store.writeCheckpoint(joiner.checkpoint(NOW + options.persistAfterMs, seq));
     const restarted = createJoiner(catalogue, store, createContextInterner(), createClockRegistry(store, defaultClockModelOptions), options, NOW + 2000);
 
-    restarted.restore(store.openJourneys(), [], NOW + 2000);
+    restarted.restore(store.openJourneys(1000), store.openJourneyHashes(), [], NOW + 2000);
 
     expect(restarted.openCount).toBe(1);
     restarted.apply(decodedTestBatch('gw', ++seq, journeyHops(1009).gw!.slice(2)), seq, NOW + 2000);
@@ -211,7 +211,7 @@ describe('joiner with more open journeys than it may hold in memory', () => {
     store.writeCheckpoint(first.checkpoint(NOW, seq));
     store.writeCheckpoint(first.checkpoint(NOW, seq));
     const second = make(NOW + 1000);
-    second.restore(store.openJourneys(), [], NOW + 1000);
+    second.restore(store.openJourneys(10), store.openJourneyHashes(), [], NOW + 1000);
     expect(second.openJourneyCounters()).toMatchObject({ resident: 10, evicted: 40 });
     expect(second.openCount).toBe(50);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JourneyScript, RequestFate } from '../../../firmware-stubs/journey-script.js';
-import { chooseRequestFate, scriptAlert, scriptRequest } from '../../../firmware-stubs/journey-script.js';
+import { chooseRequestFate, chooseSlowHanUs, scriptAlert, scriptRequest } from '../../../firmware-stubs/journey-script.js';
 import type { LatencyProfile } from '../../../firmware-stubs/latency-model.js';
 import { createLatencyModel } from '../../../firmware-stubs/latency-model.js';
 import { createRandom } from '../../../firmware-stubs/random.js';
@@ -94,5 +94,24 @@ describe('journey script', () => {
     expect(counts.E21! / 20_000).toBeCloseTo(0.2, 1);
     expect(counts['no-response']! / 20_000).toBeCloseTo(0.05, 1);
     expect(counts.success! / 20_000).toBeCloseTo(0.65, 1);
+  });
+
+  it('gives a slow response the HAN leg it was handed, and leaves every later draw as it was', () => {
+    const plan = { key: KEY, srv: '4.8.1', startUs: T0, profile, agents, fate: 'success' as const };
+    const ordinary = scriptRequest(plan, model, createRandom(3));
+    const slow = scriptRequest({ ...plan, hanUs: 5_000_000_000 }, model, createRandom(3));
+    expect(timeOf(slow, 'HAN_IN')! - timeOf(slow, 'HAN_OUT')!).toBe(5_000_000_000);
+    const shift = timeOf(slow, 'HAN_IN')! - timeOf(ordinary, 'HAN_IN')!;
+    for (const p of ['CH_OUT', 'CSP_IN', 'DSP_IN', 'UG_OUT']) expect(timeOf(slow, p)! - timeOf(ordinary, p)!).toBe(shift);
+  });
+
+  it('makes the configured share of the configured SRVs slow, within the range', () => {
+    const random = createRandom(12);
+    const slow = { rate: 0.25, minMs: 600_000, maxMs: 5_500_000, srvs: ['4.8.1'] };
+    const draws = Array.from({ length: 20_000 }, () => chooseSlowHanUs(slow, '4.8.1', random));
+    const chosen = draws.filter((d) => d !== undefined);
+    expect(chosen.length / draws.length).toBeCloseTo(0.25, 1);
+    expect(chosen.every((us) => us >= 600e6 && us <= 5500e6)).toBe(true);
+    expect(chooseSlowHanUs({ ...slow, rate: 1 }, '4.1.1', random)).toBeUndefined();
   });
 });

@@ -70,4 +70,22 @@ describe('latency model', () => {
     const noFactors = createLatencyModel({ ...defaultLatencyParameters, deviceModelFactor: {}, deviceFirmwareFactor: {} });
     expect(model.sample('han', unknown, createRandom(3))).toBe(noFactors.sample('han', esme, createRandom(3)));
   });
+
+  it('puts gateway and CSP agents milliseconds from the collector and rigs tens of milliseconds, each path asymmetric', () => {
+    const medianOf = (role: 'gateway' | 'csp' | 'rig', leg: 'up' | 'down') => {
+      const random = createRandom(4);
+      const draws = Array.from({ length: 4001 }, () => model.probe(role, leg, random)).sort((a, b) => a - b);
+      return draws[2000]! / 1000;
+    };
+    for (const role of ['gateway', 'csp'] as const) for (const leg of ['up', 'down'] as const) expect(medianOf(role, leg)).toBeLessThan(5);
+    expect(medianOf('rig', 'up')).toBeGreaterThan(10);
+    expect(medianOf('rig', 'down') / medianOf('rig', 'up')).toBeGreaterThan(1.3);
+    expect(defaultLatencyParameters.probe).toBeDefined();
+  });
+
+  it('falls back to the default probe paths for latency parameters written without them', () => {
+    const { probe: _probe, ...older } = defaultLatencyParameters;
+    const random = () => createRandom(5);
+    expect(createLatencyModel(older).probe('rig', 'down', random())).toBe(model.probe('rig', 'down', random()));
+  });
 });

@@ -1,0 +1,36 @@
+// The fidelity benchmark in miniature: a few virtual minutes of traffic with every delivery
+// fault on, against a real in-process collector. What must hold at any size: no journey
+// invented, none counted twice, every outcome as it really was, and cross-agent segments
+// honest about their uncertainty. Error percentiles need the full run (npm run bench:fidelity).
+import { describe, expect, it } from 'vitest';
+import { runFidelityBenchmark } from '../../bench/fidelity.js';
+
+describe('fidelity benchmark, small', () => {
+  it('joins every journey once, with its true outcome and cross-agent bounds that hold, under duplicated, reordered and late hops', async () => {
+    const report = await runFidelityBenchmark({
+      seed: 5,
+      virtualMinutes: 3,
+      requestsPerSecond: 4,
+      conditions: {
+        rigs: 6,
+        faults: { duplicateRate: 0.05, reorderRate: 0.2, reorderMaxMs: 5000, lateRate: 0.02, lateMaxMs: 120_000 },
+        slowResponses: { rate: 0.3, minMs: 60_000, maxMs: 300_000, srvs: ['4.8.1'] },
+      },
+    });
+    const { stats } = report.run;
+    const c = report.comparison;
+
+    expect(stats.duplicateHops).toBeGreaterThan(0);
+    expect(stats.reorderedHops).toBeGreaterThan(0);
+    expect(stats.lateHops).toBeGreaterThan(0);
+    expect(stats.slowResponses).toBeGreaterThan(0);
+    expect(c.truths).toBe(stats.journeysStarted);
+    expect(c.phantomJourneys).toBe(0);
+    expect(c.doubleCountedJourneys).toBe(0);
+    expect(c.missingJourneys).toBe(0);
+    expect(Object.values(c.mismatches).map((m) => m.count)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(c.outcomeMatches).toBe(c.truths);
+    expect(c.crossAgentSegments.bounded).toBeGreaterThan(0);
+    expect(c.crossAgentSegments.withinBoundShare).toBeGreaterThanOrEqual(0.99);
+  });
+});
