@@ -72,7 +72,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   }, nowMs());
   // Sinks see every record written: the metric engine's rollups (see collector/metrics).
   const sinks: RecordSink[] = [];
-  const recovered = recoverJoinState(store, joiner, contexts, sinks, j.lateHopWindowSeconds * 1000, nowMs(), logger);
+  const recovered = recoverJoinState(store, joiner, contexts, sinks, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs(), logger);
 
   let broker: BrokerLink | undefined;
   const i = config.ingest;
