@@ -55,6 +55,8 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE open_journeys (
     key TEXT PRIMARY KEY,
+    hash INTEGER NOT NULL,               -- JoinKey hashes: a restart rebuilds its filter from these
+    hash2 INTEGER NOT NULL,
     deadline_ms INTEGER NOT NULL,
     state TEXT NOT NULL
   ) WITHOUT ROWID;
