@@ -26,17 +26,22 @@ export interface AgentClockSummary {
 
 export interface ClockRegistry extends ClockMapper {
   addSample(agentId: string, sample: TimeSample, nowMs: number): void;
+  /** Writes every model (at shutdown). */
+  save(nowMs: number): void;
   summaries(atAgentUs: (agentId: string) => number): AgentClockSummary[];
   readonly samples: number;
 }
 
 /** At most this many agents are tracked (one model each, a few kilobytes). */
 const MAX_AGENTS = 100_000;
+/** A model is written at most this often (a restart loses at most this much of its history). */
+const SAVE_INTERVAL_MS = 60_000;
 
 export function createClockRegistry(store: ClockStateStore, options: ClockModelOptions): ClockRegistry {
   const models = new Map<string, ClockModel>();
   for (const { agentId, state } of store.clockModels()) models.set(agentId, new ClockModel(options, state));
   const unsynced = new ClockModel(options);
+  const savedAt = new Map<string, number>();
   let samples = 0;
 
   return {
@@ -48,7 +53,12 @@ export function createClockRegistry(store: ClockStateStore, options: ClockModelO
       }
       model.add(sample);
       samples++;
+      if (nowMs - (savedAt.get(agentId) ?? -Infinity) < SAVE_INTERVAL_MS) return;
+      savedAt.set(agentId, nowMs);
       store.saveClockModel(agentId, model.state(), nowMs);
+    },
+    save(nowMs) {
+      for (const [agentId, model] of models) store.saveClockModel(agentId, model.state(), nowMs);
     },
     map: (agentId, agentUs) => (models.get(agentId) ?? unsynced).map(agentUs),
     summaries: (atAgentUs) => [...models].map(([agentId, m]) => {

@@ -179,17 +179,31 @@ export function measure(h: JourneyHops): Measurement {
   return finalCode === undefined ? m : { ...m, finalCode };
 }
 
+/** Looks at each cross-agent step along the chain, without building the segments. */
 function flagsOf(h: JourneyHops): readonly RecordFlag[] {
+  const chain = h.points.some(isAlertPoint) ? ALERT_CHAIN : h.points.some(isSmets1Point) ? SMETS1_CHAIN : REQUEST_CHAIN;
+  const times = h.mapped?.us ?? h.times;
   let unreconciled = false;
   let unsynchronised = false;
-  for (const s of segmentsOf(h)) {
-    if (!s.crossAgent) continue;
-    if (!Number.isFinite(s.uncertaintyUs)) unsynchronised = true;
-    else if (s.us < -s.uncertaintyUs) unreconciled = true;
+  let prev = -1;
+  for (const point of chain) {
+    const i = at[point]! - 1;
+    if (i < 0) continue;
+    if (prev >= 0 && h.agentIds[prev] !== h.agentIds[i]) {
+      const bound = h.mapped ? h.mapped.uncertaintyUs[prev]! + h.mapped.uncertaintyUs[i]! : Infinity;
+      if (!Number.isFinite(bound)) unsynchronised = true;
+      else if (times[i]! - times[prev]! < -bound) unreconciled = true;
+    }
+    prev = i;
   }
   if (!unreconciled && !unsynchronised) return NO_FLAGS;
   return [...(unreconciled ? ['unreconciled' as const] : []), ...(unsynchronised ? ['unsynchronised' as const] : [])];
 }
+
+const chainOrder = (ranks: ReadonlyMap<number, number>) => [...ranks.entries()].sort((a, b) => a[1] - b[1]).map(([point]) => point);
+const REQUEST_CHAIN = chainOrder(REQUEST_CHAIN_RANK);
+const SMETS1_CHAIN = chainOrder(SMETS1_CHAIN_RANK);
+const ALERT_CHAIN = chainOrder(ALERT_CHAIN_RANK);
 
 export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRecord {
   const m = measure(input.hops);
