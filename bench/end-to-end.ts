@@ -118,8 +118,13 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
     await collector.kill('SIGTERM');
 
     const written = new Database(db, { readonly: true });
-    const writtenAt = written.prepare('SELECT written_at_ms FROM journeys WHERE key = ?').pluck();
-    const freshness = finals.map(([key, atMs]) => ((writtenAt.get(key) as number | undefined) ?? Number.NaN) - atMs);
+    // One pass over the table (its index is on the key's hash, not its text).
+    const sampled = new Map(finals);
+    const freshness: number[] = [];
+    for (const row of written.prepare('SELECT key, written_at_ms AS writtenAtMs FROM journeys').iterate() as Iterable<{ key: string; writtenAtMs: number }>) {
+      const atMs = sampled.get(row.key);
+      if (atMs !== undefined) freshness.push(row.writtenAtMs - atMs);
+    }
     const recorded = written.prepare('SELECT count(*) FROM journeys').pluck().get() as number;
     written.close();
     const fresh = Float64Array.from(freshness.filter((f) => !Number.isNaN(f))).sort();

@@ -8,7 +8,7 @@
 // Storage defaults to the naive way with hopwatch's durability: one transaction per hop,
 // committed before its PUBACK, synchronous = FULL (the collector's default).
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { packageFile } from '../common/paths.js';
@@ -107,6 +107,7 @@ function distinctHops(file: string): number {
 export async function runNaivePipeline(o: NaivePipelineOptions): Promise<NaivePipelineResult> {
   const log = o.log ?? (() => undefined);
   if (!(o.hopsPerSecond > 0 && o.durationS > 0)) throw new RangeError(`hopsPerSecond and durationS must be positive, got ${o.hopsPerSecond} and ${o.durationS}`);
+  mkdirSync(o.dataDir, { recursive: true });
   const dir = mkdtempSync(join(o.dataDir, 'naive-'));
   let subscriber: Child<SubscriberProgress> | undefined;
   let publisher: Child<PublisherProgress> | undefined;

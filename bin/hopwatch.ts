@@ -2,6 +2,8 @@
 // The `hopwatch` command: dispatches to the part asked for.
 import { agentCommand } from '../agent/cli.js';
 import { collectorCommand } from '../collector/cli.js';
+import { catalogueCommand } from '../collector/reports/catalogue-command.js';
+import { reportCommand } from '../collector/reports/report-command.js';
 import { HopwatchError } from '../common/error-codes.js';
 import { startCommand } from './start.js';
 
@@ -9,6 +11,8 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; summary
   start: { run: startCommand, summary: 'collector with embedded broker and SQLite, plus a simulated fleet of rigs (the demo)' },
   collector: { run: collectorCommand, summary: 'run the collector' },
   agent: { run: agentCommand, summary: 'run an agent, or `agent status` to read a running one' },
+  report: { run: (argv) => reportCommand(argv), summary: 'write a metric report (RSVP, processes, indicators, alerts, availability …) as CSV' },
+  catalogue: { run: (argv) => catalogueCommand(argv), summary: '`catalogue check <file>`: validate a catalogue file' },
 };
 
 const USAGE = `Usage: hopwatch <command> [options]   (hopwatch <command> --help for its options)

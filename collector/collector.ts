@@ -20,6 +20,7 @@ import { createJoiner, type Joiner } from './join/joiner.js';
 import { recoverJoinState } from './join/recovery.js';
 import type { Catalogue } from './metrics/catalogue.js';
 import { loadCatalogue } from './metrics/catalogue.js';
+import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -31,6 +32,7 @@ export interface Collector {
   readonly ingest: Ingest;
   readonly joiner: Joiner;
   readonly catalogue: Catalogue;
+  readonly metricEngine: MetricEngine;
   readonly clocks: ClockRegistry;
   readonly http: FastifyInstance;
   close(): Promise<void>;
@@ -71,7 +73,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     finalPoints: j.finalPoints,
   }, nowMs());
   // Sinks see every record written: the metric engine's rollups (see collector/metrics).
-  const sinks: RecordSink[] = [];
+  const metricEngine = createMetricEngine({ db: store.db, catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
+  const sinks: RecordSink[] = [metricEngine.sink];
   const recovered = recoverJoinState(store, joiner, contexts, sinks, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs(), logger);
 
   let broker: BrokerLink | undefined;
@@ -105,7 +108,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     }, handlers)
     : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), clocks, clock, logger });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), metricEngine, clocks, clock, logger });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `http://${config.http.host}:${httpPort}`;
@@ -115,13 +118,15 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   return {
     brokerUrl: broker.agentUrl,
     httpUrl,
-    store, ingest, joiner, catalogue, clocks, http,
+    store, ingest, joiner, catalogue, metricEngine, clocks, http,
     close() {
       closing ??= (async () => {
         await http.close();
-        await broker?.close();
+        // Batches already received are stored and acknowledged before the broker goes.
         ingest.drain();
+        await broker?.close();
         ingest.close();
+        clocks.save(nowMs());
         store.close();
       })();
       return closing;

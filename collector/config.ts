@@ -3,6 +3,7 @@ import type { FlagSpec } from '../common/config.js';
 import { loadConfig } from '../common/config.js';
 import { HOP_POINT_NAMES } from '../proto/hop-point.js';
 import { CollectorError } from './errors.js';
+import { metricsDefaults, metricsSchema, type MetricsConfig } from './metrics/metrics-config.js';
 
 export interface CollectorConfig {
   readonly broker: {
@@ -40,6 +41,8 @@ export interface CollectorConfig {
   };
   /** The model of each agent's clock (see collector/clock/clock-model.ts). */
   readonly clock: { readonly windowSeconds: number; readonly maxDriftPpm: number; readonly stepThresholdMs: number };
+  /** The metric engine: reporting time zone, rollup folding, rule parameters (collector/metrics/metrics-config.ts). */
+  readonly metrics: MetricsConfig;
   readonly logLevel: string;
 }
 
@@ -66,10 +69,11 @@ export const collectorDefaults: CollectorConfig = {
     lateHopWindowSeconds: 1800,
     lateHopCapacity: 4_000_000,
     persistAfterSeconds: 20,
-    maxResidentJourneys: 300_000,
+    maxResidentJourneys: 200_000,
     finalPoints: ['UG_OUT', 'ALERT_UG_OUT'],
   },
   clock: { windowSeconds: 60, maxDriftPpm: 100, stepThresholdMs: 5 },
+  metrics: metricsDefaults,
   logLevel: 'info',
 };
 
@@ -97,6 +101,7 @@ export const collectorSchema = object({
     finalPoints: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...HOP_POINT_NAMES] } },
   }),
   clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 10_000), stepThresholdMs: int(0) }),
+  metrics: metricsSchema,
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 });
 
@@ -125,6 +130,7 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'clock-window-seconds', path: 'clock.windowSeconds', type: 'integer', description: 'keep the lowest-delay time probe of each window this long' },
   { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent before its drift is measured' },
   { flag: 'clock-step-threshold-ms', path: 'clock.stepThresholdMs', type: 'integer', description: 'an agent clock jump beyond its bound by this much starts a new clock segment' },
+  { flag: 'time-zone', path: 'metrics.timeZone', type: 'string', description: 'IANA time zone of report days, months and time-of-day bands' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
 ];
 

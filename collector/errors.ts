@@ -15,6 +15,8 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_BAD_QUERY: 'An HTTP query parameter is invalid; the response says which and why.',
   HW_COLLECTOR_NOT_FOUND: 'The requested journey or resource does not exist.',
   HW_COLLECTOR_INTERNAL: 'An unexpected error while answering an HTTP request; the collector log has the details.',
+  HW_COLLECTOR_CATALOGUE: 'The catalogue file is invalid or unreadable; the message lists every problem with its JSON path (hopwatch catalogue check <file>).',
+  HW_COLLECTOR_REPORT: 'A hopwatch report command could not run: an unknown report or option, or a database file that is missing or has no metric tables.',
 });
 
 export type RejectReason =

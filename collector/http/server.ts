@@ -10,9 +10,11 @@ import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
 import type { Catalogue } from '../metrics/catalogue.js';
+import type { MetricReader } from '../metrics/engine.js';
 import type { Store } from '../store/store.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { journeyRoutes } from './routes/journeys.js';
-import { rsvpRoutes } from './routes/rsvp.js';
+import { metricRoutes } from './routes/metric-routes.js';
 
 export interface HttpDeps {
   readonly store: Store;
@@ -21,6 +23,8 @@ export interface HttpDeps {
   readonly joiner: Joiner;
   readonly broker: () => BrokerLink | undefined;
   readonly metrics: client.Registry;
+  /** The metric engine's read side (RSVP, indicators, availability …). */
+  readonly metricEngine: MetricReader;
   readonly clocks: ClockRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -39,8 +43,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: `no route ${req.method} ${req.url}` }));
 
+  dashboardRoutes(app);
   journeyRoutes(app, deps.store);
-  rsvpRoutes(app, deps.store, deps.catalogue);
+  metricRoutes(app, { metrics: deps.metricEngine, nowMs: Date.now });
 
   app.get('/api/v1/agents', {
     schema: {

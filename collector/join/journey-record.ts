@@ -164,8 +164,8 @@ export function measure(h: JourneyHops): Measurement {
   const firstPoint = kind === 'alert' ? HopPoint.ALERT_RAISED : HopPoint.UG_IN;
   const finalPoint = kind === 'alert' ? HopPoint.ALERT_UG_OUT : HopPoint.UG_OUT;
   const hasFinal = has(finalPoint);
-  const finalCode = hasFinal ? h.codes?.[i(finalPoint)] : undefined;
   const times = h.mapped?.us ?? h.times;
+  const finalCode = hasFinal ? h.codes?.[i(finalPoint)] : latestCode(h.codes, times);
   const m: Measurement = {
     kind,
     startedUs: has(firstPoint) ? time(firstPoint) : Math.min(...times),
@@ -245,8 +245,19 @@ export function segmentsOf(h: JourneyHops): Segment[] {
   return segments;
 }
 
+/** Without the User-side final point, the response code is the latest one stamped (a lab's CSP or CH agent). */
+function latestCode(codes: readonly (string | undefined)[] | undefined, times: ArrayLike<number>): string | undefined {
+  let code: string | undefined;
+  let at = -Infinity;
+  codes?.forEach((c, k) => {
+    if (c !== undefined && times[k]! >= at) [code, at] = [c, times[k]!];
+  });
+  return code;
+}
+
 function setOutcome(r: Mutable<JourneyRecord>, m: Measurement, cause: CloseCause, catalogue: Catalogue): void {
-  if (!m.hasFinal) {
+  // A journey closed by another of join.finalPoints (a deployment without User-side agents) was answered.
+  if (!m.hasFinal && cause !== 'final') {
     r.outcome = 'failure';
     r.reason = cause === 'timeout' ? 'no-response' : 'incomplete';
     return;

@@ -76,4 +76,62 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // 2: the metric engine's rollups and the operations log it reports on (collector/metrics).
+  `
+  -- What a record is reported under: its SRV (or alert code), context, party and sequence tag.
+  CREATE TABLE metric_groups (
+    id INTEGER PRIMARY KEY,
+    signature TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL, srv TEXT NOT NULL, region TEXT NOT NULL, smets TEXT NOT NULL,
+    device_type TEXT NOT NULL, device_model TEXT NOT NULL, firmware_version TEXT NOT NULL,
+    ch_firmware_version TEXT NOT NULL, user_role TEXT NOT NULL, party TEXT NOT NULL, tag TEXT NOT NULL
+  );
+  CREATE TABLE metric_reasons (id INTEGER PRIMARY KEY, reason TEXT NOT NULL UNIQUE);
+
+  -- Each tick's record facts (+1 added, -1 retracted by an amendment), written in the tick's
+  -- transaction and folded into metric_rollups in batches.
+  CREATE TABLE metric_deltas (id INTEGER PRIMARY KEY, records INTEGER NOT NULL, data BLOB NOT NULL);
+
+  -- Per period and SRV: part 0 holds the aggregate of all its requests, part 1 every group's
+  -- (counts, sums, sketches or sorted values). Level 0: UTC hours; 1: local days, written when
+  -- the day is compacted (for that SRV). day_ms is the local day an hour row belongs to.
+  CREATE TABLE metric_rollups (
+    level INTEGER NOT NULL,
+    start_ms INTEGER NOT NULL,
+    srv TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    day_ms INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (level, start_ms, srv, part)
+  );
+
+  -- Sequence rules: the SRs a device received, attribution tags, top-up attempts.
+  CREATE TABLE metric_device_events (device TEXT NOT NULL, srv TEXT NOT NULL, last_us INTEGER NOT NULL, PRIMARY KEY (device, srv)) WITHOUT ROWID;
+  CREATE TABLE metric_topups (device TEXT PRIMARY KEY, last_us INTEGER NOT NULL, attempt INTEGER NOT NULL, failed INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE metric_tags (key TEXT NOT NULL, started_us INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (key, started_us)) WITHOUT ROWID;
+
+  -- Change of Supplier (6.23), with the later SR that showed a reported failure succeeded.
+  CREATE TABLE metric_cos (
+    key TEXT NOT NULL, started_us INTEGER NOT NULL, group_id INTEGER NOT NULL, device TEXT NOT NULL, party TEXT NOT NULL,
+    success INTEGER NOT NULL, reason_id INTEGER NOT NULL, rescued_us INTEGER,
+    PRIMARY KEY (key, started_us)
+  ) WITHOUT ROWID;
+  CREATE INDEX metric_cos_device ON metric_cos (device, party);
+  CREATE INDEX metric_cos_started ON metric_cos (started_us);
+
+  -- Availability evidence: requests and successes per region and minute, probe agents and their liveness.
+  CREATE TABLE metric_activity (minute_ms INTEGER NOT NULL, region TEXT NOT NULL, requests INTEGER NOT NULL, answered INTEGER NOT NULL, PRIMARY KEY (minute_ms, region)) WITHOUT ROWID;
+  CREATE TABLE metric_probes (agent_id TEXT NOT NULL, region TEXT NOT NULL, regional INTEGER NOT NULL, PRIMARY KEY (agent_id, region)) WITHOUT ROWID;
+  CREATE TABLE metric_heartbeats (agent_id TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL, PRIMARY KEY (agent_id, from_ms)) WITHOUT ROWID;
+
+  -- Declared through the API: planned maintenance (excluded from availability) and incidents.
+  CREATE TABLE metric_maintenance (id INTEGER PRIMARY KEY, region TEXT, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL, description TEXT NOT NULL);
+  CREATE TABLE metric_incidents (
+    id INTEGER PRIMARY KEY, category INTEGER NOT NULL, region TEXT, service TEXT NOT NULL,
+    started_ms INTEGER NOT NULL, resolved_ms INTEGER, description TEXT NOT NULL
+  );
+
+  CREATE TABLE metric_state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  `,
 ];

@@ -112,6 +112,20 @@ describe('joiner', () => {
     expect(commit()[0]?.record).toMatchObject({ outcome: 'failure', code: 'E20', reason: 'unable-to-communicate' });
   });
 
+  it('answers a lab journey at the CSP boundary when join.finalPoints names CSP_IN (no User-side agent)', () => {
+    joiner = createJoiner(catalogue, store, createContextInterner(), createClockRegistry(store, defaultClockModelOptions), { ...options, finalPoints: ['CSP_IN', 'ALERT_UG_OUT'] }, NOW);
+    for (const [counter, code] of [[1010, 'I0'], [1011, 'E20']] as const) {
+      const j = journeyHops(counter);
+      apply('rig', j.rig!);
+      apply('csp', [{ ...j.csp![0]!, context: { srv: '4.1.1', cspRegion: 'NORTH' } }, { ...j.csp![1]!, context: { code } }]);
+    }
+    joiner.expire(NOW + options.settleMs);
+    const records = commit().map((w) => w.record);
+    expect(records.map((r) => [r.outcome, r.code, r.reason])).toEqual([['success', 'I0', undefined], ['failure', 'E20', 'unable-to-communicate']]);
+    expect(records[0]!.figures).toMatchObject({ cspRoundTripUs: ms(3500), hanUs: ms(1200) });
+    expect(records[0]!.figures.rttUs).toBeUndefined();
+  });
+
   it('amends the stored record when a hop arrives after completion, instead of opening a new journey', () => {
     const j = journeyHops(1007);
     apply('gw', j.gw!);

@@ -1,61 +1,63 @@
-// GET /api/v1/rsvp: per SRV and day, volume, payload and speed (see collector/metrics/rsvp.ts).
+// RSVP routes (collector/metrics/rsvp.ts): per SRV (GET /api/v1/rsvp) or business process
+// (GET /api/v1/processes), per hour, day or month, over any slice; and how SRs of shared
+// SRVs were attributed to processes (GET /api/v1/processes/attribution).
 import type { FastifyInstance } from 'fastify';
-import { CSP_REGIONS } from '../../../proto/hop-context.js';
-import { HopwatchError } from '../../../common/error-codes.js';
-import type { Catalogue } from '../../metrics/catalogue.js';
-import { rsvpByDay } from '../../metrics/rsvp.js';
-import type { Store } from '../../store/store.js';
-import { errorSchema, summarySchema } from './schemas.js';
-import { parseTime } from './time-params.js';
+import { attributionRows } from '../../metrics/attribution-report.js';
+import type { Dimension } from '../../metrics/dimensions.js';
+import type { MetricReader } from '../../metrics/engine.js';
+import { parseMetricQuery, type MetricParams, type ParsedMetricQuery } from '../../metrics/metric-params.js';
+import { precisionOf, type Period } from '../../metrics/rollup-query.js';
+import { rsvpRows } from '../../metrics/rsvp.js';
+import { errorSchema } from './schemas.js';
+import { integerSchema, nullableStringSchema, querySchema, reportParams, reportSchema, rsvpRowSchema } from './metric-schemas.js';
 
-const DAY_US = 86_400_000_000;
+export interface MetricRouteDeps {
+  readonly metrics: MetricReader;
+  readonly nowMs: () => number;
+}
 
-export function rsvpRoutes(app: FastifyInstance, store: Store, catalogue: Catalogue): void {
-  app.get<{ Querystring: { from?: string; to?: string; srv?: string; region?: string } }>('/api/v1/rsvp', {
+/** What a report answers with before its rows: the period and the choices that shaped it. */
+export function envelope(m: MetricReader, q: ParsedMetricQuery): Record<string, unknown> {
+  return {
+    from: new Date(q.fromMs).toISOString(), to: new Date(q.toMs).toISOString(), timeZone: m.config.timeZone,
+    granularity: q.period, by: q.by, precision: precisionOf(m.source),
+  };
+}
+
+export function parseReport(deps: MetricRouteDeps, query: MetricParams, defaults: { days: number; granularity: Period; by: readonly Dimension[] }): ParsedMetricQuery {
+  return parseMetricQuery(query, deps.metrics.source.calendar, deps.nowMs(), defaults);
+}
+
+export function rsvpRoutes(app: FastifyInstance, deps: MetricRouteDeps): void {
+  const m = deps.metrics;
+  const schema = { querystring: querySchema(reportParams), response: { 200: reportSchema(rsvpRowSchema), 400: errorSchema } };
+
+  // RSVP per SRV (MP122 Table 3): by default per day over the last 7 days; month=YYYY-MM for a calendar month.
+  app.get<{ Querystring: MetricParams }>('/api/v1/rsvp', { schema }, async (req) => {
+    const q = parseReport(deps, req.query, { days: 7, granularity: 'day', by: ['srv'] });
+    return { ...envelope(m, q), rows: rsvpRows(m.source, q) };
+  });
+
+  // RSVP per business process (MP176 Table 1), SRs of shared SRVs attributed one by one.
+  app.get<{ Querystring: MetricParams }>('/api/v1/processes', { schema }, async (req) => {
+    const q = parseReport(deps, req.query, { days: 7, granularity: 'day', by: ['process'] });
+    return { ...envelope(m, q), rows: rsvpRows(m.source, q) };
+  });
+
+  const attributionRow = {
+    type: 'object',
+    properties: { period: { type: 'string' }, srv: { type: 'string' }, rule: { type: 'string' }, process: nullableStringSchema, requests: integerSchema, sharePct: { type: 'number' } },
+  };
+  const ruleSchema = { type: 'object', properties: { id: { type: 'string' }, after: { type: 'string' }, process: { type: 'string' }, source: { type: 'string' } } };
+  // How SRs of SRVs several processes share were attributed, per rule (MP122 §3.2.1).
+  app.get<{ Querystring: MetricParams }>('/api/v1/processes/attribution', {
     schema: {
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          from: { type: 'string', description: 'ISO 8601 date or date-time; default: 7 days before `to`' },
-          to: { type: 'string', description: 'exclusive; default: now' },
-          srv: { type: 'string', pattern: '^[0-9A-Za-z.]{1,16}$' },
-          region: { enum: [...CSP_REGIONS] },
-        },
-      },
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            from: { type: 'string' },
-            to: { type: 'string' },
-            rows: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  srv: { type: ['string', 'null'] }, day: { type: 'string' }, volume: { type: 'integer' },
-                  successes: { type: 'integer' }, failures: { type: 'integer' },
-                  failuresByReason: { type: 'object', additionalProperties: { type: 'integer' } },
-                  rttUs: summarySchema, dccUs: summarySchema,
-                  trtSeconds: { type: ['number', 'null'] }, withinTrtPct: { type: ['number', 'null'] },
-                },
-              },
-            },
-          },
-        },
-        400: errorSchema,
-      },
+      querystring: querySchema(reportParams),
+      response: { 200: reportSchema(attributionRow, { windowHours: { type: 'number' }, rules: { type: 'array', items: ruleSchema } }), 400: errorSchema },
     },
   }, async (req) => {
-    const toUs = parseTime(req.query.to, 'to') ?? Date.now() * 1000;
-    const fromUs = parseTime(req.query.from, 'from') ?? toUs - 7 * DAY_US;
-    if (fromUs >= toUs) throw new HopwatchError('HW_COLLECTOR_BAD_QUERY', `from ${req.query.from ?? ''} must be before to ${req.query.to ?? 'now'}`);
-    const rows = rsvpByDay(store, catalogue, {
-      fromUs, toUs,
-      ...(req.query.srv !== undefined ? { srv: req.query.srv } : {}),
-      ...(req.query.region !== undefined ? { cspRegion: req.query.region } : {}),
-    });
-    return { from: new Date(fromUs / 1000).toISOString(), to: new Date(toUs / 1000).toISOString(), rows };
+    const q = parseReport(deps, req.query, { days: 7, granularity: 'day', by: ['srv'] });
+    const a = m.source.catalogue.data.attribution;
+    return { ...envelope(m, q), by: ['srv', 'rule'], windowHours: a.windowHours, rules: a.rules, rows: attributionRows(m.source, q) };
   });
 }

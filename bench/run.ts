@@ -1,0 +1,231 @@
+// `npm run bench`: hopwatch and the alternatives measured in the same run on the same
+// machine, printed as a table and written to bench/results/latest.json. Every part uses
+// the product's own code paths and defaults (the collector is the CLI, agents are agents).
+//   npm run bench                  the full suite (about 10 minutes)
+//   npm run bench -- --quick       every part with a tiny load (the harness smoke test)
+//   npm run bench -- --only e2e,wire   some parts (written to bench/results/partial.json)
+//   npm run bench -- --only metrics --metrics-records 10000000   the metric engine at 10 million records (about 12 minutes)
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { silentLogger } from '../common/logger.js';
+import { packageFile } from '../common/paths.js';
+import { startEmbeddedBroker } from '../collector/broker/embedded-broker.js';
+import { runEndToEnd, type EndToEndResult } from './end-to-end.js';
+import { runMetricsBenchmark } from './metrics-rsvp.js';
+import { startMosquitto } from './mosquitto.js';
+import { runNaivePipeline } from './naive-pipeline.js';
+import { runOpenJourneys } from './open-journeys.js';
+import { measureStampPath } from './stamp-path.js';
+import { measureWireSizes } from './wire-size.js';
+
+export type Results = Record<string, number | string>;
+
+interface Sizes {
+  readonly stampHops: number;
+  readonly otelHops: number;
+  readonly wireJourneys: number;
+  readonly probeS: number;
+  readonly sustainS: number;
+  readonly naiveRate: number;
+  readonly naiveS: number;
+  readonly freshnessS: number;
+  readonly growthS: number;
+  readonly growthIdle: readonly number[];
+  readonly metricsRecords: number;
+  readonly openJourneys: number;
+}
+
+const FULL: Sizes = {
+  stampHops: 5_000_000, otelHops: 1_000_000, wireJourneys: 20_000, probeS: 15, sustainS: 60, naiveRate: 8000, naiveS: 20,
+  freshnessS: 20, growthS: 15, growthIdle: [10_000, 40_000, 160_000], metricsRecords: 2_000_000, openJourneys: 1_000_000,
+};
+const QUICK: Sizes = {
+  stampHops: 20_000, otelHops: 5_000, wireJourneys: 500, probeS: 3, sustainS: 3, naiveRate: 300, naiveS: 2,
+  freshnessS: 3, growthS: 3, growthIdle: [100, 400], metricsRecords: 5_000, openJourneys: 10_000,
+};
+
+type Part = 'stamp' | 'wire' | 'e2e' | 'mosquitto' | 'naive' | 'freshness' | 'growth' | 'metrics' | 'open';
+const PARTS: readonly Part[] = ['stamp', 'wire', 'e2e', 'mosquitto', 'naive', 'freshness', 'growth', 'metrics', 'open'];
+
+// Above what one 2-core machine carries (about 100k hops/s), so the collector runs flat out; a
+// far larger flood only measures the overload path (open journeys beyond join.maxResidentJourneys).
+const PROBE_RATE = 200_000;
+const TRAFFIC = { groups: 4, devicesPerGroup: 2000, sampleEvery: 50 } as const;
+
+/** The embedded aedes broker the collector runs, with nothing of hopwatch subscribed (for the naive pipeline). */
+async function startBareBroker(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const ignore = () => undefined;
+  const link = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, logger: silentLogger }, {
+    onHops: ignore, onStatus: ignore, onTimeRequest: ignore, onTimeSample: ignore,
+  });
+  return { url: link.agentUrl, stop: () => link.close() };
+}
+
+export async function runSuite(options: { quick: boolean; only?: readonly Part[]; metricsRecords?: number; log: (line: string) => void }): Promise<Results> {
+  const size = { ...(options.quick ? QUICK : FULL), ...(options.metricsRecords ? { metricsRecords: options.metricsRecords } : {}) };
+  const want = (part: Part) => !options.only || options.only.includes(part);
+  const log = options.log;
+  const r: Results = {};
+  const e2e = (broker: 'embedded' | 'mosquitto', hopsPerSecond: number, durationS: number, extra: Partial<Parameters<typeof runEndToEnd>[0]> = {}) =>
+    runEndToEnd({ broker, hopsPerSecond, durationS, ...TRAFFIC, ...extra });
+
+  if (want('stamp')) {
+    log('agent hot path: stamp() against OpenTelemetry spans');
+    const s = await measureStampPath({ hops: size.stampHops, otelHops: size.otelHops });
+    Object.assign(r, { stamp_per_s: s.stampPerS, stamp_call_ns: s.stampCallNs, otel_span_per_s: s.otelSpanPerS, stamp_vs_otel_ratio: s.stampPerS / s.otelSpanPerS });
+  }
+  if (want('wire')) {
+    log('wire size per hop: hopwatch batch, OTLP spans, JSON');
+    const w = await measureWireSizes({ journeys: size.wireJourneys });
+    Object.assign(r, {
+      bytes_per_hop: w.bytesPerHop, otlp_bytes_per_hop: w.otlpBytesPerHop, json_bytes_per_hop: w.jsonBytesPerHop,
+      otlp_vs_hopwatch_size_ratio: w.otlpBytesPerHop / w.bytesPerHop,
+    });
+  }
+  let capacity = 0;
+  if (want('e2e')) {
+    log(`end to end, embedded broker: capacity probe (${size.probeS} s at ${PROBE_RATE / 1000}k hops/s offered)`);
+    const probe = await e2e('embedded', options.quick ? 5000 : PROBE_RATE, size.probeS);
+    capacity = probe.steadyHopsPerS;
+    const rate = Math.max(1000, Math.floor((capacity * 0.85) / 1000) * 1000);
+    log(`end to end, embedded broker: ${size.sustainS} s sustained at ${rate} hops/s`);
+    const sustained = await e2e('embedded', rate, size.sustainS, { log: (l) => log(l) });
+    Object.assign(r, {
+      e2e_capacity_hops_per_s: capacity,
+      e2e_hops_per_s: sustained.steadyHopsPerS,
+      e2e_offered_hops_per_s: rate,
+      e2e_lost_hops: sustained.lostHops,
+      e2e_unrecorded_journeys: sustained.journeys - sustained.recordedJourneys,
+      e2e_max_backlog_s: sustained.maxBacklogS,
+      collector_rss_mb: sustained.collectorPeakRssMb,
+      agent_rss_mb: sustained.agentPeakRssMb,
+      collector_cpu_s_per_million_hops: sustained.collectorCpuSPerMillionHops,
+      agent_cpu_s_per_million_hops: sustained.agentCpuSPerMillionHops,
+    });
+  }
+  if (want('mosquitto')) {
+    log(`end to end through Mosquitto (${size.sustainS / 2} s at ${PROBE_RATE / 1000}k hops/s offered)`);
+    const m = await e2e('mosquitto', options.quick ? 5000 : PROBE_RATE, Math.max(3, size.sustainS / 2));
+    Object.assign(r, { e2e_mosquitto_hops_per_s: m.steadyHopsPerS, e2e_mosquitto_lost_hops: m.lostHops });
+  }
+  if (want('naive')) {
+    const dir = mkdtempSync(join(tmpdir(), 'hopwatch-naive-'));
+    try {
+      for (const broker of ['embedded', 'mosquitto'] as const) {
+        log(`naive pipeline (one JSON message and one SQLite row per hop), ${broker} broker`);
+        const server = broker === 'mosquitto' ? await startMosquitto(dir) : await startBareBroker();
+        const n = await runNaivePipeline({
+          brokerUrl: server.url, hopsPerSecond: size.naiveRate, durationS: size.naiveS, dataDir: join(dir, broker),
+        }).finally(() => server.stop());
+        const prefix = broker === 'embedded' ? 'naive' : 'naive_mosquitto';
+        Object.assign(r, { [`${prefix}_hops_per_s`]: n.hopsPerS, [`${prefix}_lost_hops`]: n.lostHops });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (typeof r.e2e_hops_per_s === 'number') r.e2e_vs_naive_ratio = r.e2e_hops_per_s / (r.naive_hops_per_s as number);
+  }
+  if (want('freshness')) {
+    const rate = options.quick ? 2000 : 50_000;
+    log(`freshness: final stamp to record committed, at ${rate} hops/s`);
+    const f = await e2e('embedded', rate, size.freshnessS, { sampleEvery: 10 });
+    Object.assign(r, { freshness_hops_per_s: rate, freshness_p50_ms: f.freshnessP50Ms, freshness_p99_ms: f.freshnessP99Ms });
+  }
+  if (want('growth')) {
+    const rate = options.quick ? 2000 : 50_000;
+    const base: EndToEndResult[] = [];
+    for (const [i, factor] of [1, 4, 16].slice(0, size.growthIdle.length).entries()) {
+      log(`growth: ${factor}x agents and open journeys at ${rate} hops/s`);
+      const g = await e2e('embedded', rate, size.growthS, { groups: TRAFFIC.groups * factor, idleJourneys: size.growthIdle[i]! });
+      base.push(g);
+      Object.assign(r, {
+        [`growth_${factor}x_collector_cpu_us_per_hop`]: g.collectorCpuSPerMillionHops,
+        [`growth_${factor}x_agents`]: TRAFFIC.groups * factor * 3,
+        [`growth_${factor}x_open_journeys_peak`]: g.openJourneysPeak,
+        [`growth_${factor}x_collector_rss_mb`]: g.collectorPeakRssMb,
+      });
+    }
+  }
+  if (want('metrics')) {
+    log(`metric engine: monthly RSVP over ${size.metricsRecords} records`);
+    const m = await runMetricsBenchmark({ records: size.metricsRecords, log });
+    Object.assign(r, { metrics_records: m.records, monthly_rsvp_ms: m.monthlyRsvpMs, rollup_rows: m.rollupRows, rollup_records_per_s: m.ingestRecordsPerS });
+  }
+  if (want('open')) {
+    log(`${size.openJourneys} open 24-hour-class journeys, and a restart`);
+    const o = await runOpenJourneys({ journeys: size.openJourneys });
+    Object.assign(r, {
+      open_journeys: o.journeys, open_journeys_peak_rss_mb: o.peakRssMb, open_journeys_held_rss_mb: o.heldRssMb,
+      open_journeys_after_restart: o.openAfterRestart, open_journeys_restart_s: o.restartS,
+    });
+  }
+  return r;
+}
+
+const LABELS: [string, string][] = [
+  ['stamp_per_s', 'stamp() per second, sustained (encoding and SQLite included)'],
+  ['stamp_call_ns', 'stamp() call, ns'],
+  ['otel_span_per_s', 'OpenTelemetry SDK spans per second'],
+  ['stamp_vs_otel_ratio', 'ratio stamp / span'],
+  ['bytes_per_hop', 'bytes per hop, full hopwatch batch'],
+  ['otlp_bytes_per_hop', 'bytes per hop, OTLP protobuf spans'],
+  ['json_bytes_per_hop', 'bytes per hop, JSON'],
+  ['otlp_vs_hopwatch_size_ratio', 'ratio OTLP / hopwatch'],
+  ['e2e_capacity_hops_per_s', 'end to end capacity, hops/s (embedded broker)'],
+  ['e2e_hops_per_s', 'end to end sustained, hops/s (embedded broker)'],
+  ['e2e_lost_hops', 'hops lost in the sustained run'],
+  ['e2e_mosquitto_hops_per_s', 'end to end through Mosquitto, hops/s'],
+  ['naive_hops_per_s', 'naive pipeline, hops/s (embedded broker)'],
+  ['naive_mosquitto_hops_per_s', 'naive pipeline through Mosquitto, hops/s'],
+  ['e2e_vs_naive_ratio', 'ratio hopwatch / naive'],
+  ['freshness_p50_ms', 'freshness p50, ms'],
+  ['freshness_p99_ms', 'freshness p99, ms'],
+  ['collector_rss_mb', 'collector peak RSS at the sustained rate, MB'],
+  ['agent_rss_mb', 'agents\' process peak RSS at the sustained rate, MB'],
+  ['collector_cpu_s_per_million_hops', 'collector CPU s per million hops'],
+  ['agent_cpu_s_per_million_hops', 'agents\' CPU s per million hops'],
+  ['growth_1x_collector_cpu_us_per_hop', 'collector CPU us/hop, 1x agents and open journeys'],
+  ['growth_4x_collector_cpu_us_per_hop', 'collector CPU us/hop, 4x'],
+  ['growth_16x_collector_cpu_us_per_hop', 'collector CPU us/hop, 16x'],
+  ['monthly_rsvp_ms', 'monthly RSVP table, ms'],
+  ['metrics_records', '  over records'],
+  ['rollup_records_per_s', 'records per second into the rollups (one core)'],
+  ['open_journeys_held_rss_mb', 'collector RSS holding the open journeys, MB'],
+  ['open_journeys_peak_rss_mb', 'collector RSS peak while they arrive, MB'],
+  ['open_journeys_after_restart', 'open journeys after a restart'],
+];
+
+function table(r: Results): string {
+  const fmt = (v: number | string) => (typeof v === 'string' ? v : Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-GB') : v.toFixed(2));
+  const rows = LABELS.filter(([k]) => r[k] !== undefined).map(([k, label]) => `| ${label} | ${fmt(r[k]!)} |`);
+  return ['| measure | value |', '|---|---|', ...rows].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'metrics-records': { type: 'string' } } });
+  const metricsRecords = values['metrics-records'] === undefined ? undefined : Number(values['metrics-records']);
+  if (metricsRecords !== undefined && !(Number.isInteger(metricsRecords) && metricsRecords > 0)) throw new Error(`--metrics-records ${values['metrics-records']} must be a positive integer`);
+  const only = values.only?.split(',').map((p) => p.trim()) as Part[] | undefined;
+  for (const p of only ?? []) if (!PARTS.includes(p)) throw new Error(`unknown part ${p}; parts: ${PARTS.join(', ')}`);
+  const started = Date.now();
+  const results = await runSuite({ quick: values.quick === true, ...(only ? { only } : {}), ...(metricsRecords ? { metricsRecords } : {}), log: (l) => process.stderr.write(`${l}\n`) });
+  const meta = {
+    date: new Date().toISOString(), node: process.version, cpus: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30),
+    wall_s: Math.round((Date.now() - started) / 1000), quick: values.quick === true,
+  };
+  const out = { ...meta, ...results };
+  mkdirSync(packageFile('bench', 'results'), { recursive: true });
+  // Only a full run replaces latest.json, the figures the README quotes.
+  const file = values.quick ? 'quick.json' : only ? 'partial.json' : 'latest.json';
+  writeFileSync(packageFile('bench', 'results', file), `${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`${table(results)}\n\n${meta.date}, ${meta.cpus} cores, ${meta.memory_gib} GiB, Node ${meta.node}, ${meta.wall_s} s\n`);
+}
+
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,68 @@
+// What operators declare through the API: planned maintenance windows (excluded from
+// availability, SEC H8.4 via MP122 Requirement 3) and incidents with their category 1-5
+// (SEC Appendix AG categories; MP122 Requirements 3 and 5), kept in the collector's database.
+import type Database from 'better-sqlite3';
+
+export interface Maintenance {
+  readonly id: number;
+  /** A CSP region, or null for every region. */
+  readonly region: string | null;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly description: string;
+}
+
+export interface Incident {
+  readonly id: number;
+  readonly category: number;
+  readonly region: string | null;
+  readonly service: string;
+  readonly startedMs: number;
+  readonly resolvedMs: number | null;
+  readonly description: string;
+}
+
+export type NewMaintenance = Omit<Maintenance, 'id'>;
+export type NewIncident = Omit<Incident, 'id'>;
+
+export interface OperationsLog {
+  addMaintenance(m: NewMaintenance): Maintenance;
+  removeMaintenance(id: number): boolean;
+  /** Windows overlapping [fromMs, toMs). */
+  maintenance(fromMs: number, toMs: number): Maintenance[];
+  addIncident(i: NewIncident): Incident;
+  incident(id: number): Incident | undefined;
+  /** Sets fields of an incident (e.g. resolvedMs); undefined when there is no such incident. */
+  updateIncident(id: number, change: Partial<NewIncident>): Incident | undefined;
+  /** Incidents open at any time in [fromMs, toMs). */
+  incidents(fromMs: number, toMs: number): Incident[];
+}
+
+const MAINTENANCE = 'id, region, from_ms AS fromMs, to_ms AS toMs, description';
+const INCIDENT = 'id, category, region, service, started_ms AS startedMs, resolved_ms AS resolvedMs, description';
+
+export function createOperationsLog(db: Database.Database): OperationsLog {
+  const s = {
+    addMaintenance: db.prepare(`INSERT INTO metric_maintenance (region, from_ms, to_ms, description) VALUES (?, ?, ?, ?) RETURNING ${MAINTENANCE}`),
+    removeMaintenance: db.prepare('DELETE FROM metric_maintenance WHERE id = ?'),
+    maintenance: db.prepare(`SELECT ${MAINTENANCE} FROM metric_maintenance WHERE from_ms < ? AND to_ms > ? ORDER BY from_ms, id`),
+    addIncident: db.prepare(`INSERT INTO metric_incidents (category, region, service, started_ms, resolved_ms, description) VALUES (?, ?, ?, ?, ?, ?) RETURNING ${INCIDENT}`),
+    incident: db.prepare(`SELECT ${INCIDENT} FROM metric_incidents WHERE id = ?`),
+    updateIncident: db.prepare(`UPDATE metric_incidents SET category = ?, region = ?, service = ?, started_ms = ?, resolved_ms = ?, description = ? WHERE id = ? RETURNING ${INCIDENT}`),
+    incidents: db.prepare(`SELECT ${INCIDENT} FROM metric_incidents WHERE started_ms < ? AND (resolved_ms IS NULL OR resolved_ms > ?) ORDER BY started_ms, id`),
+  };
+  return {
+    addMaintenance: (m) => s.addMaintenance.get(m.region, m.fromMs, m.toMs, m.description) as Maintenance,
+    removeMaintenance: (id) => s.removeMaintenance.run(id).changes > 0,
+    maintenance: (fromMs, toMs) => s.maintenance.all(toMs, fromMs) as Maintenance[],
+    addIncident: (i) => s.addIncident.get(i.category, i.region, i.service, i.startedMs, i.resolvedMs, i.description) as Incident,
+    incident: (id) => s.incident.get(id) as Incident | undefined,
+    updateIncident(id, change) {
+      const current = s.incident.get(id) as Incident | undefined;
+      if (!current) return undefined;
+      const next = { ...current, ...change };
+      return s.updateIncident.get(next.category, next.region, next.service, next.startedMs, next.resolvedMs, next.description, id) as Incident;
+    },
+    incidents: (fromMs, toMs) => s.incidents.all(toMs, fromMs) as Incident[],
+  };
+}

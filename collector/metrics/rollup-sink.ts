@@ -1,0 +1,139 @@
+// The metric engine's RecordSink. It runs inside the transaction that writes the records, so
+// rollups commit with them or not at all, and survive restarts with them. Per tick it:
+//   1. retracts each amended record's previous version and adds the new one, as facts
+//      (one metric_deltas row per tick), under the sequence tag decided when first written;
+//   2. updates the availability evidence and the Change of Supplier table;
+//   3. folds pending facts into the rollups when foldMaxRecords are pending or
+//      foldIntervalMs has passed (the delta table is the bound; queries read it too), and
+//      compacts closed days (fold.ts);
+// Invariant: each record in the journeys table is counted exactly once in facts (folded or not).
+// In-memory caches are only ever ahead of the database after a rolled-back tick; a tick epoch
+// stored beside them detects that at the next call, and they are reloaded.
+import type Database from 'better-sqlite3';
+import type { RecordSink } from '../ingest/ingest.js';
+import type { RecordWrite } from '../join/joiner.js';
+import type { AgentStatusRow } from '../store/store.js';
+import type { ActivityTracker } from './activity.js';
+import type { CosTracker } from './cos-tracker.js';
+import type { Folder } from './fold.js';
+import type { GroupRegistry } from './groups.js';
+import { SUCCESS_REASON } from './groups.js';
+import { deviceOf, FactBuffer, type FactMaker } from './record-facts.js';
+import type { SequenceTags } from './sequence-tags.js';
+
+export interface RollupSinkOptions {
+  readonly foldIntervalMs: number;
+  readonly foldMaxRecords: number;
+}
+
+export interface RollupSinkParts {
+  readonly db: Database.Database;
+  readonly groups: GroupRegistry;
+  readonly facts: FactMaker;
+  readonly tags: SequenceTags;
+  readonly cos: CosTracker;
+  readonly activity: ActivityTracker;
+  readonly folder: Folder;
+  readonly agentStatuses: () => readonly AgentStatusRow[];
+}
+
+export interface RollupCounters {
+  records: number;
+  retractions: number;
+  folds: number;
+  foldedRecords: number;
+  lastFoldMs: number;
+  /** The longest fold so far, compaction included (it runs inside an ingest tick: the tick waits for it). */
+  slowestFoldMs: number;
+  rollbacksSeen: number;
+}
+
+export interface RollupSink extends RecordSink {
+  readonly counters: Readonly<RollupCounters>;
+  /** Folds everything pending, and compacts (within the budget) what is due at nowMs. Call inside a transaction. */
+  foldNow(nowMs: number): void;
+  /** Reads every cache again from the database (after a rebuild emptied the tables). */
+  reload(): void;
+}
+
+export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions): RollupSink {
+  const getEpoch = p.db.prepare("SELECT value FROM metric_state WHERE name = 'epoch'").pluck();
+  const setEpoch = p.db.prepare("INSERT INTO metric_state (name, value) VALUES ('epoch', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  const insertDelta = p.db.prepare('INSERT INTO metric_deltas (records, data) VALUES (?, ?)');
+  const buffer = new FactBuffer();
+  const counters: RollupCounters = { records: 0, retractions: 0, folds: 0, foldedRecords: 0, lastFoldMs: 0, slowestFoldMs: 0, rollbacksSeen: 0 };
+  let epoch = Number(getEpoch.get() ?? 0);
+  let pending = p.folder.pendingRecords();
+  let lastFoldAtMs: number | undefined;
+
+  const reload = () => {
+    p.groups.reload();
+    p.cos.reload();
+    p.activity.reload();
+    p.folder.reload();
+    pending = p.folder.pendingRecords();
+    epoch = Number(getEpoch.get() ?? 0);
+  };
+  const reloadIfRolledBack = () => {
+    if (Number(getEpoch.get() ?? 0) === epoch) return;
+    counters.rollbacksSeen++;
+    reload();
+  };
+
+  const apply = (w: RecordWrite) => {
+    const r = w.record;
+    const device = () => deviceOf(r.kind, w.joinKey);
+    let tag: string;
+    if (w.amends) {
+      const prev = w.amends.previous;
+      const prevTag = p.tags.tagOf(prev.key, prev.startedUs);
+      p.facts.append(buffer, prev, w.joinKey, prevTag, -1);
+      p.activity.add(prev, -1);
+      p.cos.retract(prev, r);
+      counters.retractions++;
+      if (prevTag === '') tag = p.tags.tagNew(r, device);
+      else {
+        tag = prevTag;
+        p.tags.retag(r.key, prev.startedUs, r.startedUs, prevTag);
+      }
+    } else tag = p.tags.tagNew(r, device);
+    const groupId = p.facts.append(buffer, r, w.joinKey, tag, 1);
+    p.activity.add(r, 1);
+    if (r.kind === 'request') p.cos.add(r, groupId, r.outcome === 'success' ? SUCCESS_REASON : p.groups.reasonId(r.reason ?? 'failure'), w.joinKey);
+    counters.records++;
+  };
+
+  const foldNow = (nowMs: number) => {
+    const started = performance.now();
+    counters.foldedRecords += p.folder.fold(nowMs);
+    counters.folds++;
+    counters.lastFoldMs = performance.now() - started;
+    counters.slowestFoldMs = Math.max(counters.slowestFoldMs, counters.lastFoldMs);
+    pending = 0;
+  };
+
+  return {
+    counters,
+    onRecords(writes, nowMs) {
+      reloadIfRolledBack();
+      buffer.clear();
+      for (const w of writes) apply(w);
+      if (buffer.count > 0) {
+        const facts = buffer.view();
+        insertDelta.run(buffer.count, Buffer.from(facts.buffer, facts.byteOffset, facts.byteLength));
+        pending += buffer.count;
+      }
+      p.activity.flush();
+      p.activity.poll(nowMs, p.agentStatuses);
+      lastFoldAtMs ??= nowMs;
+      // Folds also run with nothing pending: closed days and months still need compacting.
+      if (pending >= options.foldMaxRecords || nowMs - lastFoldAtMs >= options.foldIntervalMs) {
+        foldNow(nowMs);
+        lastFoldAtMs = nowMs;
+      }
+      setEpoch.run(String(++epoch));
+    },
+    foldNow,
+    reload,
+  };
+}

@@ -1,0 +1,83 @@
+// Rules that depend on the sequence of SRs to one device, decided when a record is first
+// written and remembered per record (so that an amendment retracts it under the same tag):
+// - Attribution of SRVs several processes share (MP122 §3.2.1; catalogue "attribution"):
+//   the most recent SR to the same device, within the window before this one, of an SRV a
+//   rule names (8.1.1 → Install and Commission, 6.23 → Change of Supplier) decides;
+//   otherwise the SRV's default process (1.1.1 → Tariff Updates); otherwise unattributed.
+// - Top-up attempts (MP122 PP1): a 2.2 to a device whose previous 2.2, within the retry
+//   window, failed is that one's next attempt; otherwise it is a first attempt.
+import type Database from 'better-sqlite3';
+import type { JourneyRecord } from '../join/journey-record.js';
+import type { Catalogue } from './catalogue.js';
+
+/** MP122 PP1: Prepayment top-up, SRV 2.2 Top Up Device. */
+export const TOP_UP_SRV = '2.2';
+
+export interface SequenceTagOptions {
+  readonly topUpRetryWindowMs: number;
+}
+
+export interface SequenceTags {
+  /** The tag of a record written for the first time; updates the device's sequence state. `device` is called only when needed. */
+  tagNew(r: JourneyRecord, device: () => string): string;
+  /** The tag a stored record was reported under ('' if none). */
+  tagOf(key: string, startedUs: number): string;
+  /** Moves a record's tag when an amendment changed its start. */
+  retag(key: string, fromUs: number, toUs: number, tag: string): void;
+}
+
+export function createSequenceTags(db: Database.Database, catalogue: Catalogue, options: SequenceTagOptions): SequenceTags {
+  const attribution = catalogue.data.attribution;
+  const windowUs = attribution.windowHours * 3_600_000_000;
+  const triggers = new Set(attribution.rules.map((r) => r.after));
+  const s = {
+    event: db.prepare('SELECT srv, last_us FROM metric_device_events WHERE device = ?'),
+    setEvent: db.prepare('INSERT INTO metric_device_events (device, srv, last_us) VALUES (?, ?, ?) ON CONFLICT (device, srv) DO UPDATE SET last_us = max(last_us, excluded.last_us)'),
+    topUp: db.prepare('SELECT last_us AS lastUs, attempt, failed FROM metric_topups WHERE device = ?'),
+    setTopUp: db.prepare('INSERT INTO metric_topups (device, last_us, attempt, failed) VALUES (?, ?, ?, ?) ON CONFLICT (device) DO UPDATE SET last_us = excluded.last_us, attempt = excluded.attempt, failed = excluded.failed'),
+    tag: db.prepare('SELECT tag FROM metric_tags WHERE key = ? AND started_us = ?').pluck(),
+    setTag: db.prepare('INSERT INTO metric_tags (key, started_us, tag) VALUES (?, ?, ?) ON CONFLICT (key, started_us) DO UPDATE SET tag = excluded.tag'),
+    dropTag: db.prepare('DELETE FROM metric_tags WHERE key = ? AND started_us = ?'),
+  };
+
+  const attribute = (srv: string, device: string, startedUs: number): string => {
+    const events = new Map((s.event.all(device) as { srv: string; last_us: number }[]).map((e) => [e.srv, e.last_us]));
+    let best: { id: string; at: number } | undefined;
+    for (const rule of attribution.rules) {
+      if (!catalogue.process(rule.process)?.srvs.includes(srv)) continue;
+      const at = events.get(rule.after);
+      if (at === undefined || at > startedUs || startedUs - at > windowUs) continue;
+      if (!best || at > best.at) best = { id: rule.id, at };
+    }
+    if (best) return `attr:${best.id}`;
+    return attribution.defaults.some((d) => d.srv === srv) ? 'attr:default' : 'attr:none';
+  };
+
+  const attempt = (r: JourneyRecord, device: string): string => {
+    const last = s.topUp.get(device) as { lastUs: number; attempt: number; failed: number } | undefined;
+    const retry = last !== undefined && last.failed === 1 && r.startedUs > last.lastUs && r.startedUs - last.lastUs <= options.topUpRetryWindowMs * 1000;
+    const n = retry ? last.attempt + 1 : 1;
+    s.setTopUp.run(device, r.startedUs, n, r.outcome === 'failure' ? 1 : 0);
+    return `attempt:${n >= 3 ? '3+' : n}`;
+  };
+
+  return {
+    tagNew(r, deviceOf) {
+      if (r.kind !== 'request' || r.srv === undefined) return '';
+      const trigger = triggers.has(r.srv);
+      const shared = catalogue.isShared(r.srv);
+      if (!trigger && !shared && r.srv !== TOP_UP_SRV) return '';
+      const device = deviceOf();
+      if (trigger) s.setEvent.run(device, r.srv, r.startedUs);
+      const tag = shared ? attribute(r.srv, device, r.startedUs) : r.srv === TOP_UP_SRV ? attempt(r, device) : '';
+      if (tag !== '') s.setTag.run(r.key, r.startedUs, tag);
+      return tag;
+    },
+    tagOf: (key, startedUs) => (s.tag.get(key, startedUs) as string | undefined) ?? '',
+    retag(key, fromUs, toUs, tag) {
+      if (fromUs === toUs) return;
+      s.dropTag.run(key, fromUs);
+      if (tag !== '') s.setTag.run(key, toUs, tag);
+    },
+  };
+}

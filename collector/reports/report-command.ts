@@ -1,0 +1,104 @@
+// `hopwatch report <name>` writes a report as CSV (or JSON, or PDF for RSVP) from the
+// collector's SQLite file, opened read-only: no running collector is needed, and a running
+// one is not disturbed.
+import { existsSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { parseCommand } from '../../common/cli.js';
+import { helpText, type FlagSpec } from '../../common/config.js';
+import { HopwatchError } from '../../common/error-codes.js';
+import { collectorDefaults, collectorFlags, loadCollectorConfig } from '../config.js';
+import { loadCatalogue } from '../metrics/catalogue.js';
+import { openMetricReader } from '../metrics/engine.js';
+import { parseMetricQuery } from '../metrics/metric-params.js';
+import { precisionOf } from '../metrics/rollup-query.js';
+import { rsvpRows } from '../metrics/rsvp.js';
+import { toCsv } from './csv.js';
+import { REPORTS, runReport, type ReportParams } from './report-runner.js';
+import { renderRsvpPdf } from './rsvp-pdf.js';
+
+/** The collector options a report reads (same config paths, so a collector config file serves). */
+const CONFIG_FLAGS: readonly FlagSpec[] = [
+  { flag: 'db', path: 'store.file', type: 'string', description: 'the collector\'s SQLite database file (opened read-only)' },
+  ...collectorFlags.filter((f) => f.flag === 'catalogue' || f.flag === 'time-zone'),
+];
+/** Report parameters as flags: the API's query parameters, kebab-cased. */
+const PARAMS: readonly [flag: string, param: keyof ReportParams, description: string][] = [
+  ['month', 'month', 'calendar month YYYY-MM (in the reporting time zone)'],
+  ['from', 'from', 'first local date YYYY-MM-DD (or a date-time with an offset)'],
+  ['to', 'to', 'exclusive end, like --from (default: end of today)'],
+  ['granularity', 'granularity', 'hour, day, month or total'],
+  ['by', 'by', 'dimensions to group by, comma-separated (srv, process, region, smets, deviceType, …)'],
+  ['srv', 'srv', 'only these SRVs (or alert codes), comma-separated'],
+  ['process', 'process', 'only these business processes'],
+  ['region', 'region', 'only these CSP regions'],
+  ['smets', 'smets', 'SMETS1 or SMETS2'],
+  ['device-type', 'deviceType', 'only these device types'],
+  ['device-model', 'deviceModel', 'only these device models'],
+  ['firmware-version', 'firmwareVersion', 'only these firmware versions'],
+  ['ch-firmware-version', 'chFirmwareVersion', 'only these CH firmware versions'],
+  ['party', 'party', 'only these parties (originator EUI-64)'],
+  ['user-role', 'userRole', 'only these User Roles'],
+  ['for', 'for', 'peers: the party the report is for'],
+  ['role', 'role', 'peers: its User Role, when it acts in several'],
+];
+
+const USAGE = `Usage: hopwatch report <report> [options] > report.csv
+
+Reads the collector's database (--db) and writes one report as CSV (--format json for JSON;
+--format pdf for rsvp and processes). Example:
+  hopwatch report rsvp --month 2026-10 --by srv,region > rsvp.csv
+
+Reports:
+${Object.entries(REPORTS).map(([name, r]) => `  ${name.padEnd(20)}${r.summary}`).join('\n')}`;
+
+export async function reportCommand(argv: string[], out: (chunk: string | Buffer) => void = (c) => process.stdout.write(c)): Promise<void> {
+  const extra = Object.fromEntries([...PARAMS.map(([flag]) => [flag, { type: 'string' as const }]), ['format', { type: 'string' as const }], ['out', { type: 'string' as const }]]);
+  const cmd = parseCommand(argv, CONFIG_FLAGS, 'HW_COLLECTOR_REPORT', extra);
+  if (cmd.help || cmd.positionals.length === 0) {
+    const params = [...PARAMS, ['format', '', 'csv (default), json, or pdf (rsvp, processes)'], ['out', '', 'write to this file instead of standard output']] as const;
+    out(helpText(USAGE, CONFIG_FLAGS, collectorDefaults, `\nReport options:\n${params.map(([flag, , description]) => `  --${`${flag} <value>`.padEnd(30)}${description}`).join('\n')}\n`));
+    return;
+  }
+  const [name, ...rest] = cmd.positionals;
+  if (rest.length > 0) throw new HopwatchError('HW_COLLECTOR_REPORT', `unexpected argument ${JSON.stringify(rest[0])} (try --help)`);
+  const format = (cmd.flags.format as string | undefined) ?? 'csv';
+  if (!['csv', 'json', 'pdf'].includes(format)) throw new HopwatchError('HW_COLLECTOR_REPORT', `--format ${JSON.stringify(format)} is not csv, json or pdf`);
+  if (format === 'pdf' && name !== 'rsvp' && name !== 'processes') throw new HopwatchError('HW_COLLECTOR_REPORT', `--format pdf is for rsvp and processes, not ${name}`);
+
+  const config = loadCollectorConfig(cmd.configFile, cmd.flags);
+  const params = Object.fromEntries(PARAMS.flatMap(([flag, param]) => (cmd.flags[flag] === undefined ? [] : [[param, cmd.flags[flag]]]))) as ReportParams;
+  const db = openDatabase(config.store.file);
+  try {
+    const reader = openMetricReader(db, config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue(), config.metrics);
+    if (reader.stale) process.stderr.write('warning: the rollups were built with another catalogue or metric settings; the collector rebuilds them when it next starts\n');
+    const nowMs = Date.now();
+    let body: string | Buffer;
+    if (format === 'pdf') {
+      const q = parseMetricQuery(params, reader.source.calendar, nowMs, { days: 30, granularity: 'month', by: [name === 'processes' ? 'process' : 'srv'] });
+      body = await renderRsvpPdf(rsvpRows(reader.source, q), {
+        title: `RSVP by ${q.by.join(', ')}`, period: params.month ?? `${new Date(q.fromMs).toISOString()} to ${new Date(q.toMs).toISOString()}`,
+        timeZone: config.metrics.timeZone, by: q.by, precision: precisionOf(reader.source), generatedAt: new Date(nowMs).toISOString(),
+      });
+    } else {
+      const rows = runReport(name!, reader, params, nowMs);
+      body = format === 'json' ? `${JSON.stringify(rows, null, 1)}\n` : toCsv(rows);
+    }
+    const file = cmd.flags.out as string | undefined;
+    if (file !== undefined) writeFileSync(file, body);
+    else out(body);
+  } finally {
+    db.close();
+  }
+}
+
+function openDatabase(file: string): Database.Database {
+  if (!existsSync(file)) throw new HopwatchError('HW_COLLECTOR_REPORT', `database ${file} does not exist (give --db, or run the collector first)`);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const hasMetrics = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'metric_rollups'").get() !== undefined;
+  if (!hasMetrics) {
+    db.close();
+    throw new HopwatchError('HW_COLLECTOR_REPORT', `database ${file} (schema version ${version}) has no metric tables: start the collector of this version on it once`);
+  }
+  return db;
+}

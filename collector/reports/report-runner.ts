@@ -1,0 +1,65 @@
+// Each report `hopwatch report` can write, as a function from the parameters to a flat table
+// (the same rows the API returns, flattened for CSV).
+import { HopwatchError } from '../../common/error-codes.js';
+import { alertRows } from '../metrics/alerts.js';
+import { attributionRows } from '../metrics/attribution-report.js';
+import { availabilityByRegion } from '../metrics/availability-report.js';
+import { cosRows } from '../metrics/change-of-supplier.js';
+import type { Dimension } from '../metrics/dimensions.js';
+import type { MetricReader } from '../metrics/engine.js';
+import { installRows } from '../metrics/installs.js';
+import { parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
+import { peerReport } from '../metrics/peers.js';
+import { reliability } from '../metrics/reliability.js';
+import type { Period } from '../metrics/rollup-query.js';
+import { rsvpRows } from '../metrics/rsvp.js';
+import { topUpRows } from '../metrics/top-ups.js';
+import type { FlatRow } from './csv.js';
+import { availabilityTable, flatRows, peerTable, reliabilityTable } from './report-tables.js';
+
+export interface ReportParams extends MetricParams {
+  /** peers: the party the report is for, and its User Role when it has several. */
+  readonly for?: string;
+  readonly role?: string;
+}
+
+type Defaults = { days: number; granularity: Period; by: readonly Dimension[] };
+type Runner = (m: MetricReader, p: ReportParams, nowMs: number) => FlatRow[];
+
+const parse = (m: MetricReader, p: ReportParams, nowMs: number, d: Defaults): ParsedMetricQuery => parseMetricQuery(p, m.source.calendar, nowMs, d);
+const regions = (m: MetricReader, p: ReportParams) => p.region?.split(',') ?? m.source.catalogue.data.cspRegions.map((r) => r.id);
+
+export const REPORTS: Readonly<Record<string, { readonly summary: string; readonly run: Runner }>> = {
+  rsvp: { summary: 'RSVP per SRV (or --by …): volume, payload, speed, % within TRT', run: (m, p, now) => flatRows(rsvpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: ['srv'] }))) },
+  processes: { summary: 'RSVP per business process', run: (m, p, now) => flatRows(rsvpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: ['process'] }))) },
+  attribution: { summary: 'how SRs of shared SRVs (1.1.1 …) were attributed, per rule', run: (m, p, now) => flatRows(attributionRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
+  installs: { summary: 'Install and Commission vs Install and Leave per day, installs vs prediction', run: (m, p, now) => flatRows(installRows(m.source, parse(m, p, now, { days: 28, granularity: 'day', by: [] }), m.config.installPredictionWeeks)) },
+  'top-ups': { summary: 'top-up (2.2) success at the first and second attempt', run: (m, p, now) => flatRows(topUpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
+  'change-of-supplier': { summary: 'Change of Supplier (6.23) success, later SRs counting', run: (m, p, now) => flatRows(cosRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
+  alerts: { summary: 'alert delivery time and % within the 60 s SLA per alert code', run: (m, p, now) => flatRows(alertRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
+  availability: {
+    summary: 'availability by CSP region, time-of-day band and day, with outages',
+    run: (m, p, now) => availabilityTable(availabilityByRegion(m.source, m.log, { ...parsePeriod(p, m.source.calendar, now, 7), regions: regions(m, p) }, m.config.availability)),
+  },
+  reliability: {
+    summary: 'incidents per category, MTTR and MTBF',
+    run: (m, p, now) => reliabilityTable(reliability(m.log, { ...parsePeriod(p, m.source.calendar, now, 30), ...(p.region !== undefined ? { region: p.region } : {}) })),
+  },
+  peers: {
+    summary: 'a party (--for <EUI-64>) against anonymised peers and the industry',
+    run: (m, p, now) => {
+      if (p.for === undefined) throw new HopwatchError('HW_COLLECTOR_REPORT', 'peers needs --for <party EUI-64>');
+      const q = parse(m, { ...p, by: undefined }, now, { days: 30, granularity: 'total', by: [] });
+      const by = p.by === 'process' ? 'process' : 'srv';
+      return peerTable(peerReport(m.source, {
+        party: p.for.toUpperCase(), ...(p.role !== undefined ? { userRole: p.role } : {}), fromMs: q.fromMs, toMs: q.toMs, period: q.period, by, filters: q.filters,
+      }, m.config.peers.minPeers));
+    },
+  },
+};
+
+export function runReport(name: string, m: MetricReader, p: ReportParams, nowMs: number): FlatRow[] {
+  const report = REPORTS[name];
+  if (!report) throw new HopwatchError('HW_COLLECTOR_REPORT', `unknown report ${JSON.stringify(name)}; one of ${Object.keys(REPORTS).join(', ')}`);
+  return report.run(m, p, nowMs);
+}
