@@ -31,6 +31,7 @@ export interface OpenJourneysResult {
 }
 
 const BATCH_HOPS = 4096;
+const mb = (m: Map<string, number>, name: string) => ((m.get(name) ?? 0) / 2 ** 20).toFixed(0);
 
 export async function runOpenJourneys(options: { journeys: number; log?: (line: string) => void }): Promise<OpenJourneysResult> {
   const log = options.log ?? (() => undefined);
@@ -92,7 +93,7 @@ export async function runOpenJourneys(options: { journeys: number; log?: (line: 
       await new Promise((resolve) => setTimeout(resolve, 1000));
       heldRss = Math.min(heldRss, (await scrapeMetrics(collector.httpUrl)).get('hopwatch_collector_process_resident_memory_bytes') ?? Infinity);
     }
-    log(`  ${settled.get('hopwatch_open_journeys')} open, ${settled.get('hopwatch_open_journeys_resident')} in memory, RSS ${(heldRss / 2 ** 20).toFixed(0)} MB; restarting`);
+    log(`  ${settled.get('hopwatch_open_journeys')} open, ${settled.get('hopwatch_open_journeys_resident')} in memory, RSS ${(heldRss / 2 ** 20).toFixed(0)} MB (heap ${mb(settled, 'hopwatch_collector_nodejs_heap_size_used_bytes')} MB, external ${mb(settled, 'hopwatch_collector_nodejs_external_memory_bytes')} MB); restarting`);
 
     await collector.kill('SIGTERM');
     const restartStarted = Date.now();

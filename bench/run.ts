@@ -39,7 +39,7 @@ interface Sizes {
 
 const FULL: Sizes = {
   stampHops: 5_000_000, otelHops: 1_000_000, wireJourneys: 20_000, probeS: 15, sustainS: 60, naiveRate: 8000, naiveS: 20,
-  freshnessS: 20, growthS: 15, growthIdle: [10_000, 40_000, 160_000], metricsRecords: 2_000_000, openJourneys: 1_000_000,
+  freshnessS: 20, growthS: 15, growthIdle: [10_000, 40_000, 160_000], metricsRecords: 1_000_000, openJourneys: 1_000_000,
 };
 const QUICK: Sizes = {
   stampHops: 20_000, otelHops: 5_000, wireJourneys: 500, probeS: 3, sustainS: 3, naiveRate: 300, naiveS: 2,
@@ -155,7 +155,7 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
   }
   if (want('open')) {
     log(`${size.openJourneys} open 24-hour-class journeys, and a restart`);
-    const o = await runOpenJourneys({ journeys: size.openJourneys });
+    const o = await runOpenJourneys({ journeys: size.openJourneys, log });
     Object.assign(r, {
       open_journeys: o.journeys, open_journeys_peak_rss_mb: o.peakRssMb, open_journeys_held_rss_mb: o.heldRssMb,
       open_journeys_after_restart: o.openAfterRestart, open_journeys_restart_s: o.restartS,
@@ -210,7 +210,7 @@ async function main(): Promise<void> {
   const only = values.only?.split(',').map((p) => p.trim()) as Part[] | undefined;
   for (const p of only ?? []) if (!PARTS.includes(p)) throw new Error(`unknown part ${p}; parts: ${PARTS.join(', ')}`);
   const started = Date.now();
-  const results = await runSuite({ quick: values.quick === true, ...(only ? { only } : {}), ...(metricsRecords ? { metricsRecords } : {}), log: (l) => process.stderr.write(`${l}\n`) });
+  const results = await runSuite({ quick: values.quick === true, ...(only ? { only } : {}), ...(metricsRecords ? { metricsRecords } : {}), log: (l) => process.stderr.write(`[${Math.round((Date.now() - started) / 1000)} s] ${l}\n`) });
   const meta = {
     date: new Date().toISOString(), node: process.version, cpus: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30),
     wall_s: Math.round((Date.now() - started) / 1000), quick: values.quick === true,
