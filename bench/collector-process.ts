@@ -10,7 +10,10 @@ export interface CollectorProcess {
 
 /** `readyWithinMs`: a restart with a million open journeys to restore takes a while. */
 export async function spawnCollector(args: string[], httpPort: number, readyWithinMs = 20_000): Promise<CollectorProcess> {
-  const child: ChildProcess = spawn(process.execPath, [packageFile('dist', 'bin', 'hopwatch.js'), 'collector', ...args, '--http-port', String(httpPort), '--log-level', 'warn'], {
+  // HOPWATCH_PROFILE_DIR: each collector writes a CPU profile there when it exits (node --cpu-prof).
+  const profileDir = process.env.HOPWATCH_PROFILE_DIR;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, packageFile('dist', 'bin', 'hopwatch.js'), 'collector', ...args, '--http-port', String(httpPort), '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const httpUrl = `http://127.0.0.1:${httpPort}`;

@@ -1,10 +1,10 @@
 // `npm run bench`: hopwatch and the alternatives measured in the same run on the same
 // machine, printed as a table and written to bench/results/latest.json. Every part uses
 // the product's own code paths and defaults (the collector is the CLI, agents are agents).
-//   npm run bench                  the full suite (about 10 minutes)
+//   npm run bench                  the full suite (about 8 minutes)
 //   npm run bench -- --quick       every part with a tiny load (the harness smoke test)
 //   npm run bench -- --only e2e,wire   some parts (written to bench/results/partial.json)
-//   npm run bench -- --only metrics --metrics-records 10000000   the metric engine at 10 million records (about 12 minutes)
+//   npm run bench -- --only metrics --metrics-records 10000000   the metric engine at 10 million records (about 12 minutes: building the records is most of it)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
