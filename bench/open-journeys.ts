@@ -31,9 +31,11 @@ export interface OpenJourneysResult {
 }
 
 const BATCH_HOPS = 4096;
+const RSS = 'hopwatch_collector_process_resident_memory_bytes';
+const rss = (m: Map<string, number>) => m.get(RSS) ?? Infinity;
 const mb = (m: Map<string, number>, name: string) => ((m.get(name) ?? 0) / 2 ** 20).toFixed(0);
 
-export async function runOpenJourneys(options: { journeys: number; log?: (line: string) => void }): Promise<OpenJourneysResult> {
+export async function runOpenJourneys(options: { journeys: number; quietS: number; log?: (line: string) => void }): Promise<OpenJourneysResult> {
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'hopwatch-open-'));
   const brokerPort = await freePort();
@@ -51,7 +53,7 @@ export async function runOpenJourneys(options: { journeys: number; log?: (line: 
     let peakRss = 0;
     const sample = async () => {
       const m = await scrapeMetrics(collector.httpUrl);
-      peakRss = Math.max(peakRss, m.get('hopwatch_collector_process_resident_memory_bytes') ?? 0);
+      peakRss = Math.max(peakRss, m.get(RSS) ?? 0);
       return m;
     };
     const started = Date.now();
@@ -87,13 +89,16 @@ export async function runOpenJourneys(options: { journeys: number; log?: (line: 
       const m = await sample();
       return (m.get('hopwatch_open_journeys') ?? 0) >= options.journeys && (m.get('hopwatch_open_journeys_resident') ?? Infinity) <= collectorDefaults.join.maxResidentJourneys && m;
     }, 300_000, 'open journeys checkpointed');
-    // Held: RSS after ten quiet seconds, the lowest of a few readings (the heap shrinks after garbage collection).
-    let heldRss = Infinity;
-    for (let i = 0; i < 10; i++) {
+    // Held: the lowest RSS over quietS quiet seconds (a minute in the full bench). Evicted journeys are garbage until V8's next
+    // major collection, which an idle process gets only from its memory reducer (about 20 s on).
+    let held = settled;
+    for (let i = 0; i < options.quietS; i++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      heldRss = Math.min(heldRss, (await scrapeMetrics(collector.httpUrl)).get('hopwatch_collector_process_resident_memory_bytes') ?? Infinity);
+      const m = await scrapeMetrics(collector.httpUrl);
+      if (rss(m) < rss(held)) held = m;
     }
-    log(`  ${settled.get('hopwatch_open_journeys')} open, ${settled.get('hopwatch_open_journeys_resident')} in memory, RSS ${(heldRss / 2 ** 20).toFixed(0)} MB (heap ${mb(settled, 'hopwatch_collector_nodejs_heap_size_used_bytes')} MB, external ${mb(settled, 'hopwatch_collector_nodejs_external_memory_bytes')} MB); restarting`);
+    const heldRss = rss(held);
+    log(`  ${settled.get('hopwatch_open_journeys')} open, ${settled.get('hopwatch_open_journeys_resident')} in memory; RSS ${mb(settled, RSS)} MB when stored, ${mb(held, RSS)} MB held (heap ${mb(held, 'hopwatch_collector_nodejs_heap_size_used_bytes')} MB); restarting`);
 
     await collector.kill('SIGTERM');
     const restartStarted = Date.now();
@@ -109,7 +114,7 @@ export async function runOpenJourneys(options: { journeys: number; log?: (line: 
       residentAfterIngest: settled.get('hopwatch_open_journeys_resident') ?? 0,
       restartS,
       openAfterRestart: after.get('hopwatch_open_journeys') ?? 0,
-      rssAfterRestartMb: (after.get('hopwatch_collector_process_resident_memory_bytes') ?? 0) / 2 ** 20,
+      rssAfterRestartMb: (after.get(RSS) ?? 0) / 2 ** 20,
     };
   } finally {
     await collector.kill('SIGTERM');

@@ -1,7 +1,7 @@
 // `npm run bench`: hopwatch and the alternatives measured in the same run on the same
 // machine, printed as a table and written to bench/results/latest.json. Every part uses
 // the product's own code paths and defaults (the collector is the CLI, agents are agents).
-//   npm run bench                  the full suite (about 8 minutes)
+//   npm run bench                  the full suite (about 9 minutes)
 //   npm run bench -- --quick       every part with a tiny load (the harness smoke test)
 //   npm run bench -- --only e2e,wire   some parts (written to bench/results/partial.json)
 //   npm run bench -- --only metrics --metrics-records 10000000   the metric engine at 10 million records (about 12 minutes: building the records is most of it)
@@ -35,15 +35,16 @@ interface Sizes {
   readonly growthIdle: readonly number[];
   readonly metricsRecords: number;
   readonly openJourneys: number;
+  readonly openQuietS: number;
 }
 
 const FULL: Sizes = {
   stampHops: 5_000_000, otelHops: 1_000_000, wireJourneys: 20_000, probeS: 15, sustainS: 60, naiveRate: 8000, naiveS: 20,
-  freshnessS: 20, growthS: 15, growthIdle: [10_000, 40_000, 160_000], metricsRecords: 1_000_000, openJourneys: 1_000_000,
+  freshnessS: 20, growthS: 15, growthIdle: [10_000, 40_000, 160_000], metricsRecords: 1_000_000, openJourneys: 1_000_000, openQuietS: 60,
 };
 const QUICK: Sizes = {
   stampHops: 20_000, otelHops: 5_000, wireJourneys: 500, probeS: 3, sustainS: 3, naiveRate: 300, naiveS: 2,
-  freshnessS: 3, growthS: 3, growthIdle: [100, 400], metricsRecords: 5_000, openJourneys: 10_000,
+  freshnessS: 3, growthS: 3, growthIdle: [100, 400], metricsRecords: 5_000, openJourneys: 10_000, openQuietS: 2,
 };
 
 type Part = 'stamp' | 'wire' | 'e2e' | 'mosquitto' | 'naive' | 'freshness' | 'growth' | 'metrics' | 'open';
@@ -155,7 +156,7 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
   }
   if (want('open')) {
     log(`${size.openJourneys} open 24-hour-class journeys, and a restart`);
-    const o = await runOpenJourneys({ journeys: size.openJourneys, log });
+    const o = await runOpenJourneys({ journeys: size.openJourneys, quietS: size.openQuietS, log });
     Object.assign(r, {
       open_journeys: o.journeys, open_journeys_peak_rss_mb: o.peakRssMb, open_journeys_held_rss_mb: o.heldRssMb,
       open_journeys_after_restart: o.openAfterRestart, open_journeys_restart_s: o.restartS,

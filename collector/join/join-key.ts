@@ -1,6 +1,7 @@
 // A correlation key as the collector holds it: numbers, not text. Building and hashing
 // a 60-character key string for every key of every batch cost more than all the rest
-// of the join (see bench/ingest-join); the text is made once, when a record is written.
+// of the join; the text is made only when a record or a checkpoint is written, and not
+// kept (an open journey would otherwise hold about a hundred bytes of it).
 import { formatEui64, parseCorrelationKey } from '../../proto/correlation-key.js';
 
 const TWO_32 = 2 ** 32;
@@ -9,7 +10,6 @@ export class JoinKey {
   /** 32-bit hashes of the key: the first indexes KeyTable, both feed the Bloom filters. */
   readonly hash: number;
   readonly hash2: number;
-  private text: string | undefined;
 
   constructor(
     readonly originatorHi: number,
@@ -42,7 +42,7 @@ export class JoinKey {
 
   /** DUIS RequestID form: `90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000`. */
   toString(): string {
-    return (this.text ??= `${formatEui64(this.originatorHi, this.originatorLo)}:${formatEui64(this.targetHi, this.targetLo)}:${this.counterBig ?? this.counter}`);
+    return `${formatEui64(this.originatorHi, this.originatorLo)}:${formatEui64(this.targetHi, this.targetLo)}:${this.counterBig ?? this.counter}`;
   }
 }
 

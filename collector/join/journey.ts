@@ -11,7 +11,7 @@ const POINT_BITS = 5;
 const POINT_MASK = (1 << POINT_BITS) - 1;
 
 export class Journey {
-  private readonly hops: number[] = [];
+  private hops: number[] = [];
   private codes: (string | undefined)[] | undefined;
   /** Bit p set: point p has a hop. */
   pointMask = 0;
@@ -62,7 +62,9 @@ export class Journey {
   addHop(point: number, agent: number, timeUs: number, code: string | undefined): AddHopResult {
     const tag = point | (agent << POINT_BITS);
     if (!this.has(point)) {
-      this.hops.push(tag, timeUs);
+      // An exact-size copy, not push: push leaves room for 16 more numbers, and a journey of
+      // the 24-hour class may wait a day with one or two hops.
+      this.hops = this.hops.concat(tag, timeUs);
       this.pointMask |= 1 << point;
       if (code !== undefined) (this.codes ??= [])[this.count - 1] = code;
       this.dirty = true;
