@@ -5,7 +5,17 @@ import { AgentError } from './errors.js';
 
 export interface AgentConfig {
   readonly agentId: string;
-  readonly broker: { readonly url: string; readonly username?: string; readonly password?: string };
+  /** username defaults to agentId; the password is the agent's secret (from `hopwatch agents add`), or read from passwordFile.
+   *  caFile: CA to trust for mqtts://; certFile/keyFile: a client certificate for mutual TLS. '' = none. */
+  readonly broker: {
+    readonly url: string;
+    readonly username?: string;
+    readonly password?: string;
+    readonly passwordFile: string;
+    readonly caFile: string;
+    readonly certFile: string;
+    readonly keyFile: string;
+  };
   readonly buffer: { readonly file: string; readonly maxBytes: number };
   readonly batch: { readonly maxHops: number; readonly flushIntervalMs: number; readonly maxPendingChunks: number };
   readonly forward: {
@@ -18,19 +28,25 @@ export interface AgentConfig {
   /** Time probes to the collector (0: off); wall-clock steps larger than the threshold are reported. */
   readonly clock: { readonly probeIntervalMs: number; readonly wallStepThresholdMs: number };
   /** Loopback endpoints for rigs in other languages; 0 turns one off. */
-  readonly intake: { readonly host: string; readonly udpPort: number; readonly httpPort: number };
+  readonly intake: {
+    readonly host: string;
+    readonly udpPort: number;
+    readonly httpPort: number;
+    /** When set, POST /hops needs `Authorization: Bearer <token>`. */
+    readonly token: string;
+  };
   readonly logLevel: string;
 }
 
 export const agentDefaults: AgentConfig = {
   agentId: 'agent-1',
-  broker: { url: 'mqtt://127.0.0.1:1883' },
+  broker: { url: 'mqtt://127.0.0.1:1883', passwordFile: '', caFile: '', certFile: '', keyFile: '' },
   buffer: { file: '', maxBytes: 256 * 1024 * 1024 },
   batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8 },
   forward: { maxInFlight: 32, ackTimeoutMs: 10_000, reconnectInitialMs: 500, reconnectMaxMs: 30_000 },
   statusIntervalMs: 10_000,
   clock: { probeIntervalMs: 10_000, wallStepThresholdMs: 100 },
-  intake: { host: '127.0.0.1', udpPort: 7691, httpPort: 7690 },
+  intake: { host: '127.0.0.1', udpPort: 7691, httpPort: 7690, token: '' },
   logLevel: 'info',
 };
 
@@ -44,8 +60,11 @@ export const agentSchema = {
   properties: {
     agentId: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
     broker: {
-      type: 'object', additionalProperties: false, required: ['url'],
-      properties: { url: { type: 'string', pattern: '^mqtts?://' }, username: { type: 'string' }, password: { type: 'string' } },
+      type: 'object', additionalProperties: false, required: ['url', 'passwordFile', 'caFile', 'certFile', 'keyFile'],
+      properties: {
+        url: { type: 'string', pattern: '^mqtts?://' }, username: { type: 'string' }, password: { type: 'string' },
+        passwordFile: { type: 'string' }, caFile: { type: 'string' }, certFile: { type: 'string' }, keyFile: { type: 'string' },
+      },
     },
     buffer: {
       type: 'object', additionalProperties: false, required: ['file', 'maxBytes'],
@@ -65,8 +84,8 @@ export const agentSchema = {
       properties: { probeIntervalMs: int(0, 3_600_000), wallStepThresholdMs: int(1) },
     },
     intake: {
-      type: 'object', additionalProperties: false, required: ['host', 'udpPort', 'httpPort'],
-      properties: { host: { type: 'string', minLength: 1 }, udpPort: port, httpPort: port },
+      type: 'object', additionalProperties: false, required: ['host', 'udpPort', 'httpPort', 'token'],
+      properties: { host: { type: 'string', minLength: 1 }, udpPort: port, httpPort: port, token: { type: 'string' } },
     },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   },
@@ -75,8 +94,12 @@ export const agentSchema = {
 export const agentFlags: readonly FlagSpec[] = [
   { flag: 'id', path: 'agentId', type: 'string', description: 'agent id, unique in the deployment ([A-Za-z0-9_.-], up to 64)' },
   { flag: 'broker', path: 'broker.url', type: 'string', description: 'MQTT broker URL' },
-  { flag: 'broker-username', path: 'broker.username', type: 'string', description: 'MQTT username' },
-  { flag: 'broker-password', path: 'broker.password', type: 'string', description: 'MQTT password' },
+  { flag: 'broker-username', path: 'broker.username', type: 'string', description: 'MQTT username (default: the agent id)' },
+  { flag: 'broker-password', path: 'broker.password', type: 'string', description: 'the agent\'s secret from `hopwatch agents add` (prefer --broker-password-file: flags show in ps)' },
+  { flag: 'broker-password-file', path: 'broker.passwordFile', type: 'string', description: 'file holding the agent\'s secret' },
+  { flag: 'broker-ca', path: 'broker.caFile', type: 'string', description: 'PEM CA certificate to trust for mqtts://' },
+  { flag: 'broker-cert', path: 'broker.certFile', type: 'string', description: 'PEM client certificate for mutual TLS (CN = agent id)' },
+  { flag: 'broker-key', path: 'broker.keyFile', type: 'string', description: 'PEM private key of --broker-cert' },
   { flag: 'buffer-file', path: 'buffer.file', type: 'string', description: 'SQLite buffer file, created if absent (empty: data/<agentId>.buffer.db)' },
   { flag: 'buffer-max-bytes', path: 'buffer.maxBytes', type: 'integer', description: 'bound on buffered batch bytes; when full the oldest batches are dropped and counted' },
   { flag: 'batch-max-hops', path: 'batch.maxHops', type: 'integer', description: 'hops per batch at most' },
@@ -91,6 +114,7 @@ export const agentFlags: readonly FlagSpec[] = [
   { flag: 'intake-host', path: 'intake.host', type: 'string', description: 'address the UDP and HTTP intakes listen on (keep it loopback)' },
   { flag: 'udp-port', path: 'intake.udpPort', type: 'integer', description: 'UDP intake port, one JSON hop per datagram line (0: off)' },
   { flag: 'http-port', path: 'intake.httpPort', type: 'integer', description: 'HTTP intake and status port: POST /hops (NDJSON), GET /status (0: off)' },
+  { flag: 'intake-token', path: 'intake.token', type: 'string', description: 'require `Authorization: Bearer <token>` on POST /hops' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
 ];
 

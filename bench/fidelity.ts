@@ -185,7 +185,7 @@ async function startParts(run: RunSettings, dir: string, parts: Parts): Promise<
   const collector = (parts.collector = await startCollector({
     ...collectorDefaults,
     broker: { ...collectorDefaults.broker, host: '127.0.0.1', port: 0 },
-    http: { host: '127.0.0.1', port: 0 },
+    http: { ...collectorDefaults.http, host: '127.0.0.1', port: 0 },
     store: { file: join(dir, 'collector.db'), synchronous: 'normal' },
     logLevel: 'silent',
   }, { clock: { nowUs: () => parts.collectorNowUs, wallNowUs: () => parts.collectorNowUs }, nowMs: () => parts.collectorNowUs / 1000 }));

@@ -26,7 +26,7 @@ const options = JSON.parse(process.argv[2]!) as LoadProcessOptions;
 const send = (msg: unknown) => process.send?.(msg);
 
 const makeAgent = (agentId: string): Agent =>
-  createAgent({ ...agentDefaults, agentId, broker: { url: options.brokerUrl }, buffer: { ...agentDefaults.buffer, file: join(options.dataDir, `${agentId}.db`) }, intake: { ...agentDefaults.intake, udpPort: 0, httpPort: 0 }, logLevel: 'silent' });
+  createAgent({ ...agentDefaults, agentId, broker: { ...agentDefaults.broker, url: options.brokerUrl }, buffer: { ...agentDefaults.buffer, file: join(options.dataDir, `${agentId}.db`) }, intake: { ...agentDefaults.intake, udpPort: 0, httpPort: 0 }, logLevel: 'silent' });
 
 const groups: TrafficGroup[] = Array.from({ length: options.groups }, (_, g) => ({
   gateway: makeAgent(`gw-${g}`),

@@ -160,7 +160,7 @@ async function measureHopwatch(w: Workload, warmup: Workload, dir: string): Prom
     ...agentDefaults,
     agentId,
     // Nothing listens there: the agent keeps everything in its buffer, as when the broker is away.
-    broker: { url: brokerUrl },
+    broker: { ...agentDefaults.broker, url: brokerUrl },
     buffer: { ...agentDefaults.buffer, file: join(dir, `${agentId}.db`) },
     intake: { ...agentDefaults.intake, udpPort: 0, httpPort: 0 },
     logLevel: 'silent',

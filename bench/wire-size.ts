@@ -110,7 +110,7 @@ async function stampTraffic(dir: string, journeys: number, hopsPerSecond: number
       ...agentDefaults,
       agentId,
       // Nothing listens there: every batch stays in the buffer to be measured.
-      broker: { url: brokerUrl },
+      broker: { ...agentDefaults.broker, url: brokerUrl },
       buffer: { ...agentDefaults.buffer, file },
       intake: { ...agentDefaults.intake, udpPort: 0, httpPort: 0 },
       logLevel: 'silent',

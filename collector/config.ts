@@ -14,8 +14,28 @@ export interface CollectorConfig {
     readonly username?: string;
     readonly password?: string;
     readonly clientId: string;
+    /** Embedded: serve mqtts:// with this certificate and key (caFile: require client certificates it signed).
+     *  External: the CA to trust for an mqtts:// broker, and an optional client certificate. '' = none. */
+    readonly tls: TlsFiles;
+    /** Bounds of the embedded broker; each has a counter. */
+    readonly limits: {
+      readonly maxConnections: number;
+      readonly connectTimeoutMs: number;
+      readonly maxInFlightPerClient: number;
+    };
   };
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Serve HTTPS with this certificate and key (caFile: require client certificates it signed). '' = none. */
+    readonly tls: TlsFiles;
+    /** Origins allowed by CORS; empty: no CORS headers at all. */
+    readonly corsOrigins: readonly string[];
+    /** Failed authentications per client address per minute before 429. */
+    readonly authFailuresPerMinute: number;
+  };
+  /** Listen beyond loopback without any agent credential or API token (logged as a warning at every start). */
+  readonly insecure: boolean;
   readonly store: { readonly file: string; readonly synchronous: 'full' | 'normal' };
   readonly catalogueFile: string;
   readonly ingest: {
@@ -46,9 +66,21 @@ export interface CollectorConfig {
   readonly logLevel: string;
 }
 
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+}
+
+const noTls: TlsFiles = { certFile: '', keyFile: '', caFile: '' };
+
 export const collectorDefaults: CollectorConfig = {
-  broker: { url: '', host: '127.0.0.1', port: 1883, clientId: 'hopwatch-collector' },
-  http: { host: '127.0.0.1', port: 8080 },
+  broker: {
+    url: '', host: '127.0.0.1', port: 1883, clientId: 'hopwatch-collector', tls: noTls,
+    limits: { maxConnections: 10_000, connectTimeoutMs: 10_000, maxInFlightPerClient: 64 },
+  },
+  http: { host: '127.0.0.1', port: 8080, tls: noTls, corsOrigins: [], authFailuresPerMinute: 30 },
+  insecure: false,
   store: { file: 'data/hopwatch.db', synchronous: 'full' },
   catalogueFile: '',
   ingest: {
@@ -82,13 +114,21 @@ const port = int(0, 65535);
 const object = (properties: Record<string, unknown>, optional: string[] = []) => ({
   type: 'object', additionalProperties: false, properties, required: Object.keys(properties).filter((k) => !optional.includes(k)),
 });
+const tlsFiles = object({ certFile: { type: 'string' }, keyFile: { type: 'string' }, caFile: { type: 'string' } });
 
 export const collectorSchema = object({
   broker: object({
     url: { type: 'string', pattern: '^(mqtts?://.+)?$' }, host: { type: 'string', minLength: 1 }, port,
     username: { type: 'string' }, password: { type: 'string' }, clientId: { type: 'string', minLength: 1, maxLength: 128 },
+    tls: tlsFiles,
+    limits: object({ maxConnections: int(1, 1_000_000), connectTimeoutMs: int(100, 600_000), maxInFlightPerClient: int(1, 65_535) }),
   }, ['username', 'password']),
-  http: object({ host: { type: 'string', minLength: 1 }, port }),
+  http: object({
+    host: { type: 'string', minLength: 1 }, port, tls: tlsFiles,
+    corsOrigins: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^https?://[^/]+$' } },
+    authFailuresPerMinute: int(1, 100_000),
+  }),
+  insecure: { type: 'boolean' },
   store: object({ file: { type: 'string', minLength: 1 }, synchronous: { enum: ['full', 'normal'] } }),
   catalogueFile: { type: 'string' },
   ingest: object({
@@ -107,13 +147,21 @@ export const collectorSchema = object({
 
 export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'broker', path: 'broker.url', type: 'string', description: 'consume from this external broker (mqtt://host:port) instead of running the embedded one' },
-  { flag: 'broker-host', path: 'broker.host', type: 'string', description: 'embedded broker: address to listen on (0.0.0.0 for agents on other machines)' },
+  { flag: 'broker-host', path: 'broker.host', type: 'string', description: 'embedded broker: address to listen on (beyond loopback only with agent credentials, see README "Security")' },
   { flag: 'broker-port', path: 'broker.port', type: 'integer', description: 'embedded broker: TCP port (0: any free port)' },
   { flag: 'broker-username', path: 'broker.username', type: 'string', description: 'external broker: username' },
   { flag: 'broker-password', path: 'broker.password', type: 'string', description: 'external broker: password' },
   { flag: 'client-id', path: 'broker.clientId', type: 'string', description: 'external broker: MQTT client id' },
-  { flag: 'http-host', path: 'http.host', type: 'string', description: 'HTTP API address' },
+  { flag: 'broker-tls-cert', path: 'broker.tls.certFile', type: 'string', description: 'embedded broker: serve mqtts:// with this PEM certificate (external: client certificate)' },
+  { flag: 'broker-tls-key', path: 'broker.tls.keyFile', type: 'string', description: 'PEM private key of --broker-tls-cert' },
+  { flag: 'broker-tls-ca', path: 'broker.tls.caFile', type: 'string', description: 'embedded broker: require client certificates signed by this CA (external: the CA to trust)' },
+  { flag: 'broker-max-connections', path: 'broker.limits.maxConnections', type: 'integer', description: 'embedded broker: open connections at most; more are refused and counted' },
+  { flag: 'http-host', path: 'http.host', type: 'string', description: 'HTTP API address (beyond loopback only with API tokens, see README "Security")' },
   { flag: 'http-port', path: 'http.port', type: 'integer', description: 'HTTP API port (0: any free port)' },
+  { flag: 'http-tls-cert', path: 'http.tls.certFile', type: 'string', description: 'serve HTTPS with this PEM certificate' },
+  { flag: 'http-tls-key', path: 'http.tls.keyFile', type: 'string', description: 'PEM private key of --http-tls-cert' },
+  { flag: 'http-tls-ca', path: 'http.tls.caFile', type: 'string', description: 'require HTTPS client certificates signed by this CA' },
+  { flag: 'insecure', path: 'insecure', type: 'boolean', description: 'listen beyond loopback without agent credentials or API tokens (anyone on the network can read and forge data)' },
   { flag: 'db', path: 'store.file', type: 'string', description: 'SQLite database file (created if absent)' },
   { flag: 'synchronous', path: 'store.synchronous', type: 'string', description: 'full: a batch is on disk before its ack; normal: survives a crash of the process, not of the machine' },
   { flag: 'catalogue', path: 'catalogueFile', type: 'string', description: 'catalogue file replacing the built-in one (empty: built-in)' },

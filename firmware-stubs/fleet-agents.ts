@@ -45,7 +45,7 @@ export function startFleetAgents(fleet: Fleet, options: FleetAgentsOptions): Fle
       const config: AgentConfig = {
         ...agentDefaults,
         agentId: spec.agentId,
-        broker: { url: options.brokerUrl },
+        broker: { ...agentDefaults.broker, url: options.brokerUrl },
         buffer: { file: join(options.dataDir, `${spec.agentId}.buffer.db`), maxBytes: tuning.bufferMaxBytes },
         batch: { ...agentDefaults.batch, maxHops: tuning.maxHops, flushIntervalMs: tuning.flushIntervalMs },
         statusIntervalMs: tuning.statusIntervalMs,

@@ -1,0 +1,28 @@
+// Acknowledgements and time answers an agent can check came from the collector, whatever the
+// broker lets through: an HMAC over exactly what the message asserts, keyed by a key both sides
+// derive from the agent's secret. The collector stores only the derived key (and a slow hash of
+// the secret for authentication), never the secret itself.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Bytes of a MAC on the wire: 128 bits of HMAC-SHA256. */
+export const MAC_BYTES = 16;
+
+/** The key both sides derive from an agent's secret. */
+export function deriveAckKey(secret: string): Buffer {
+  return createHmac('sha256', secret).update('hopwatch/v1 ack key').digest();
+}
+
+/** MAC of a BatchAck: it names the agent, the batch (stream, seq) and what the collector did with it. */
+export function batchAckMac(key: Uint8Array, agentId: string, streamId: number, seq: number, status: number, reason: string): Buffer {
+  return createHmac('sha256', key).update(`ack\0${agentId}\0${streamId}\0${seq}\0${status}\0${reason}`).digest().subarray(0, MAC_BYTES);
+}
+
+/** MAC of a TimeResponse: the probe it answers and the collector's two times. */
+export function timeResponseMac(key: Uint8Array, agentId: string, seq: number, t1Us: number, t2Us: number, t3Us: number): Buffer {
+  return createHmac('sha256', key).update(`time\0${agentId}\0${seq}\0${t1Us}\0${t2Us}\0${t3Us}`).digest().subarray(0, MAC_BYTES);
+}
+
+/** Constant-time comparison; false for a missing or short MAC. */
+export function macMatches(expected: Uint8Array, received: Uint8Array | undefined): boolean {
+  return received !== undefined && received.length === expected.length && timingSafeEqual(expected, received);
+}
