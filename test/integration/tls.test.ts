@@ -2,6 +2,7 @@
 // PKI: what a trusted client gets, and every way an untrusted one is refused.
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
@@ -140,8 +141,18 @@ describe('TLS on the broker and the HTTP API', () => {
       expect(await names).toEqual(['gw-identity', 'hopwatch:agent:gw-identity']);
     });
 
-    it('is empty for a plain TCP connection', () => {
-      expect(verifiedPeerNames(new (class {})())).toEqual([]);
+    it('is empty for a plain TCP connection and for a TLS client without a certificate', async () => {
+      const namesOf = (tls: Parameters<typeof createBrokerListener>[0], connect: (port: number) => { on(e: 'error', f: () => void): unknown }) =>
+        new Promise<readonly string[]>((resolve) => {
+          const listener = createBrokerListener(tls, (socket) => {
+            resolve(verifiedPeerNames(socket));
+            socket.destroy();
+            listener.server.close();
+          });
+          listener.server.listen(0, '127.0.0.1', () => connect((listener.server.address() as { port: number }).port).on('error', () => undefined));
+        });
+      expect(await namesOf(undefined, (port) => netConnect(port, '127.0.0.1'))).toEqual([]);
+      expect(await namesOf({ ...pki.server, caFile: '' }, (port) => tlsConnect({ host: '127.0.0.1', port, ca: readFileSync(pki.caFile) }))).toEqual([]);
     });
   });
 
