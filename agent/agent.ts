@@ -11,6 +11,7 @@ import { encodeHops } from './batch-encoder.js';
 import { openBufferStore, type BufferCounters } from './buffer-store.js';
 import type { AgentConfig } from './config.js';
 import { dropInvalidContexts } from './context-check.js';
+import { readBrokerTls } from './broker-tls.js';
 import { AgentError } from './errors.js';
 import { createForwarder, type ConnectionState, type ForwarderCounters } from './forwarder.js';
 import type { HopChunk } from './hop-recorder.js';
@@ -63,6 +64,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const clock = deps.clock ?? createMonotonicClock();
   const logger = (deps.logger ?? silentLogger).child({ agentId: config.agentId });
   const log = logger.child({ component: 'agent' });
+  // Before the buffer opens: an unreadable TLS file is a configuration error, not a half-started agent.
+  const brokerTls = readBrokerTls(config.broker);
   const store = openBufferStore({ file: bufferFileOf(config), maxBytes: config.buffer.maxBytes });
   let stamped = 0;
   let invalidContexts = 0;
@@ -122,6 +125,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     brokerUrl: config.broker.url,
     username: config.broker.username,
     password: config.broker.password,
+    tls: brokerTls,
     store,
     logger,
     maxInFlight: config.forward.maxInFlight,

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { topics } from '../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../proto/wire.js';
 import { backoffDelay } from '../common/backoff.js';
+import type { TlsMaterial } from '../common/tls-files.js';
 import type { BufferStore } from './buffer-store.js';
 
 export type ConnectionState =
@@ -19,6 +20,8 @@ export interface ForwarderOptions {
   readonly brokerUrl: string;
   readonly username?: string;
   readonly password?: string;
+  /** mqtt.js TLS options for mqtts:// (agent/broker-tls.ts). */
+  readonly tls?: TlsMaterial;
   readonly store: BufferStore;
   readonly logger: Logger;
   readonly maxInFlight: number;
@@ -85,6 +88,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       connectTimeout: 10_000,
       username: options.username,
       password: options.password,
+      ...options.tls,
       will: { topic: statusTopic, payload: Buffer.from(JSON.stringify({ agentId, state: 'offline' })), qos: 1, retain: true },
     });
     client = c;

@@ -1,6 +1,7 @@
-// Mosquitto from Debian (.ci/run installs it), started on a free loopback port for a test or a benchmark.
+// Mosquitto from Debian (.ci/run installs it), started on a free loopback port for a test or a benchmark,
+// with an anonymous listener or a configuration the caller wrote. Its log goes to mosquitto.log in dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from '../common/wait-for.js';
@@ -11,19 +12,33 @@ export interface Mosquitto {
   stop(): Promise<void>;
 }
 
+/** A configuration of the caller's: it must open a loopback listener on `port`, reached at `url`. */
+export interface MosquittoConf {
+  readonly text: string;
+  readonly port: number;
+  readonly url: string;
+}
+
 export function mosquittoBinary(): string {
   for (const path of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto']) if (existsSync(path)) return path;
   throw new Error('mosquitto is not installed (apt-get install -y mosquitto; .ci/run does this)');
 }
 
-export async function startMosquitto(dir: string): Promise<Mosquitto> {
-  const port = await freePort();
+export async function startMosquitto(dir: string, custom?: MosquittoConf): Promise<Mosquitto> {
+  const port = custom?.port ?? await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-  const proc: ChildProcess = spawn(mosquittoBinary(), ['-c', conf], { stdio: 'ignore' });
-  await waitFor(() => canConnect(port), 10_000, `mosquitto on port ${port}`);
+  writeFileSync(conf, custom?.text ?? `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  const logFile = join(dir, 'mosquitto.log');
+  const log = openSync(logFile, 'a');
+  const proc: ChildProcess = spawn(mosquittoBinary(), ['-c', conf], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  await waitFor(() => {
+    // A configuration Mosquitto refuses ends the process at once: say why rather than time out.
+    if (proc.exitCode !== null) throw new Error(`mosquitto exited with ${proc.exitCode}: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    return canConnect(port);
+  }, 10_000, `mosquitto on port ${port}`);
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: custom?.url ?? `mqtt://127.0.0.1:${port}`,
     port,
     stop: () => new Promise<void>((resolve) => {
       if (proc.exitCode !== null) return resolve();

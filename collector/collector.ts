@@ -13,6 +13,7 @@ import { defaultClockModelOptions } from './clock/clock-model.js';
 import { createTimeServer } from './clock/time-server.js';
 import type { CollectorConfig } from './config.js';
 import { createMetricsRegistry } from './http/prometheus.js';
+import { httpsOptions } from './http/https-options.js';
 import { createHttpServer } from './http/server.js';
 import { createIngest, type Ingest, type RecordSink } from './ingest/ingest.js';
 import { createContextInterner } from './join/context-interner.js';
@@ -50,6 +51,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const logger = deps.logger ?? silentLogger;
   const clock = deps.clock ?? createMonotonicClock();
   const nowMs = deps.nowMs ?? (() => clock.nowUs() / 1000);
+  // Read before anything opens: an unreadable certificate is a configuration error.
+  const https = httpsOptions(config.http.tls);
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
   const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
   const j = config.join;
@@ -104,14 +107,14 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   broker = config.broker.url
     ? await connectExternalBroker({
       url: config.broker.url, clientId: config.broker.clientId, username: config.broker.username, password: config.broker.password,
-      reconnect: { initialMs: 500, maxMs: 30_000 }, logger,
+      reconnect: { initialMs: 500, maxMs: 30_000 }, logger, tls: config.broker.tls,
     }, handlers)
-    : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger }, handlers);
+    : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger, tls: config.broker.tls }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), metricEngine, clocks, clock, logger });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), metricEngine, clocks, clock, logger, https });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
-  const httpUrl = `http://${config.http.host}:${httpPort}`;
+  const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
   logger.info({ component: 'collector', broker: broker.agentUrl, http: httpUrl, db: config.store.file }, 'collector started');
 
   let closing: Promise<void> | undefined;

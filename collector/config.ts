@@ -72,14 +72,16 @@ export interface TlsFiles {
   readonly caFile: string;
 }
 
-const noTls: TlsFiles = { certFile: '', keyFile: '', caFile: '' };
+// A function, not a shared object: loadConfig's structuredClone keeps shared references shared,
+// so one object under broker.tls and http.tls would make a flag that sets one set both.
+const noTls = (): TlsFiles => ({ certFile: '', keyFile: '', caFile: '' });
 
 export const collectorDefaults: CollectorConfig = {
   broker: {
-    url: '', host: '127.0.0.1', port: 1883, clientId: 'hopwatch-collector', tls: noTls,
+    url: '', host: '127.0.0.1', port: 1883, clientId: 'hopwatch-collector', tls: noTls(),
     limits: { maxConnections: 10_000, connectTimeoutMs: 10_000, maxInFlightPerClient: 64 },
   },
-  http: { host: '127.0.0.1', port: 8080, tls: noTls, corsOrigins: [], authFailuresPerMinute: 30 },
+  http: { host: '127.0.0.1', port: 8080, tls: noTls(), corsOrigins: [], authFailuresPerMinute: 30 },
   insecure: false,
   store: { file: 'data/hopwatch.db', synchronous: 'full' },
   catalogueFile: '',

@@ -3,8 +3,11 @@
 import mqtt from 'mqtt';
 import { backoffDelay } from '../../common/backoff.js';
 import type { Logger } from '../../common/logger.js';
+import { readMqttClientTls, type TlsFileNames } from '../../common/tls-files.js';
 import { topics } from '../../proto/topics.js';
 import type { BrokerLink, InboundHandlers } from './broker-link.js';
+import { CollectorError } from '../errors.js';
+import { brokerTlsLabels } from './listener.js';
 
 export interface ExternalBrokerOptions {
   readonly url: string;
@@ -13,10 +16,13 @@ export interface ExternalBrokerOptions {
   readonly password?: string;
   readonly reconnect: { readonly initialMs: number; readonly maxMs: number };
   readonly logger: Logger;
+  /** For an mqtts:// url: caFile, the CA to trust (default: the system's); certFile/keyFile, a client certificate. */
+  readonly tls?: TlsFileNames;
 }
 
 export async function connectExternalBroker(options: ExternalBrokerOptions, handlers: InboundHandlers): Promise<BrokerLink> {
   const log = options.logger.child({ component: 'broker' });
+  const tls = readMqttClientTls(options.url, 'broker.url (--broker)', options.tls, brokerTlsLabels, CollectorError.HW_COLLECTOR_CONFIG.code);
   let client: mqtt.MqttClient | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -31,6 +37,7 @@ export async function connectExternalBroker(options: ExternalBrokerOptions, hand
       connectTimeout: 10_000,
       username: options.username,
       password: options.password,
+      ...tls,
     });
     client = c;
     c.on('connect', () => {
@@ -80,3 +87,4 @@ export async function connectExternalBroker(options: ExternalBrokerOptions, hand
     },
   };
 }
+

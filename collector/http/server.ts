@@ -12,6 +12,7 @@ import type { Joiner } from '../join/joiner.js';
 import type { Catalogue } from '../metrics/catalogue.js';
 import type { MetricReader } from '../metrics/engine.js';
 import type { Store } from '../store/store.js';
+import type { HttpsOptions } from './https-options.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
@@ -28,10 +29,12 @@ export interface HttpDeps {
   readonly clocks: ClockRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Serve HTTPS (collector/http/https-options.ts); absent: plain HTTP. */
+  readonly https?: HttpsOptions;
 }
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: false } } });
+  const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: false } }, ...(deps.https && { https: deps.https }) }) as FastifyInstance;
 
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof HopwatchError && err.code === 'HW_COLLECTOR_BAD_QUERY') return reply.code(400).send({ error: err.code, message: err.message });
