@@ -85,11 +85,10 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
       otlp_vs_hopwatch_size_ratio: w.otlpBytesPerHop / w.bytesPerHop,
     });
   }
-  let capacity = 0;
   if (want('e2e')) {
     log(`end to end, embedded broker: capacity probe (${size.probeS} s at ${PROBE_RATE / 1000}k hops/s offered)`);
     const probe = await e2e('embedded', options.quick ? 5000 : PROBE_RATE, size.probeS);
-    capacity = probe.steadyHopsPerS;
+    const capacity = probe.steadyHopsPerS;
     const rate = Math.max(1000, Math.floor((capacity * 0.85) / 1000) * 1000);
     log(`end to end, embedded broker: ${size.sustainS} s sustained at ${rate} hops/s`);
     const sustained = await e2e('embedded', rate, size.sustainS, { log: (l) => log(l) });

@@ -93,7 +93,7 @@ export function chooseRequestFate(rates: FailureRates, random: Random): RequestF
   let r = random.next();
   if ((r -= rates.e20Rate) < 0) return 'E20';
   if ((r -= rates.e21Rate) < 0) return 'E21';
-  if ((r -= rates.noResponseRate) < 0) return 'no-response';
+  if (r < rates.noResponseRate) return 'no-response';
   return 'success';
 }
 

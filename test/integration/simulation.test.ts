@@ -46,7 +46,7 @@ describe('simulation against a real collector', () => {
     collector = await startCollector({
       ...collectorDefaults,
       broker: { ...collectorDefaults.broker, port: 0 },
-      http: { host: '127.0.0.1', port: 0 },
+      http: { ...collectorDefaults.http, port: 0 },
       store: { file: join(dir.path, 'collector.db'), synchronous: 'normal' },
       join: { ...collectorDefaults.join, settleMs: 100 },
     });

@@ -2,10 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogueProblems } from '../../../collector/metrics/catalogue-check.js';
+import type { CatalogueData, SrvEntry } from '../../../collector/metrics/catalogue.js';
 import { DEFAULT_CATALOGUE_FILE, loadCatalogue } from '../../../collector/metrics/catalogue.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-const shipped = () => JSON.parse(readFileSync(DEFAULT_CATALOGUE_FILE, 'utf8')) as Record<string, any>;
+/** A parsed catalogue file is plain JSON: every field and list can be edited to break it on purpose. */
+type Editable<T> = T extends readonly (infer U)[] ? Editable<U>[] : T extends object ? { -readonly [K in keyof T]: Editable<T[K]> } : T;
+
+const shipped = () => JSON.parse(readFileSync(DEFAULT_CATALOGUE_FILE, 'utf8')) as Editable<CatalogueData>;
 
 describe('catalogue', () => {
   const catalogue = loadCatalogue();
@@ -62,12 +66,13 @@ describe('catalogue', () => {
     d.responseClasses['30s'].cspSeconds = 27;
     d.businessProcesses[0].srvs.push('9.99');
     d.attribution.rules[0].process = 'nowhere';
-    d.srvs[1].tariff = 'x';
+    const withUnknownField: Editable<SrvEntry> & { tariff?: string } = d.srvs[1];
+    withUnknownField.tariff = 'x';
 
     const problems = catalogueProblems(d);
     expect(problems).toEqual(['/srvs/1: unknown field "tariff"']);
 
-    delete d.srvs[1].tariff;
+    delete withUnknownField.tariff;
     expect(catalogueProblems(d)).toEqual(expect.arrayContaining([
       '/srvs/0/source: source "no-such-paper" is not in /sources',
       '/srvs/14/trt/1/from: 2016-01-01 is before the entry above it (2020-06-25): list TRT entries in date order',

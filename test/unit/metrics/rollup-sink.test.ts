@@ -69,14 +69,15 @@ describe('rollup sink', () => {
     expect(monthRows(before)[0]!.rttTarget.measured).toBe(0);
 
     const withTarget = createCatalogue({ ...before.catalogue.data, rttTargets: [{ srv: '4.1.1', seconds: 5, from: '2026-01-01', source: 'hopwatch' }] });
-    h = harness({ store, catalogue: withTarget });
+    const rebuilt = harness({ store, catalogue: withTarget });
+    h = rebuilt;
 
-    expect(monthRows(h)[0]).toMatchObject({ volume: 2, rttTarget: { measured: 2, within: 1 } });
+    expect(monthRows(rebuilt)[0]).toMatchObject({ volume: 2, rttTarget: { measured: 2, within: 1 } });
     // The rebuilt day is compacted again, not left half-known.
-    h.store.transaction(() => h.engine.sink.foldNow(Date.parse('2026-11-01T00:00:00Z')));
-    expect(h.store.db.prepare('SELECT level, count(*) AS n FROM metric_rollups WHERE part = 1 GROUP BY level ORDER BY level').all()).toEqual([
+    rebuilt.store.transaction(() => rebuilt.engine.sink.foldNow(Date.parse('2026-11-01T00:00:00Z')));
+    expect(rebuilt.store.db.prepare('SELECT level, count(*) AS n FROM metric_rollups WHERE part = 1 GROUP BY level ORDER BY level').all()).toEqual([
       { level: 0, n: 1 }, { level: 1, n: 1 },
     ]);
-    expect(monthRows(h)[0]).toMatchObject({ volume: 2, rttTarget: { measured: 2, within: 1 } });
+    expect(monthRows(rebuilt)[0]).toMatchObject({ volume: 2, rttTarget: { measured: 2, within: 1 } });
   });
 });

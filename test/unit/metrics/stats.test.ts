@@ -56,7 +56,8 @@ describe('sketch', () => {
     const s: Sketch = new Map();
     for (const x of v) addToSketch(s, sketchKey(x), 1);
     const got = sketchSummary(s, 0);
-    for (const [estimate, exact] of [[got.p90, percentile(sorted, 90)], [got.p95, percentile(sorted, 95)], [got.p99, percentile(sorted, 99)], [got.min, sorted[0]!]]) {
+    const pairs: [estimate: number | null, exact: number][] = [[got.p90, percentile(sorted, 90)], [got.p95, percentile(sorted, 95)], [got.p99, percentile(sorted, 99)], [got.min, sorted[0]!]];
+    for (const [estimate, exact] of pairs) {
       expect(Math.abs(estimate! - exact) / exact).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY);
     }
   });
