@@ -28,7 +28,7 @@ function authorityFor(agentId: string): AgentAuthority {
   return { enabled: () => false, verify: async (id, secret) => id === agentId && secret === SECRET, ackKey: (id) => (id === agentId ? key : undefined) };
 }
 
-function startSigningCollector(dir: string, agentId: string, broker: { url?: string; clientId?: string }): Promise<Collector> {
+function startSigningCollector(dir: string, agentId: string, broker: { url?: string; clientId?: string; port?: number }): Promise<Collector> {
   return startCollector(testCollectorConfig(dir, { broker }), { agentAuthority: authorityFor(agentId) });
 }
 
