@@ -1,6 +1,7 @@
 // The whole path under attack on brokers with no ACL at all: a real collector that signs acks
 // with the agent's key, a real agent with a secret, and an attacker client that publishes
-// forged (and replayed) acks on the agent's ack topic. Nothing buffered may be lost.
+// forged (and replayed) acks on the agent's ack topic. Nothing buffered may be lost; only the
+// collector's signed acks and time answers count.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
@@ -106,7 +107,7 @@ async function connectAttacker(url: string, agentId: string) {
   };
 }
 
-describe('forged acks on brokers with no ACL', () => {
+describe('signed acks and time answers end to end, on brokers with no ACL', () => {
   let dir: ReturnType<typeof tempDir>;
   let mosquitto: Mosquitto;
 
@@ -155,6 +156,35 @@ describe('forged acks on brokers with no ACL', () => {
       await collector.close();
     }
     expect(storedHops(join(cdir, 'collector.db'), agentId)).toBe(sent);
+  });
+
+  it('uses the time answers of a collector that signs them', async () => {
+    const agentId = 'gw-time';
+    const collector = await startSigningCollector(join(dir.path, 'time-collector'), agentId, { port: 0 });
+    const agent = startTestAgent(dir.path, agentId, collector.brokerUrl, { broker: { password: SECRET }, clock: { probeIntervalMs: 1000 } });
+    try {
+      await waitFor(() => agent.status().clock.probesAnswered >= 2, 10_000, 'two answered probes');
+      expect(agent.status().clock.badAnswers).toBe(0);
+    } finally {
+      await agent.close();
+      await collector.close();
+    }
+  });
+
+  it('deletes nothing and counts unsigned acks and time answers when the collector holds no credential for an agent with a secret', async () => {
+    const agentId = 'gw-unknown';
+    const collector = await startSigningCollector(join(dir.path, 'unsigned-collector'), 'another-agent', { port: 0 });
+    const agent = startTestAgent(dir.path, agentId, collector.brokerUrl, { broker: { password: SECRET }, clock: { probeIntervalMs: 1000 } });
+    try {
+      const sent = stampJourneys(agent, 1, 10);
+      await waitFor(() => collector.ingest.counters.hopsStored === sent && agent.status().forward.ignoredAcks.unsigned > 0, 10_000, 'batches stored, acks unsigned');
+      await waitFor(() => agent.status().clock.badAnswers > 0, 10_000, 'an unsigned time answer');
+      expect(agent.status().buffer.hops).toBe(sent);
+      expect(agent.status().clock.probesAnswered).toBe(0);
+    } finally {
+      await agent.close();
+      await collector.close();
+    }
   });
 
   it('on the embedded broker, keeps every batch through forged acks while the collector cannot store, and delivers every hop when it can', async () => {
