@@ -8,6 +8,7 @@ import { silentLogger } from '../common/logger.js';
 import type { HopContext } from '../proto/hop-context.js';
 import { topics } from '../proto/topics.js';
 import { encodeHops } from './batch-encoder.js';
+import { brokerCredentials } from './broker-credentials.js';
 import { openBufferStore, type BufferCounters } from './buffer-store.js';
 import type { AgentConfig } from './config.js';
 import { dropInvalidContexts } from './context-check.js';
@@ -32,7 +33,10 @@ export interface AgentStatus {
   readonly unsealedHops: number;
   readonly buffer: BufferCounters & { readonly maxBytes: number };
   readonly forward: ForwarderCounters;
-  readonly clock: { readonly probesSent: number; readonly probesAnswered: number; readonly wallSteps: number; readonly lastWallStepUs: number };
+  readonly clock: {
+    readonly probesSent: number; readonly probesAnswered: number; readonly badAnswers: number;
+    readonly wallSteps: number; readonly lastWallStepUs: number;
+  };
 }
 
 export interface Agent {
@@ -66,6 +70,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const log = logger.child({ component: 'agent' });
   // Before the buffer opens: an unreadable TLS file is a configuration error, not a half-started agent.
   const brokerTls = readBrokerTls(config.broker);
+  const credentials = brokerCredentials(config);
   const store = openBufferStore({ file: bufferFileOf(config), maxBytes: config.buffer.maxBytes });
   let stamped = 0;
   let invalidContexts = 0;
@@ -110,7 +115,10 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     unsealedHops: recorder.pendingHops,
     buffer: { ...store.counters(), maxBytes: config.buffer.maxBytes },
     forward: forwarder.counters(),
-    clock: { probesSent: probe?.sent ?? 0, probesAnswered: probe?.completed ?? 0, wallSteps: steps.steps, lastWallStepUs: steps.lastStepUs },
+    clock: {
+      probesSent: probe?.sent ?? 0, probesAnswered: probe?.completed ?? 0, badAnswers: probe?.badAnswers ?? 0,
+      wallSteps: steps.steps, lastWallStepUs: steps.lastStepUs,
+    },
   });
 
   let probe: TimeProbe | undefined;
@@ -123,9 +131,10 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const forwarder = createForwarder({
     agentId: config.agentId,
     brokerUrl: config.broker.url,
-    username: config.broker.username,
-    password: config.broker.password,
     tls: brokerTls,
+    username: credentials.username,
+    password: credentials.password,
+    ackKey: credentials.ackKey,
     store,
     logger,
     maxInFlight: config.forward.maxInFlight,
@@ -136,7 +145,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     subscriptions: [{ topic: topics.timeResponse(config.agentId), onMessage: (payload) => probe?.onResponse(payload) }],
   });
   if (config.clock.probeIntervalMs > 0) {
-    probe = createTimeProbe({ agentId: config.agentId, clock, intervalMs: config.clock.probeIntervalMs, publish: forwarder.publish });
+    probe = createTimeProbe({
+      agentId: config.agentId, clock, intervalMs: config.clock.probeIntervalMs, publish: forwarder.publish, ackKey: credentials.ackKey, logger,
+    });
   }
 
   const flushTimer = setInterval(() => recorder.flush(), config.batch.flushIntervalMs);

@@ -5,7 +5,7 @@ import { AgentError } from './errors.js';
 
 export interface AgentConfig {
   readonly agentId: string;
-  /** username defaults to agentId; the password is the agent's secret (from `hopwatch agents add`), or read from passwordFile.
+  /** username defaults to agentId when a secret is given; the password is the agent's secret (from `hopwatch agents add`), or read from passwordFile.
    *  caFile: CA to trust for mqtts://; certFile/keyFile: a client certificate for mutual TLS. '' = none. */
   readonly broker: {
     readonly url: string;
@@ -94,7 +94,7 @@ export const agentSchema = {
 export const agentFlags: readonly FlagSpec[] = [
   { flag: 'id', path: 'agentId', type: 'string', description: 'agent id, unique in the deployment ([A-Za-z0-9_.-], up to 64)' },
   { flag: 'broker', path: 'broker.url', type: 'string', description: 'MQTT broker URL' },
-  { flag: 'broker-username', path: 'broker.username', type: 'string', description: 'MQTT username (default: the agent id)' },
+  { flag: 'broker-username', path: 'broker.username', type: 'string', description: 'MQTT username (default: the agent id, when a secret is given)' },
   { flag: 'broker-password', path: 'broker.password', type: 'string', description: 'the agent\'s secret from `hopwatch agents add` (prefer --broker-password-file: flags show in ps)' },
   { flag: 'broker-password-file', path: 'broker.passwordFile', type: 'string', description: 'file holding the agent\'s secret' },
   { flag: 'broker-ca', path: 'broker.caFile', type: 'string', description: 'PEM CA certificate to trust for mqtts://' },

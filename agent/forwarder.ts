@@ -1,13 +1,16 @@
 // Publishes buffered batches to the collector and deletes each one only when the
-// collector's ack says it is stored (the broker's PUBACK proves nothing about that).
+// collector's ack says it is stored (the broker's PUBACK proves nothing about that), and
+// only on an ack that passes agent/ack-check.ts (this stream, in flight, signed).
 // The connection is an explicit state; reconnects back off exponentially with jitter.
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { topics } from '../proto/topics.js';
-import { AckStatus, WireBatchAck } from '../proto/wire.js';
+import { AckStatus } from '../proto/wire.js';
 import { backoffDelay } from '../common/backoff.js';
 import type { TlsMaterial } from '../common/tls-files.js';
+import { createAckCheck, type IgnoredAckReason } from './ack-check.js';
 import type { BufferStore } from './buffer-store.js';
+import { AgentError } from './errors.js';
 
 export type ConnectionState =
   | { readonly kind: 'connecting'; readonly attempt: number }
@@ -22,6 +25,8 @@ export interface ForwarderOptions {
   readonly password?: string;
   /** mqtt.js TLS options for mqtts:// (agent/broker-tls.ts). */
   readonly tls?: TlsMaterial;
+  /** The agent's ack key (from its secret): acks must carry a MAC under it. undefined: not checked. */
+  readonly ackKey?: Uint8Array;
   readonly store: BufferStore;
   readonly logger: Logger;
   readonly maxInFlight: number;
@@ -41,6 +46,8 @@ export interface ForwarderCounters {
   readonly duplicates: number;
   readonly rejected: number;
   readonly rejectedByReason: Readonly<Record<string, number>>;
+  /** Acks that failed the check and changed nothing, by reason (see agent/ack-check.ts). */
+  readonly ignoredAcks: Readonly<Record<IgnoredAckReason, number>>;
   readonly connects: number;
   readonly inFlight: number;
 }
@@ -56,6 +63,9 @@ export interface Forwarder {
   drained(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Ignored acks are logged at most once a minute per reason: whoever forges them controls the rate. */
+const IGNORED_ACK_LOG_INTERVAL_MS = 60_000;
 
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const { agentId, store, logger, maxInFlight, ackTimeoutMs } = options;
@@ -74,6 +84,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const counters = { published: 0, republished: 0, acked: 0, duplicates: 0, rejected: 0, connects: 0 };
   const rejectedByReason: Record<string, number> = {};
   let drainWaiters: (() => void)[] = [];
+  const ackCheck = createAckCheck({ agentId, streamId: store.streamId, ackKey: options.ackKey, logger, logIntervalMs: IGNORED_ACK_LOG_INTERVAL_MS });
+  const isInFlight = (seq: number) => inFlight.has(seq);
 
   const publishStatus = (extra: Record<string, unknown> = {}) => {
     client?.publish(statusTopic, JSON.stringify({ ...options.status(), ...extra }), { qos: 1, retain: true });
@@ -146,22 +158,16 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   };
 
   const onAck = (payload: Buffer) => {
-    let ack: ReturnType<typeof WireBatchAck.decode>;
-    try {
-      ack = WireBatchAck.decode(payload);
-    } catch {
-      log.warn('undecodable ack ignored');
-      return;
-    }
-    if (ack.streamId !== store.streamId) return; // an ack for a previous buffer file
-    const seq = Number(ack.seq);
+    const ack = ackCheck.check(payload, isInFlight);
+    if (ack === undefined) return;
+    const seq = ack.seq;
     if (ack.status === AckStatus.STORED) counters.acked++;
     else if (ack.status === AckStatus.DUPLICATE) counters.duplicates++;
-    else if (ack.status === AckStatus.REJECTED) {
+    else {
       counters.rejected++;
       rejectedByReason[ack.reason] = (rejectedByReason[ack.reason] ?? 0) + 1;
-      log.error({ seq, reason: ack.reason, detail: ack.detail }, 'collector rejected a batch; dropping it');
-    } else return;
+      log.error({ code: AgentError.HW_AGENT_BATCH_REJECTED.code, seq, reason: ack.reason, detail: ack.detail }, 'collector rejected a batch; dropping it');
+    }
     inFlight.delete(seq);
     acked.push(seq);
     if (acked.length === 1) setImmediate(commitAcks);
@@ -198,7 +204,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       return true;
     },
     state: () => state,
-    counters: () => ({ ...counters, rejectedByReason: { ...rejectedByReason }, inFlight: inFlight.size }),
+    counters: () => ({ ...counters, rejectedByReason: { ...rejectedByReason }, ignoredAcks: ackCheck.counters(), inFlight: inFlight.size }),
     drained(timeoutMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

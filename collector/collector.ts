@@ -5,6 +5,7 @@ import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
+import type { AgentAuthority } from './auth/principal.js';
 import type { BrokerLink, InboundHandlers } from './broker/broker-link.js';
 import { startEmbeddedBroker } from './broker/embedded-broker.js';
 import { connectExternalBroker } from './broker/external-broker.js';
@@ -45,6 +46,8 @@ export interface CollectorDeps {
   readonly clock?: Clock;
   /** Milliseconds for arrival times, windows and checkpoints (default: the clock's). */
   readonly nowMs?: () => number;
+  /** Agent credentials: acks and time answers to an agent that has one are signed with its key. */
+  readonly agentAuthority?: AgentAuthority;
 }
 
 export async function startCollector(config: CollectorConfig, deps: CollectorDeps = {}): Promise<Collector> {
@@ -81,6 +84,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const recovered = recoverJoinState(store, joiner, contexts, sinks, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs(), logger);
 
   let broker: BrokerLink | undefined;
+  const ackKey = (agentId: string) => deps.agentAuthority?.ackKey(agentId);
   const i = config.ingest;
   const ingest = createIngest({
     store, joiner, logger, nowMs, sinks,
@@ -95,9 +99,10 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     checkpointIntervalMs: i.checkpointIntervalMs,
     dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
     lastBatchId: recovered.lastBatchId,
+    ackKey,
   });
 
-  const timeServer = createTimeServer(clock, clocks, (topic, payload, qos) => broker?.publish(topic, payload, qos), logger);
+  const timeServer = createTimeServer(clock, clocks, (topic, payload, qos) => broker?.publish(topic, payload, qos), logger, { ackKey });
   const handlers: InboundHandlers = {
     onHops: (topic, payload) => void ingest.offer(topic, payload),
     onStatus: (topic, payload) => ingest.offerStatus(topic, payload),

@@ -5,6 +5,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { agentIdOf, topics } from '../../proto/topics.js';
 import { WireTimeRequest, WireTimeResponse, WireTimeSample } from '../../proto/wire.js';
+import { timeResponseMac } from '../../common/ack-signature.js';
 import type { ClockRegistry } from './clock-registry.js';
 
 export interface TimeServer {
@@ -14,7 +15,14 @@ export interface TimeServer {
   readonly malformed: number;
 }
 
-export function createTimeServer(clock: Clock, registry: ClockRegistry, publish: (topic: string, payload: Uint8Array, qos: 0 | 1) => void, logger: Logger): TimeServer {
+export interface TimeServerOptions {
+  /** The key an agent's time answers are signed with; undefined (or no option): sent unsigned. */
+  readonly ackKey?: (agentId: string) => Uint8Array | undefined;
+}
+
+export function createTimeServer(
+  clock: Clock, registry: ClockRegistry, publish: (topic: string, payload: Uint8Array, qos: 0 | 1) => void, logger: Logger, options: TimeServerOptions = {},
+): TimeServer {
   const log = logger.child({ component: 'time-server' });
   let answered = 0;
   let malformed = 0;
@@ -29,7 +37,11 @@ export function createTimeServer(clock: Clock, registry: ClockRegistry, publish:
       } catch {
         return void malformed++;
       }
-      publish(topics.timeResponse(agentId), WireTimeResponse.encode({ seq: req.seq, t1Us: req.t1Us, t2Us, t3Us: clock.nowUs() }).finish(), 0);
+      const key = options.ackKey?.(agentId);
+      const t3Us = clock.nowUs();
+      // Signed so that an agent can tell this answer from a forged one that would poison its clock model.
+      const mac = key ? timeResponseMac(key, agentId, req.seq, req.t1Us, t2Us, t3Us) : undefined;
+      publish(topics.timeResponse(agentId), WireTimeResponse.encode({ seq: req.seq, t1Us: req.t1Us, t2Us, t3Us, mac }).finish(), 0);
       answered++;
     },
     onSample(topic, payload) {

@@ -7,6 +7,7 @@ import type { Logger } from '../../common/logger.js';
 import type { JourneyContext } from '../../proto/hop-context.js';
 import { agentIdOf, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
+import { batchAckMac } from '../../common/ack-signature.js';
 import { CollectorError, type RejectReason } from '../errors.js';
 import type { Joiner, RecordWrite, TickWrites } from '../join/joiner.js';
 import type { Store } from '../store/store.js';
@@ -37,6 +38,8 @@ export interface IngestOptions {
   readonly dedupeRetentionMs: number;
   /** Highest batch log position already joined (after recovery). */
   readonly lastBatchId: number;
+  /** The key an agent's acks are signed with; undefined (or no option): sent unsigned. */
+  readonly ackKey?: (agentId: string) => Uint8Array | undefined;
 }
 
 export interface IngestCounters {
@@ -165,8 +168,12 @@ export function createIngest(options: IngestOptions): Ingest {
 
   // Step 3: acknowledge, after the commit.
   const acknowledge = (tick: Tick) => {
-    const ack = (agentId: string, streamId: number, seq: number, status: number, reason = '', detail = '') =>
-      options.publish(topics.ack(agentId), WireBatchAck.encode({ streamId, seq, status, reason, detail }).finish());
+    const ack = (agentId: string, streamId: number, seq: number, status: number, reason = '', detail = '') => {
+      // Signed so that an agent can tell this ack from one anybody else published on its topic.
+      const key = options.ackKey?.(agentId);
+      const mac = key ? batchAckMac(key, agentId, streamId, seq, status, reason) : undefined;
+      options.publish(topics.ack(agentId), WireBatchAck.encode({ streamId, seq, status, reason, detail, mac }).finish());
+    };
     for (const r of tick.rejected) {
       counters.batchesRejected++;
       counters.rejectedByReason[r.reason] = (counters.rejectedByReason[r.reason] ?? 0) + 1;

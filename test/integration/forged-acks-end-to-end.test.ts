@@ -1,0 +1,239 @@
+// The whole path under attack on brokers with no ACL at all: a real collector that signs acks
+// with the agent's key, a real agent with a secret, and an attacker client that publishes
+// forged (and replayed) acks on the agent's ack topic. Nothing buffered may be lost; only the
+// collector's signed acks and time answers count.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent } from '../../agent/agent.js';
+import { journeyKey } from '../../agent/journey-key.js';
+import { startMosquitto, type Mosquitto } from '../../bench/mosquitto.js';
+import type { AgentAuthority } from '../../collector/auth/principal.js';
+import { startCollector, type Collector } from '../../collector/collector.js';
+import { deriveAckKey } from '../../common/ack-signature.js';
+import { waitFor } from '../../common/wait-for.js';
+import { HopPoint } from '../../proto/hop-point.js';
+import { topics } from '../../proto/topics.js';
+import { AckStatus, WireBatch, WireBatchAck } from '../../proto/wire.js';
+import { keyText } from '../helpers/batches.js';
+import { startTestAgent, testCollectorConfig } from '../helpers/system.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const SECRET = 'agent secret from hopwatch agents add';
+const HOPS_PER_BATCH = 20;
+
+/** The collector's view of agent credentials: one agent with a key, anonymous MQTT still allowed. */
+function authorityFor(agentId: string): AgentAuthority {
+  const key = deriveAckKey(SECRET);
+  return { enabled: () => false, verify: async (id, secret) => id === agentId && secret === SECRET, ackKey: (id) => (id === agentId ? key : undefined) };
+}
+
+function startSigningCollector(dir: string, agentId: string, broker: { url?: string; clientId?: string; port?: number }): Promise<Collector> {
+  return startCollector(testCollectorConfig(dir, { broker }), { agentAuthority: authorityFor(agentId) });
+}
+
+function startSecretAgent(dir: string, agentId: string, brokerUrl: string, ackTimeoutMs: number): Agent {
+  return startTestAgent(dir, agentId, brokerUrl, {
+    broker: { password: SECRET },
+    batch: { maxHops: HOPS_PER_BATCH },
+    forward: { maxInFlight: 8, ackTimeoutMs },
+    clock: { probeIntervalMs: 0 },
+  });
+}
+
+/** Stamps `journeys` two-hop journeys from `first` on; returns the hops stamped. */
+function stampJourneys(agent: Agent, first: number, journeys: number): number {
+  const t = Date.now() * 1000;
+  for (let j = 0; j < journeys; j++) {
+    const key = journeyKey(keyText(first + j));
+    agent.record(key, HopPoint.UG_IN, t + j, { srv: '4.8.1' });
+    agent.record(key, HopPoint.UG_OUT, t + j + 1_500_000, { code: 'I0' });
+  }
+  agent.flush();
+  return 2 * journeys;
+}
+
+/** Hops the collector's batch log holds for the agent (read after the collector closed). */
+function storedHops(dbFile: string, agentId: string): number {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return (db.prepare('SELECT coalesce(sum(hops), 0) AS hops FROM batches WHERE agent_id = ?').get(agentId) as { hops: number }).hops;
+  } finally {
+    db.close();
+  }
+}
+
+const ignoredTotal = (agent: Agent) => Object.values(agent.status().forward.ignoredAcks).reduce((a, b) => a + b, 0);
+
+/** An attacker on the broker: reads the agent's stream id from its retained status and forges acks. */
+async function connectAttacker(url: string, agentId: string) {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  const captured: Buffer[] = [];
+  let streamId: number | undefined;
+  let forged = 0;
+  client.on('message', (topic, payload) => {
+    if (topic === topics.status(agentId)) streamId = (JSON.parse(payload.toString()) as { streamId?: number }).streamId ?? streamId;
+    if (topic === topics.ack(agentId)) captured.push(payload);
+  });
+  await client.subscribeAsync([topics.status(agentId), topics.ack(agentId)], { qos: 1 });
+  const send = (payload: Uint8Array) => {
+    forged++;
+    client.publish(topics.ack(agentId), Buffer.from(payload), { qos: 1 });
+  };
+  return {
+    client,
+    /** Genuine acks seen so far on the agent's ack topic (for replay). */
+    captured,
+    get forged() {
+      return forged;
+    },
+    async streamId() {
+      return waitFor(() => streamId, 10_000, 'the agent\'s retained status');
+    },
+    /** STORED, DUPLICATE and REJECTED for every seq in [from, to], unsigned and with a made-up MAC. */
+    forgeRange(stream: number, from: number, to: number) {
+      for (let seq = from; seq <= to; seq++) {
+        for (const status of [AckStatus.STORED, AckStatus.DUPLICATE, AckStatus.REJECTED]) {
+          send(WireBatchAck.encode({ streamId: stream, seq, status, reason: 'HW_COLLECTOR_BAD_TIME' }).finish());
+          send(WireBatchAck.encode({ streamId: stream, seq, status, mac: Buffer.alloc(16, seq & 0xff) }).finish());
+        }
+      }
+    },
+    replay(acks: readonly Buffer[]) {
+      for (const a of acks) send(a);
+    },
+    end: () => client.endAsync(),
+  };
+}
+
+describe('signed acks and time answers end to end, on brokers with no ACL', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let mosquitto: Mosquitto;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    mosquitto = await startMosquitto(dir.path);
+  });
+  afterAll(async () => {
+    await mosquitto.stop();
+    dir.cleanup();
+  });
+
+  it('on Mosquitto, keeps every batch through forged and replayed acks while the collector is down, and delivers every hop when it is back', async () => {
+    const agentId = 'gw-mosquitto';
+    const cdir = join(dir.path, 'mosquitto-collector');
+    const broker = { url: mosquitto.url, clientId: 'collector-forged-acks' };
+    let collector = await startSigningCollector(cdir, agentId, broker);
+    // Short ack time-out: what was in flight while the collector was down is sent again soon after.
+    const agent = startSecretAgent(dir.path, agentId, mosquitto.url, 1000);
+    const attacker = await connectAttacker(mosquitto.url, agentId);
+    let sent = 0;
+    try {
+      sent += stampJourneys(agent, 1, 100);
+      await agent.drained(15_000);
+      await waitFor(() => attacker.captured.length >= 10, 5000, 'genuine acks seen by the attacker');
+      await collector.close();
+
+      sent += stampJourneys(agent, 1000, 1000);
+      const backlog = 2000 / HOPS_PER_BATCH;
+      await waitFor(() => agent.status().buffer.batches === backlog && agent.status().forward.inFlight > 0, 10_000, 'the backlog buffered, some in flight');
+      const stream = await attacker.streamId();
+      const before = ignoredTotal(agent);
+      attacker.forgeRange(stream, 1, backlog + 50);
+      attacker.replay(attacker.captured);
+      await waitFor(() => ignoredTotal(agent) - before === attacker.forged, 15_000, `${attacker.forged} forged acks ignored`);
+
+      expect(agent.status().buffer).toMatchObject({ batches: backlog, hops: 2000, droppedBatches: 0 });
+      expect(agent.status().forward.rejected).toBe(0);
+      expect(agent.status().forward.ignoredAcks.badMac + agent.status().forward.ignoredAcks.unsigned).toBeGreaterThan(0);
+
+      collector = await startSigningCollector(cdir, agentId, broker);
+      await agent.drained(30_000);
+    } finally {
+      await attacker.end();
+      await agent.close();
+      await collector.close();
+    }
+    expect(storedHops(join(cdir, 'collector.db'), agentId)).toBe(sent);
+  });
+
+  it('uses the time answers of a collector that signs them', async () => {
+    const agentId = 'gw-time';
+    const collector = await startSigningCollector(join(dir.path, 'time-collector'), agentId, { port: 0 });
+    const agent = startTestAgent(dir.path, agentId, collector.brokerUrl, { broker: { password: SECRET }, clock: { probeIntervalMs: 1000 } });
+    try {
+      await waitFor(() => agent.status().clock.probesAnswered >= 2, 10_000, 'two answered probes');
+      expect(agent.status().clock.badAnswers).toBe(0);
+    } finally {
+      await agent.close();
+      await collector.close();
+    }
+  });
+
+  it('deletes nothing and counts unsigned acks and time answers when the collector holds no credential for an agent with a secret', async () => {
+    const agentId = 'gw-unknown';
+    const collector = await startSigningCollector(join(dir.path, 'unsigned-collector'), 'another-agent', { port: 0 });
+    const agent = startTestAgent(dir.path, agentId, collector.brokerUrl, { broker: { password: SECRET }, clock: { probeIntervalMs: 1000 } });
+    try {
+      const sent = stampJourneys(agent, 1, 10);
+      await waitFor(() => collector.ingest.counters.hopsStored === sent && agent.status().forward.ignoredAcks.unsigned > 0, 10_000, 'batches stored, acks unsigned');
+      await waitFor(() => agent.status().clock.badAnswers > 0, 10_000, 'an unsigned time answer');
+      expect(agent.status().buffer.hops).toBe(sent);
+      expect(agent.status().clock.probesAnswered).toBe(0);
+    } finally {
+      await agent.close();
+      await collector.close();
+    }
+  });
+
+  it('on the embedded broker, keeps every batch through forged acks while the collector cannot store, and delivers every hop when it can', async () => {
+    const agentId = 'gw-embedded';
+    const cdir = join(dir.path, 'embedded-collector');
+    const collector = await startSigningCollector(cdir, agentId, { port: 0 });
+    const attacker = await connectAttacker(collector.brokerUrl, agentId);
+    const agent = startSecretAgent(dir.path, agentId, collector.brokerUrl, 1000);
+    // The embedded broker lives and dies with the collector, so "collector down" is a full disk:
+    // its SQLite file may not grow, every tick's transaction fails and nothing is acknowledged.
+    const db = (collector.store as unknown as { db: Database.Database }).db;
+    const maxPages = db.pragma('max_page_count', { simple: true }) as number;
+    let sent = 0;
+    try {
+      sent += stampJourneys(agent, 1, 100);
+      await agent.drained(15_000);
+      await waitFor(() => attacker.captured.length >= 10, 5000, 'genuine acks seen by the attacker');
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+
+      const stream = await attacker.streamId();
+      const before = ignoredTotal(agent);
+      // Every batch the agent publishes is answered at once with forged acks for it and the next few.
+      const forgeOnSight = (topic: string, payload: Buffer) => {
+        if (topic !== topics.hops(agentId)) return;
+        const seq = Number(WireBatch.decode(payload).seq);
+        attacker.forgeRange(stream, seq, seq + 8);
+      };
+      attacker.client.on('message', forgeOnSight);
+      await attacker.client.subscribeAsync(topics.hops(agentId), { qos: 1 });
+      sent += stampJourneys(agent, 1000, 1000);
+      const backlog = 2000 / HOPS_PER_BATCH;
+      await waitFor(() => collector.ingest.counters.storeFailures >= 3 && agent.status().buffer.batches === backlog, 15_000, 'the backlog buffered, the store failing');
+      await attacker.client.unsubscribeAsync(topics.hops(agentId));
+      attacker.client.off('message', forgeOnSight);
+      attacker.forgeRange(stream, 1, backlog + 50);
+      attacker.replay(attacker.captured);
+      await waitFor(() => ignoredTotal(agent) - before === attacker.forged, 15_000, `${attacker.forged} forged acks ignored`);
+
+      expect(agent.status().buffer).toMatchObject({ batches: backlog, hops: 2000, droppedBatches: 0 });
+      expect(agent.status().forward.rejected).toBe(0);
+      expect(agent.status().forward.ignoredAcks.badMac + agent.status().forward.ignoredAcks.unsigned).toBeGreaterThan(0);
+
+      db.pragma(`max_page_count = ${maxPages}`);
+      await agent.drained(30_000);
+    } finally {
+      await attacker.end();
+      await agent.close();
+      await collector.close();
+    }
+    expect(storedHops(join(cdir, 'collector.db'), agentId)).toBe(sent);
+  });
+});
