@@ -62,6 +62,11 @@ export function createActivityTracker(store: ActivityStore, options: ActivityOpt
     if (!byRegion) probes.set(agentId, (byRegion = new Map()));
     byRegion.set(region, regional);
   }
+  function forget(agentId: string, region: string): void {
+    const byRegion = probes.get(agentId)!;
+    byRegion.delete(region);
+    if (byRegion.size === 0) probes.delete(agentId);
+  }
   reload();
 
   const learnProbes = (r: JourneyRecord, region: string) => {
@@ -72,7 +77,7 @@ export function createActivityTracker(store: ActivityStore, options: ActivityOpt
       const known = probes.get(agentId)?.get(region);
       if (known !== undefined && known >= regional) continue;
       remember(agentId, region, regional);
-      journal.add(() => (known === undefined ? probes.get(agentId)!.delete(region) : remember(agentId, region, known)));
+      journal.add(() => (known === undefined ? forget(agentId, region) : remember(agentId, region, known)));
       store.saveProbe({ agentId, region, regional: regional === 1 });
     }
   };
