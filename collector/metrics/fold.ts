@@ -151,7 +151,7 @@ export function createFolder(store: MetricRollupStore, groups: GroupRegistry, le
   };
 }
 
-/** A delta blob as facts (copied: SQLite's buffer need not be 8-byte aligned). */
+/** A fact batch as facts (copied: a stored blob need not be 8-byte aligned). */
 export function factsOf(data: Uint8Array): Float64Array {
   const copy = new Float64Array(data.byteLength / 8);
   new Uint8Array(copy.buffer).set(data);

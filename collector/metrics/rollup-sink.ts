@@ -1,10 +1,10 @@
 // The metric engine's RecordSink. It runs inside the transaction that writes the records, so
 // rollups commit with them or not at all, and survive restarts with them. Per tick it:
 //   1. retracts each amended record's previous version and adds the new one, as facts
-//      (one metric_deltas row per tick), under the sequence tag decided when first written;
+//      (one fact batch per tick), under the sequence tag decided when first written;
 //   2. updates the availability evidence and the Change of Supplier table;
 //   3. folds pending facts into the rollups when foldMaxRecords are pending or
-//      foldIntervalMs has passed (the delta table is the bound; queries read it too), and
+//      foldIntervalMs has passed (the pending facts are the bound; queries read them too), and
 //      compacts closed days (fold.ts);
 // Invariant: each record in the journeys table is counted exactly once in facts (folded or not).
 // Memory follows the transaction (record-sink.ts): committed() and rolledBack() pass to every
