@@ -1,7 +1,9 @@
 // The metric ports' contract (metric-ports-contract.ts) on every backend: SQLite in a file
 // (also reopened read-only, as `hopwatch report` opens it) and SQLite in memory.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../collector/store/sqlite-store.js';
 import { openSqliteMetricPorts, sqliteMetricPorts } from '../../../collector/store/sqlite/metric-ports.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -37,3 +39,19 @@ const backends: MetricPortsBackend[] = [
 ];
 
 for (const backend of backends) metricPortsContract(backend);
+
+describe('SQLite metric ports opened on their own', () => {
+  it('refuse a missing file, and do not create it', () => {
+    const file = join(dir.path, 'missing.db');
+    expect(() => openSqliteMetricPorts(file, { readonly: true })).toThrow(expect.objectContaining({ code: 'HW_COLLECTOR_REPORT' }));
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('refuse a database without the metric tables, naming its schema version', () => {
+    const file = join(dir.path, 'old.db');
+    const old = new Database(file);
+    old.pragma('user_version = 1');
+    old.close();
+    expect(() => openSqliteMetricPorts(file, { readonly: true })).toThrow(/schema version 1\) has no metric tables/);
+  });
+});
