@@ -53,7 +53,7 @@ export interface RollupSink extends RecordSink {
   readonly counters: Readonly<RollupCounters>;
   /** Folds everything pending, and compacts (within the budget) what is due at nowMs. Call inside a transaction, then committed() or rolledBack(). */
   foldNow(nowMs: number): void;
-  /** Reads every cache again from the database (after a rebuild emptied the tables). */
+  /** Reads every cache again from the store (after a rebuild emptied what is derived). */
   reload(): void;
 }
 
