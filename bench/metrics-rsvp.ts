@@ -10,7 +10,6 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { silentLogger } from '../common/logger.js';
 import { createContextInterner } from '../collector/join/context-interner.js';
 import { JoinKey } from '../collector/join/join-key.js';
@@ -21,6 +20,7 @@ import { createMetricEngine, openMetricReader } from '../collector/metrics/engin
 import { metricsDefaults, type MetricsConfig } from '../collector/metrics/metrics-config.js';
 import { rsvpRows } from '../collector/metrics/rsvp.js';
 import { openSqliteStore } from '../collector/store/sqlite-store.js';
+import { openSqliteMetricPorts, sqliteMetricPorts } from '../collector/store/sqlite/metric-ports.js';
 import type { CspRegionName, DeviceTypeName, JourneyContext, SmetsGenerationName } from '../proto/hop-context.js';
 import { HopPoint } from '../proto/hop-point.js';
 
@@ -127,7 +127,8 @@ export async function runMetricsBenchmark(options: { records: number; log?: (lin
   const config: MetricsConfig = { ...metricsDefaults, foldIntervalMs: 86_400_000 };
   try {
     const store = openSqliteStore({ file, synchronous: 'normal' });
-    const engine = createMetricEngine({ db: store.db, catalogue, config, agentStatuses: () => [], logger: silentLogger, nowMs: () => 0 });
+    const ports = sqliteMetricPorts(store);
+    const engine = createMetricEngine({ ports, catalogue, config, agentStatuses: () => [], logger: silentLogger, nowMs: () => 0 });
     const [startMs, endMs] = engine.source.calendar.monthRange(MONTH);
     const writesFor = syntheticWrites(catalogue, startMs, endMs - startMs, options.records);
     let sinkMs = 0;
@@ -137,29 +138,31 @@ export async function runMetricsBenchmark(options: { records: number; log?: (lin
       const tickMs = Number(writes[writes.length - 1]!.record.startedUs / 1000);
       const t = performance.now();
       store.transaction(() => engine.sink.onRecords(writes, tickMs));
+      engine.sink.committed();
       sinkMs += performance.now() - t;
       if (from % 1_000_000 === 0 && from > 0) log(`  ${from.toLocaleString('en-GB')} records, sink ${(sinkMs / 1000).toFixed(1)} s, wall ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     // Folds until compaction has caught up with every day that closed before the month's end
     // (a collector receiving a month in minutes runs ahead of its compaction budget).
-    const dayRows = store.db.prepare('SELECT count(*) FROM metric_rollups WHERE level = 1').pluck();
+    const dayRows = () => ports.rollups.rowCount(1);
     const catchUp = (nowMs: number) => {
       const t = performance.now();
-      for (let before = -1; before !== dayRows.get();) {
-        before = dayRows.get() as number;
+      for (let before = -1; before !== dayRows();) {
+        before = dayRows();
         store.transaction(() => engine.sink.foldNow(nowMs));
+        engine.sink.committed();
       }
       sinkMs += performance.now() - t;
     };
     catchUp(endMs);
     const ingestRecordsPerS = options.records / (sinkMs / 1000);
-    const rollupRows = store.db.prepare('SELECT count(*) FROM metric_rollups').pluck().get() as number;
+    const rollupRows = ports.rollups.rowCount();
     log(`built ${options.records.toLocaleString('en-GB')} records in ${((performance.now() - started) / 1000).toFixed(1)} s wall (sink ${(sinkMs / 1000).toFixed(1)} s: ${Math.round(ingestRecordsPerS).toLocaleString('en-GB')} records/s); ${rollupRows.toLocaleString('en-GB')} rollup rows; file ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB; ${engine.sink.counters.folds} folds, the slowest (with a day's compaction) ${engine.sink.counters.slowestFoldMs.toFixed(0)} ms`);
 
     // A fresh read-only connection and reader, as the CLI opens them.
     const monthlyRsvp = (label: string) => {
-      const db = new Database(file, { readonly: true });
-      const reader = openMetricReader(db, catalogue, config);
+      const readonlyPorts = openSqliteMetricPorts(file, { readonly: true });
+      const reader = openMetricReader(readonlyPorts, catalogue, config);
       const query = () => {
         const t0 = performance.now();
         const rows = rsvpRows(reader.source, { fromMs: startMs, toMs: endMs, period: 'month', by: ['srv'], filters: {} });
@@ -169,7 +172,7 @@ export async function runMetricsBenchmark(options: { records: number; log?: (lin
         return { ms, rows: rows.length };
       };
       const runs = [query(), query(), query()];
-      db.close();
+      readonlyPorts.close();
       log(`monthly RSVP ${label}, ${runs[0]!.rows} SRVs, exact medians and percentiles: ${runs.map((e) => e.ms.toFixed(0)).join(' / ')} ms (first / second / third run)`);
       return [...runs.map((e) => e.ms)].sort((a, b) => a - b)[1]!;
     };

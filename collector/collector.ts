@@ -24,6 +24,7 @@ import type { Catalogue } from './metrics/catalogue.js';
 import { loadCatalogue } from './metrics/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
 import { openSqliteStore } from './store/sqlite-store.js';
+import { sqliteMetricPorts } from './store/sqlite/metric-ports.js';
 import type { Store } from './store/store.js';
 
 export interface Collector {
@@ -79,7 +80,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     finalPoints: j.finalPoints,
   }, nowMs());
   // Sinks see every record written: the metric engine's rollups (see collector/metrics).
-  const metricEngine = createMetricEngine({ db: store.db, catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
+  const metricEngine = createMetricEngine({ ports: sqliteMetricPorts(store), catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
   const sinks: RecordSink[] = [metricEngine.sink];
   const recovered = recoverJoinState(store, joiner, contexts, sinks, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs(), logger);
 

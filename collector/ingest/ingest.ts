@@ -9,15 +9,13 @@ import { agentIdOf, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
 import { batchAckMac } from '../../common/ack-signature.js';
 import { CollectorError, type RejectReason } from '../errors.js';
-import type { Joiner, RecordWrite, TickWrites } from '../join/joiner.js';
+import type { Joiner, TickWrites } from '../join/joiner.js';
+import type { RecordSink } from '../metrics/record-sink.js';
 import type { Store } from '../store/store.js';
 import type { DecodedBatch } from './batch-decoder.js';
 import { decodeBatch } from './batch-decoder.js';
 
-/** Sees every record written, inside the same transaction (the metric engine's rollups). */
-export interface RecordSink {
-  onRecords(writes: readonly RecordWrite[], nowMs: number): void;
-}
+export type { RecordSink };
 
 export interface IngestOptions {
   readonly store: Store;
@@ -155,12 +153,14 @@ export function createIngest(options: IngestOptions): Ingest {
     };
     try {
       store.transaction(writes);
+      for (const sink of options.sinks ?? []) sink.committed();
       unwritten = { records: [], closedOpenKeys: [] };
       dirtyStatuses.clear();
       tick.committed = true;
     } catch (err) {
       // Nothing of this tick is stored: no ack goes out, agents send again, and the
       // records stay queued in `unwritten` for the next tick.
+      for (const sink of options.sinks ?? []) sink.rolledBack();
       counters.storeFailures++;
       log.error({ code: CollectorError.HW_COLLECTOR_STORE_FAILED.code, err: (err as Error).message }, 'store transaction failed');
     }

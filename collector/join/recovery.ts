@@ -26,6 +26,15 @@ export function recoverJoinState(store: Store, joiner: Joiner, contexts: Context
   let lastBatchId = store.replayFromBatchId() - 1;
   const pending = [...store.batchesFrom(store.replayFromBatchId())];
   for (let i = 0; i < pending.length; i += REPLAY_CHUNK) {
+    try {
+      replayChunk(i);
+    } catch (err) {
+      for (const sink of sinks) sink.rolledBack();
+      throw err;
+    }
+    for (const sink of sinks) sink.committed();
+  }
+  function replayChunk(i: number): void {
     store.transaction(() => {
       for (const logged of pending.slice(i, i + REPLAY_CHUNK)) {
         lastBatchId = logged.id;

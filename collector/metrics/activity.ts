@@ -7,11 +7,15 @@
 //   region's journeys is a regional probe of it);
 // - heartbeats: intervals in which each agent was alive, from the status it publishes every
 //   few seconds (an agent that stops reporting makes its region unknown, not down).
-import type Database from 'better-sqlite3';
+// Known probes and open heartbeat intervals are kept in memory, following the transaction
+// (record-sink.ts).
 import { CSP_REGIONS } from '../../proto/hop-context.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import type { JourneyRecord } from '../join/journey-record.js';
+import type { ActivityStore } from '../store/ports/activity-evidence.js';
 import type { AgentStatusRow } from '../store/store.js';
+import type { TransactionFollower } from './record-sink.js';
+import { createUndoJournal } from './undo-journal.js';
 
 const MINUTE_MS = 60_000;
 /** Reasons journey-record.ts gives a journey that closed without its final response. */
@@ -25,7 +29,7 @@ export interface ActivityOptions {
   readonly probeSilenceMs: number;
 }
 
-export interface ActivityTracker {
+export interface ActivityTracker extends TransactionFollower {
   add(r: JourneyRecord, sign: 1 | -1): void;
   /** Writes what add() gathered this tick. */
   flush(): void;
@@ -34,37 +38,36 @@ export interface ActivityTracker {
   reload(): void;
 }
 
-export function createActivityTracker(db: Database.Database, options: ActivityOptions): ActivityTracker {
-  const s = {
-    activity: db.prepare(`INSERT INTO metric_activity (minute_ms, region, requests, answered) VALUES (?, ?, ?, ?)
-      ON CONFLICT (minute_ms, region) DO UPDATE SET requests = requests + excluded.requests, answered = answered + excluded.answered`),
-    probe: db.prepare(`INSERT INTO metric_probes (agent_id, region, regional) VALUES (?, ?, ?)
-      ON CONFLICT (agent_id, region) DO UPDATE SET regional = max(regional, excluded.regional)`),
-    probes: db.prepare('SELECT agent_id AS agentId, region, regional FROM metric_probes'),
-    lastBeats: db.prepare('SELECT agent_id AS agentId, max(from_ms) AS fromMs, to_ms AS toMs FROM metric_heartbeats GROUP BY agent_id'),
-    beat: db.prepare('INSERT INTO metric_heartbeats (agent_id, from_ms, to_ms) VALUES (?, ?, ?) ON CONFLICT (agent_id, from_ms) DO UPDATE SET to_ms = excluded.to_ms'),
-  };
+export function createActivityTracker(store: ActivityStore, options: ActivityOptions): ActivityTracker {
   /** This tick's counts by minute × 4 + region index. */
   const minutes = new Map<number, { minuteMs: number; region: string; requests: number; answered: number }>();
   /** Known probes: agent → region → regional (1) or not (0). */
   const probes = new Map<string, Map<string, number>>();
   const beats = new Map<string, { fromMs: number; toMs: number }>();
   let nextPollMs = 0;
+  let committedNextPollMs = 0;
+  const journal = createUndoJournal();
 
   const reload = () => {
+    journal.commit();
     minutes.clear();
     probes.clear();
     beats.clear();
-    for (const p of s.probes.all() as { agentId: string; region: string; regional: number }[]) remember(p.agentId, p.region, p.regional);
-    for (const b of s.lastBeats.all() as { agentId: string; fromMs: number; toMs: number }[]) beats.set(b.agentId, { fromMs: b.fromMs, toMs: b.toMs });
+    for (const p of store.probes()) remember(p.agentId, p.region, p.regional ? 1 : 0);
+    for (const b of store.lastHeartbeats()) beats.set(b.agentId, { fromMs: b.fromMs, toMs: b.toMs });
   };
-  reload();
 
   function remember(agentId: string, region: string, regional: number): void {
     let byRegion = probes.get(agentId);
     if (!byRegion) probes.set(agentId, (byRegion = new Map()));
     byRegion.set(region, regional);
   }
+  function forget(agentId: string, region: string): void {
+    const byRegion = probes.get(agentId)!;
+    byRegion.delete(region);
+    if (byRegion.size === 0) probes.delete(agentId);
+  }
+  reload();
 
   const learnProbes = (r: JourneyRecord, region: string) => {
     const h = r.hops;
@@ -74,7 +77,8 @@ export function createActivityTracker(db: Database.Database, options: ActivityOp
       const known = probes.get(agentId)?.get(region);
       if (known !== undefined && known >= regional) continue;
       remember(agentId, region, regional);
-      s.probe.run(agentId, region, regional);
+      journal.add(() => (known === undefined ? forget(agentId, region) : remember(agentId, region, known)));
+      store.saveProbe({ agentId, region, regional: regional === 1 });
     }
   };
 
@@ -91,7 +95,7 @@ export function createActivityTracker(db: Database.Database, options: ActivityOp
       if (sign > 0) learnProbes(r, region);
     },
     flush() {
-      for (const m of minutes.values()) if (m.requests !== 0 || m.answered !== 0) s.activity.run(m.minuteMs, m.region, m.requests, m.answered);
+      for (const m of minutes.values()) if (m.requests !== 0 || m.answered !== 0) store.addActivity(m.region, m);
       minutes.clear();
     },
     poll(nowMs, statuses) {
@@ -100,13 +104,22 @@ export function createActivityTracker(db: Database.Database, options: ActivityOp
       for (const a of statuses()) {
         if (a.status.state === 'offline' || nowMs - a.updatedAtMs > options.probeSilenceMs) continue;
         const open = beats.get(a.agentId);
-        const b = open && nowMs - open.toMs <= options.probeSilenceMs ? open : { fromMs: Math.min(a.updatedAtMs, nowMs), toMs: nowMs };
-        b.toMs = nowMs;
+        const b = open && nowMs - open.toMs <= options.probeSilenceMs ? { fromMs: open.fromMs, toMs: nowMs } : { fromMs: Math.min(a.updatedAtMs, nowMs), toMs: nowMs };
         beats.set(a.agentId, b);
-        s.beat.run(a.agentId, b.fromMs, b.toMs);
+        journal.add(() => (open === undefined ? beats.delete(a.agentId) : beats.set(a.agentId, open)));
+        store.saveHeartbeat({ agentId: a.agentId, ...b });
       }
     },
     reload,
+    committed() {
+      journal.commit();
+      committedNextPollMs = nextPollMs;
+    },
+    rolledBack() {
+      journal.rollBack();
+      minutes.clear();
+      nextPollMs = committedNextPollMs;
+    },
   };
 }
 

@@ -5,7 +5,7 @@
 // Evidence is read past the period's edges while an outage run continues there, so the run
 // rule sees whole runs (availability.ts classifyAround).
 import { classifyAround, MINUTE_MS, summariseAvailability, type AvailabilityRule, type AvailabilitySummary, type Interval, type RegionEvidence } from './availability.js';
-import type { OperationsLog } from './operations-log.js';
+import type { OperationsLog } from '../store/ports/operations-log.js';
 import type { RollupSource } from './rollup-query.js';
 
 export interface RegionAvailability extends AvailabilitySummary {
@@ -17,20 +17,17 @@ export function availabilityByRegion(
   source: RollupSource, log: OperationsLog, q: { fromMs: number; toMs: number; regions: readonly string[] }, rule: AvailabilityRule,
 ): RegionAvailability[] {
   const range: Interval = { fromMs: Math.floor(q.fromMs / MINUTE_MS) * MINUTE_MS, toMs: Math.ceil(q.toMs / MINUTE_MS) * MINUTE_MS };
-  const db = source.db;
-  const activity = db.prepare('SELECT minute_ms AS minuteMs, requests, answered FROM metric_activity WHERE region = ? AND minute_ms >= ? AND minute_ms < ?');
-  const probes = db.prepare('SELECT agent_id AS agentId, regional FROM metric_probes WHERE region = ?');
-  const beats = db.prepare('SELECT from_ms AS fromMs, to_ms AS toMs FROM metric_heartbeats WHERE agent_id = ? AND from_ms < ? AND to_ms > ?');
+  const { activity } = source.ports;
   return q.regions.map((region) => {
-    const all = probes.all(region) as { agentId: string; regional: number }[];
-    const regional = all.filter((p) => p.regional === 1);
+    const all = activity.probesOf(region);
+    const regional = all.filter((p) => p.regional);
     const agents = (regional.length > 0 ? regional : all).map((p) => p.agentId).sort();
     const evidenceOver = (fromMs: number, toMs: number): RegionEvidence => {
       const minutes = new Map<number, { requests: number; answered: number }>();
-      for (const m of activity.all(region, fromMs, toMs) as { minuteMs: number; requests: number; answered: number }[]) minutes.set(m.minuteMs, m);
+      for (const m of activity.activityBetween(region, fromMs, toMs)) minutes.set(m.minuteMs, m);
       return {
         fromMs, toMs, activity: minutes,
-        observed: agents.flatMap((a) => beats.all(a, toMs, fromMs) as Interval[]),
+        observed: agents.flatMap((a) => activity.heartbeatsOverlapping(a, fromMs, toMs)),
         maintenance: log.maintenance(fromMs, toMs).filter((m) => m.region === null || m.region === region),
       };
     };

@@ -27,9 +27,8 @@ export function cosRows(source: RollupSource, q: Omit<RollupQuery, 'kind'>): Cos
   const { catalogue, groups } = source;
   const keep = (g: GroupDims) => Object.entries(q.filters).every(([dim, values]) => values!.includes(dimensionValue(g, dim as Dimension, catalogue)));
   const rows = new Map<string, Acc & { period: string }>();
-  const stmt = source.db.prepare('SELECT started_us AS startedUs, group_id AS groupId, success, reason_id AS reasonId, rescued_us AS rescuedUs FROM metric_cos WHERE started_us >= ? AND started_us < ?');
   const all = groups.all();
-  for (const c of stmt.all(q.fromMs * 1000, q.toMs * 1000) as { startedUs: number; groupId: number; success: number; reasonId: number; rescuedUs: number | null }[]) {
+  for (const c of source.ports.cos.requestsBetween(q.fromMs * 1000, q.toMs * 1000)) {
     const g = all.get(c.groupId);
     if (!g || !keep(g)) continue;
     const hourMs = Math.floor(c.startedUs / 3_600_000_000) * 3_600_000;
@@ -39,7 +38,7 @@ export function cosRows(source: RollupSource, q: Omit<RollupQuery, 'kind'>): Cos
     let acc = rows.get(id);
     if (!acc) rows.set(id, (acc = { period, dims, requests: 0, ok: 0, rescued: 0, reasons: {} }));
     acc.requests++;
-    if (c.success === 1) acc.ok++;
+    if (c.success) acc.ok++;
     else if (c.rescuedUs !== null) acc.rescued++;
     else acc.reasons[groups.reason(c.reasonId)] = (acc.reasons[groups.reason(c.reasonId)] ?? 0) + 1;
   }

@@ -1,8 +1,9 @@
 // The metric engine: the rollup sink that the ingest transaction feeds, and the read side
-// that the HTTP routes and `hopwatch report` query. Both live on the collector's SQLite file;
-// the read side also opens read-only, without a running collector.
-import type Database from 'better-sqlite3';
+// that the HTTP routes and `hopwatch report` query. Both work on the metric ports
+// (collector/store/ports); the read side also runs on read-only ports, without a collector.
 import type { Logger } from '../../common/logger.js';
+import type { MetricPorts } from '../store/ports/metric-ports.js';
+import type { OperationsLog } from '../store/ports/operations-log.js';
 import type { AgentStatusRow } from '../store/store.js';
 import { createActivityTracker } from './activity.js';
 import { createCalendar } from './calendar.js';
@@ -12,8 +13,7 @@ import { createFolder } from './fold.js';
 import { createLevels } from './rollup-levels.js';
 import { createGroupRegistry } from './groups.js';
 import type { MetricsConfig } from './metrics-config.js';
-import { createOperationsLog, type OperationsLog } from './operations-log.js';
-import { rebuildIfStale, rollupSignature, storedSignature } from './rebuild.js';
+import { rebuildIfStale, rollupSignature } from './rebuild.js';
 import { createFactMaker } from './record-facts.js';
 import { createRollupSink, type RollupSink } from './rollup-sink.js';
 import { partsFor, type RollupSource } from './rollup-query.js';
@@ -32,7 +32,7 @@ export interface MetricEngine extends MetricReader {
 }
 
 export interface MetricEngineOptions {
-  readonly db: Database.Database;
+  readonly ports: MetricPorts;
   readonly catalogue: Catalogue;
   readonly config: MetricsConfig;
   readonly agentStatuses: () => readonly AgentStatusRow[];
@@ -40,30 +40,30 @@ export interface MetricEngineOptions {
   readonly nowMs: () => number;
 }
 
-export function openMetricReader(db: Database.Database, catalogue: Catalogue, config: MetricsConfig, readonly = true): MetricReader {
+export function openMetricReader(ports: MetricPorts, catalogue: Catalogue, config: MetricsConfig): MetricReader {
   const calendar = createCalendar(config.timeZone);
   const source: RollupSource = {
-    db, catalogue, calendar, levels: createLevels(calendar), groups: createGroupRegistry(db, readonly), exactValues: config.exactValues,
+    ports, catalogue, calendar, levels: createLevels(calendar), groups: createGroupRegistry(ports.groups, ports.readonly), exactValues: config.exactValues,
   };
-  const stored = storedSignature(db);
-  return { source, log: createOperationsLog(db), config, stale: stored !== undefined && stored !== rollupSignature(catalogue, config) };
+  const stored = ports.rebuild.signature();
+  return { source, log: ports.operations, config, stale: stored !== undefined && stored !== rollupSignature(catalogue, config) };
 }
 
 export function createMetricEngine(o: MetricEngineOptions): MetricEngine {
-  const { db, catalogue, config } = o;
-  const reader = openMetricReader(db, catalogue, config, false);
+  const { ports, catalogue, config } = o;
+  const reader = openMetricReader(ports, catalogue, config);
   const { groups, calendar, levels } = reader.source;
   const sink = createRollupSink({
-    db, groups,
+    rollups: ports.rollups, groups,
     facts: createFactMaker(catalogue, calendar, groups),
-    tags: createSequenceTags(db, catalogue, { topUpRetryWindowMs: config.topUpRetryWindowHours * 3_600_000 }),
-    cos: createCosTracker(db, config.cosRescueWindowDays * 86_400_000),
-    activity: createActivityTracker(db, { heartbeatPollMs: config.availability.heartbeatPollSeconds * 1000, probeSilenceMs: config.availability.probeSilenceSeconds * 1000 }),
-    folder: createFolder(db, groups, levels, partsFor(config.exactValues), { compactAfterMs: config.compactAfterMinutes * 60_000, compactBudgetMs: config.compactBudgetMs }),
+    tags: createSequenceTags(ports.sequence, catalogue, { topUpRetryWindowMs: config.topUpRetryWindowHours * 3_600_000 }),
+    cos: createCosTracker(ports.cos, config.cosRescueWindowDays * 86_400_000),
+    activity: createActivityTracker(ports.activity, { heartbeatPollMs: config.availability.heartbeatPollSeconds * 1000, probeSilenceMs: config.availability.probeSilenceSeconds * 1000 }),
+    folder: createFolder(ports.rollups, groups, levels, partsFor(config.exactValues), { compactAfterMs: config.compactAfterMinutes * 60_000, compactBudgetMs: config.compactBudgetMs }),
     agentStatuses: o.agentStatuses,
   }, { foldIntervalMs: config.foldIntervalMs, foldMaxRecords: config.foldMaxRecords });
   const started = performance.now();
-  const replayed = rebuildIfStale(db, sink, catalogue, rollupSignature(catalogue, config), o.nowMs());
+  const replayed = rebuildIfStale(ports, sink, catalogue, rollupSignature(catalogue, config), o.nowMs());
   if (replayed > 0) o.logger.info({ component: 'metrics', replayed, ms: Math.round(performance.now() - started) }, 'rollups rebuilt from stored records');
   return { ...reader, stale: false, sink };
 }

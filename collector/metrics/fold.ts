@@ -1,4 +1,4 @@
-// Folds the pending record facts (metric_deltas) into the rollups (metric_rollups), inside the
+// Folds the pending record facts into the rollups (MetricRollupStore), inside the
 // caller's transaction, and compacts closed days. Invariants:
 // - every fact is in its UTC hour's row;
 // - a (local day, SRV) is compacted once the day ended `compactAfterMs` ago: its hour rows are
@@ -6,17 +6,20 @@
 // - a late or amended record of a compacted pair goes into its hour row and its day row alike.
 // Each touched row is read once and written once per fold, however many ticks added to it.
 // Compaction works through closed pairs, oldest first, for at most `compactBudgetMs` per fold
-// (at least one pair), so no ingest tick waits long for it. metric_state 'open_from' holds the
-// first day with a pair not yet compacted ('none': every day is), so that a query reads no
-// hour rows before it.
-import type Database from 'better-sqlite3';
+// (at least one pair), so no ingest tick waits long for it. The store's open-from mark holds
+// the first day with a pair not yet compacted ('none': every day is), so that a query reads no
+// hour rows before it. The pairs known open or compacted are kept in memory and follow the
+// transaction (record-sink.ts).
+import type { MetricRollupStore } from '../store/ports/metric-rollups.js';
 import { Aggregate, type AggregateParts } from './aggregate.js';
 import { ALL_REQUESTS, type GroupRegistry } from './groups.js';
 import { FACT } from './record-facts.js';
+import type { TransactionFollower } from './record-sink.js';
 import { LEVEL, PART, type Level, type Levels } from './rollup-levels.js';
 import { encodeRow, mergeRow } from './rollup-row.js';
+import { createUndoJournal } from './undo-journal.js';
 
-export interface Folder {
+export interface Folder extends TransactionFollower {
   /** Folds every pending delta and compacts what is due at `nowMs`; returns the facts folded. */
   fold(nowMs: number): number;
   pendingRecords(): number;
@@ -35,28 +38,17 @@ interface Row { level: Level; startMs: number; dayMs: number; srv: string; entri
 
 const pairKey = (dayMs: number, srv: string) => `${dayMs}\u0001${srv}`;
 
-export function createFolder(db: Database.Database, groups: GroupRegistry, levels: Levels, parts: AggregateParts, options: FoldOptions): Folder {
-  const s = {
-    deltas: db.prepare('SELECT id, data FROM metric_deltas ORDER BY id'),
-    pending: db.prepare('SELECT coalesce(sum(records), 0) FROM metric_deltas').pluck(),
-    dropDeltas: db.prepare('DELETE FROM metric_deltas WHERE id <= ?'),
-    parts: db.prepare('SELECT data FROM metric_rollups WHERE level = ? AND start_ms = ? AND srv = ?').pluck(),
-    upsertRow: db.prepare(`INSERT INTO metric_rollups (level, start_ms, srv, part, day_ms, records, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (level, start_ms, srv, part) DO UPDATE SET records = excluded.records, data = excluded.data`),
-    dropRow: db.prepare('DELETE FROM metric_rollups WHERE level = ? AND start_ms = ? AND srv = ? AND part = ?'),
-    // By hour range, so that the primary key (level, start_ms, …) finds the rows.
-    hoursOf: db.prepare('SELECT data FROM metric_rollups WHERE level = 0 AND start_ms >= ? AND start_ms < ? AND srv = ?').pluck(),
-    pairs: db.prepare('SELECT DISTINCT level, day_ms AS dayMs, srv FROM metric_rollups'),
-    setOpenFrom: db.prepare("INSERT INTO metric_state (name, value) VALUES ('open_from', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
-  };
+export function createFolder(store: MetricRollupStore, groups: GroupRegistry, levels: Levels, parts: AggregateParts, options: FoldOptions): Folder {
   const compacted = new Set<string>();
   /** (day, SRV) pairs with hour rows and no day row yet, by key. */
   const open = new Map<string, { dayMs: number; srv: string }>();
+  const journal = createUndoJournal();
 
   const reload = () => {
+    journal.commit();
     compacted.clear();
     open.clear();
-    const pairs = s.pairs.all() as { level: number; dayMs: number; srv: string }[];
+    const pairs = store.rowDays();
     for (const p of pairs) if (p.level === LEVEL.DAY) compacted.add(pairKey(p.dayMs, p.srv));
     for (const p of pairs) if (p.level === LEVEL.HOUR && !compacted.has(pairKey(p.dayMs, p.srv))) open.set(pairKey(p.dayMs, p.srv), p);
   };
@@ -73,8 +65,8 @@ export function createFolder(db: Database.Database, groups: GroupRegistry, level
     for (const [part, entries] of [[PART.ALL_REQUESTS, all], [PART.GROUPS, groupsOnly]] as const) {
       let records = 0;
       for (const a of entries.values()) records += a.volume;
-      if (entries.size === 0) s.dropRow.run(row.level, row.startMs, row.srv, part);
-      else s.upsertRow.run(row.level, row.startMs, row.srv, part, row.dayMs, records, encodeRow(entries));
+      if (entries.size === 0) store.dropRowPart(row, part);
+      else store.saveRowPart(row, part, row.dayMs, records, encodeRow(entries));
     }
   };
 
@@ -85,10 +77,15 @@ export function createFolder(db: Database.Database, groups: GroupRegistry, level
     const started = clockMs();
     for (const p of due) {
       const day: Row = { level: LEVEL.DAY, startMs: p.dayMs, dayMs: p.dayMs, srv: p.srv, entries: new Map() };
-      for (const data of s.hoursOf.all(p.dayMs, levels.dayEnd(p.dayMs), p.srv) as Buffer[]) mergeRow(data, day.entries, parts);
+      for (const data of store.hourRowsOf(p.srv, p.dayMs, levels.dayEnd(p.dayMs))) mergeRow(data, day.entries, parts);
       write(day);
-      open.delete(pairKey(p.dayMs, p.srv));
-      compacted.add(pairKey(p.dayMs, p.srv));
+      const key = pairKey(p.dayMs, p.srv);
+      open.delete(key);
+      compacted.add(key);
+      journal.add(() => {
+        compacted.delete(key);
+        open.set(key, p);
+      });
       if (clockMs() - started >= options.compactBudgetMs) return;
     }
   };
@@ -101,7 +98,7 @@ export function createFolder(db: Database.Database, groups: GroupRegistry, level
         let row = rows.get(id);
         if (!row) {
           const entries = new Map<number, Aggregate>();
-          for (const data of s.parts.all(level, startMs, srv) as Buffer[]) mergeRow(data, entries, parts);
+          for (const data of store.rowParts({ level, startMs, srv })) mergeRow(data, entries, parts);
           rows.set(id, (row = { level, startMs, dayMs, srv, entries }));
         }
         return row;
@@ -118,7 +115,7 @@ export function createFolder(db: Database.Database, groups: GroupRegistry, level
       };
       let maxId = 0;
       let folded = 0;
-      for (const d of s.deltas.all() as { id: number; data: Buffer }[]) {
+      for (const d of store.pendingFacts()) {
         maxId = d.id;
         const facts = factsOf(d.data);
         for (let i = 0; i < facts.length / FACT.STRIDE; i++) {
@@ -131,25 +128,30 @@ export function createFolder(db: Database.Database, groups: GroupRegistry, level
           apply(rowFor(LEVEL.HOUR, hourMs, dayMs, srv), groupId, request, facts, i);
           const pair = pairKey(dayMs, srv);
           if (compacted.has(pair)) apply(rowFor(LEVEL.DAY, dayMs, dayMs, srv), groupId, request, facts, i);
-          else if (!open.has(pair)) open.set(pair, { dayMs, srv });
+          else if (!open.has(pair)) {
+            open.set(pair, { dayMs, srv });
+            journal.add(() => open.delete(pair));
+          }
           folded++;
         }
       }
       for (const row of rows.values()) write(row);
-      if (maxId > 0) s.dropDeltas.run(maxId);
+      if (maxId > 0) store.dropFactsThrough(maxId);
       compact(nowMs);
       // Queries read hour rows only from the first day not wholly compacted.
       let openFrom = Infinity;
       for (const p of open.values()) openFrom = Math.min(openFrom, p.dayMs);
-      s.setOpenFrom.run(Number.isFinite(openFrom) ? String(openFrom) : 'none');
+      store.saveOpenFrom(Number.isFinite(openFrom) ? openFrom : 'none');
       return folded;
     },
-    pendingRecords: () => s.pending.get() as number,
+    pendingRecords: () => store.pendingFactCount(),
     reload,
+    committed: journal.commit,
+    rolledBack: journal.rollBack,
   };
 }
 
-/** A delta blob as facts (copied: SQLite's buffer need not be 8-byte aligned). */
+/** A fact batch as facts (copied: a stored blob need not be 8-byte aligned). */
 export function factsOf(data: Uint8Array): Float64Array {
   const copy = new Float64Array(data.byteLength / 8);
   new Uint8Array(copy.buffer).set(data);

@@ -1,12 +1,11 @@
 // Groups and failure reasons are few and repeat on every record: each is stored once
-// (metric_groups, metric_reasons) and rollups refer to it by id. Ids are cached; after a
-// rolled-back transaction the caches are reloaded (see rollup-sink.ts) so that an id whose
-// row vanished is never handed out again.
-import type Database from 'better-sqlite3';
-import { GROUP_FIELDS, groupSignature, type GroupDims, type RecordKind } from './dimensions.js';
-
-const COLUMNS = ['kind', 'srv', 'region', 'smets', 'device_type', 'device_model', 'firmware_version', 'ch_firmware_version', 'user_role', 'party', 'tag'] as const;
-type Row = Record<(typeof COLUMNS)[number] | 'signature', string> & { id: number; kind: RecordKind };
+// (RollupGroupStore) and rollups refer to it by id. Ids are cached; the ids a rolled-back
+// transaction created are forgotten (record-sink.ts), so that an id whose row vanished is
+// never handed out again.
+import type { RollupGroupStore } from '../store/ports/rollup-groups.js';
+import { groupSignature, type GroupDims } from './dimensions.js';
+import type { TransactionFollower } from './record-sink.js';
+import { createUndoJournal } from './undo-journal.js';
 
 /** Identifies a record's group without building it: its (interned) context, party EUI-64 halves and tag. */
 export interface GroupKey {
@@ -17,7 +16,7 @@ export interface GroupKey {
   readonly tag: string;
 }
 
-export interface GroupRegistry {
+export interface GroupRegistry extends TransactionFollower {
   idOf(g: GroupDims): number;
   /** idOf for a record: answered from a cache keyed by the context object and numbers; `build` only on a miss. */
   idFor(key: GroupKey, build: () => GroupDims): number;
@@ -44,36 +43,29 @@ export const SUCCESS_REASON = 0;
  */
 export const ALL_REQUESTS = 0;
 
-export function createGroupRegistry(db: Database.Database, readonly = false): GroupRegistry {
+export function createGroupRegistry(store: RollupGroupStore, readonly = false): GroupRegistry {
   const byId = new Map<number, GroupDims>();
   const bySignature = new Map<string, number>();
   const reasons = new Map<number, string>();
   const reasonIds = new Map<string, number>();
   const columns = new Map<keyof GroupDims, string[]>();
-  const selectGroups = db.prepare(`SELECT id, signature, ${COLUMNS.join(', ')} FROM metric_groups WHERE id > ? ORDER BY id`);
-  const selectColumn = (field: keyof GroupDims) => db.prepare(`SELECT ${COLUMNS[GROUP_FIELDS.indexOf(field)]} FROM metric_groups WHERE id > ? ORDER BY id`).pluck();
-  const selectReasons = db.prepare('SELECT id, reason FROM metric_reasons');
-  const insertGroup = readonly ? undefined : db.prepare(`INSERT INTO metric_groups (signature, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})`);
-  const insertReason = readonly ? undefined : db.prepare('INSERT INTO metric_reasons (reason) VALUES (?)');
+  const journal = createUndoJournal();
   let maxId = 0;
   // Contexts arrive interned (one object per distinct context), so most records are found by identity.
   let byContext = new WeakMap<object, Map<number, Map<number, Map<string, number>>>>();
 
   /** Loads groups added since the last call (all of them the first time). */
   const loadNewGroups = () => {
-    for (const r of selectGroups.all(maxId) as Row[]) {
-      byId.set(r.id, {
-        kind: r.kind, srv: r.srv, region: r.region, smets: r.smets, deviceType: r.device_type, deviceModel: r.device_model,
-        firmwareVersion: r.firmware_version, chFirmwareVersion: r.ch_firmware_version, userRole: r.user_role, party: r.party, tag: r.tag,
-      });
-      bySignature.set(r.signature, r.id);
-      maxId = Math.max(maxId, r.id);
+    for (const g of store.groupsAfter(maxId)) {
+      byId.set(g.id, g.fields as GroupDims);
+      bySignature.set(g.signature, g.id);
+      maxId = Math.max(maxId, g.id);
     }
   };
   const loadReasons = () => {
     reasons.clear();
     reasonIds.clear();
-    for (const r of selectReasons.all() as { id: number; reason: string }[]) {
+    for (const r of store.reasons()) {
       reasons.set(r.id, r.reason);
       reasonIds.set(r.reason, r.id);
     }
@@ -86,6 +78,7 @@ export function createGroupRegistry(db: Database.Database, readonly = false): Gr
     loaded = true;
   };
   const reload = () => {
+    journal.commit();
     byContext = new WeakMap();
     columns.clear();
     byId.clear();
@@ -105,7 +98,11 @@ export function createGroupRegistry(db: Database.Database, readonly = false): Gr
       let byTag = byLo.get(key.partyLo);
       if (!byTag) byLo.set(key.partyLo, (byTag = new Map()));
       let id = byTag.get(key.tag);
-      if (id === undefined) byTag.set(key.tag, (id = registry.idOf(build())));
+      if (id === undefined) {
+        byTag.set(key.tag, (id = registry.idOf(build())));
+        const cached = byTag;
+        journal.add(() => cached.delete(key.tag));
+      }
       return id;
     },
     idOf(g) {
@@ -113,12 +110,19 @@ export function createGroupRegistry(db: Database.Database, readonly = false): Gr
       const signature = groupSignature(g);
       let id = bySignature.get(signature);
       if (id !== undefined) return id;
-      if (!insertGroup) throw new Error('group registry is read-only');
-      id = Number(insertGroup.run(signature, ...GROUP_FIELDS.map((f) => g[f])).lastInsertRowid);
-      byId.set(id, { ...g });
-      bySignature.set(signature, id);
-      maxId = Math.max(maxId, id);
-      return id;
+      if (readonly) throw new Error('group registry is read-only');
+      const added = store.addGroup(signature, g);
+      const previousMaxId = maxId;
+      byId.set(added, { ...g });
+      bySignature.set(signature, added);
+      maxId = Math.max(maxId, added);
+      journal.add(() => {
+        byId.delete(added);
+        bySignature.delete(signature);
+        maxId = previousMaxId;
+        for (const values of columns.values()) if (values.length > added) values.length = added;
+      });
+      return added;
     },
     group(id) {
       ensureLoaded();
@@ -132,23 +136,29 @@ export function createGroupRegistry(db: Database.Database, readonly = false): Gr
     column(field) {
       let values = columns.get(field);
       if (!values) columns.set(field, (values = ['']));
-      for (const v of selectColumn(field).all(values.length - 1) as string[]) values.push(v);
+      for (const v of store.fieldAfter(field, values.length - 1)) values.push(v);
       return values;
     },
     reasonId(reason) {
       let id = reasonIds.get(reason);
       if (id !== undefined) return id;
-      if (!insertReason) throw new Error('group registry is read-only');
-      id = Number(insertReason.run(reason).lastInsertRowid);
-      reasons.set(id, reason);
-      reasonIds.set(reason, id);
-      return id;
+      if (readonly) throw new Error('group registry is read-only');
+      const added = store.addReason(reason);
+      reasons.set(added, reason);
+      reasonIds.set(reason, added);
+      journal.add(() => {
+        reasons.delete(added);
+        reasonIds.delete(reason);
+      });
+      return added;
     },
     reason(id) {
       if (!reasons.has(id)) loadReasons();
       return reasons.get(id) ?? `reason-${id}`;
     },
     reload,
+    committed: journal.commit,
+    rolledBack: journal.rollBack,
   };
   return registry;
 }

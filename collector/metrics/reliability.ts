@@ -4,7 +4,7 @@
 //   MTTR = total repair time / number of repairs (incidents resolved in the month);
 //   MTBF = operating time (hours) / number of failures, where operating time is the month's
 //          hours less the time incidents were open in it, and failures are incidents opened in it.
-import type { Incident, OperationsLog } from './operations-log.js';
+import type { Incident, OperationsLog } from '../store/ports/operations-log.js';
 
 export interface CategoryFigures {
   readonly category: number;

@@ -2,7 +2,8 @@
 // and combination of the `by` dimensions, over the groups the filters keep. Never reads the
 // journeys table. With exact values kept (metrics.exactValues) percentiles are
 // selected from every value; without, they come from the merged sketches (1 % relative error).
-import type Database from 'better-sqlite3';
+import type { MetricPorts } from '../store/ports/metric-ports.js';
+import type { StoredRollupRow } from '../store/ports/metric-rollups.js';
 import { Aggregate, type AggregateParts } from './aggregate.js';
 import type { Calendar } from './calendar.js';
 import type { Catalogue } from './catalogue.js';
@@ -38,7 +39,7 @@ export interface RollupRow {
 }
 
 export interface RollupSource {
-  readonly db: Database.Database;
+  readonly ports: MetricPorts;
   readonly groups: GroupRegistry;
   readonly catalogue: Catalogue;
   readonly calendar: Calendar;
@@ -65,7 +66,7 @@ export function precisionOf(source: { readonly exactValues: boolean }): Precisio
 
 /** Reads in one transaction, so that a report taken while the collector writes sees one state. */
 export function queryRollups(source: RollupSource, q: RollupQuery): RollupRow[] {
-  return source.db.transaction(() => readRollups(source, q))();
+  return source.ports.readConsistently(() => readRollups(source, q));
 }
 
 function readRollups(source: RollupSource, q: RollupQuery): RollupRow[] {
@@ -86,7 +87,7 @@ function readRollups(source: RollupSource, q: RollupQuery): RollupRow[] {
     const aggs = aggsFor(row.startMs);
     decodeRow(row.data, (groupId) => aggOf(aggs, plan.targetOfEntry(groupId, row.srv)));
   }
-  for (const data of source.db.prepare('SELECT data FROM metric_deltas ORDER BY id').pluck().all() as Buffer[]) {
+  for (const { data } of source.ports.rollups.pendingFacts()) {
     const facts = factsOf(data);
     for (let i = 0; i < facts.length / FACT.STRIDE; i++) {
       const hourMs = facts[i * FACT.STRIDE + FACT.HOUR]!;
@@ -169,37 +170,32 @@ function groupPlan(source: RollupSource, q: RollupQuery): Plan {
  * day rows (unless the query is per hour); every hour row in the range whose (day, SRV) has
  * no day row read. Each fact is in exactly one of the rows read.
  */
-function* coveringRows(source: RollupSource, q: RollupQuery, part: number): Iterable<{ startMs: number; srv: string; data: Buffer }> {
+function* coveringRows(source: RollupSource, q: RollupQuery, part: number): Iterable<StoredRollupRow> {
   const { levels } = source;
+  const { rollups } = source.ports;
   // Local days wholly inside the range: [firstDay, lastDay] by their starts (none for hourly queries).
   let firstDay = levels.dayOf(Math.floor(q.fromMs / HOUR_MS) * HOUR_MS);
   if (firstDay < q.fromMs) firstDay = levels.dayEnd(firstDay);
   let lastDay = firstDay - 1;
   if (q.period !== 'hour') for (let d = firstDay; levels.dayEnd(d) <= q.toMs; d = levels.dayEnd(d)) lastDay = d;
-  const srvs = q.filters.srv;
-  const bySrv = srvs ? ` AND srv IN (${srvs.map(() => '?').join(', ')})` : '';
-  const days = source.db.prepare(`SELECT start_ms AS startMs, srv, data FROM metric_rollups WHERE level = 1 AND start_ms >= ? AND start_ms <= ? AND part = ?${bySrv}`);
-  // A (day, SRV) is compacted when it has a day row, in either part.
-  const hours = source.db.prepare(`SELECT start_ms AS startMs, srv, data FROM metric_rollups r WHERE level = 0 AND start_ms >= ? AND start_ms < ? AND part = ?${bySrv}
-    AND NOT (day_ms >= ? AND day_ms <= ? AND EXISTS (SELECT 1 FROM metric_rollups d WHERE d.level = 1 AND d.start_ms = r.day_ms AND d.srv = r.srv))`);
-  type Found = Iterable<{ startMs: number; srv: string; data: Buffer }>;
-  const hourRows = (fromMs: number, toMs: number) => (fromMs < toMs ? hours.iterate(fromMs, toMs, part, ...(srvs ?? []), firstDay, lastDay) as Found : []);
+  const filter = { part, srvs: q.filters.srv };
+  const hourRows = (fromMs: number, toMs: number) => (fromMs < toMs ? rollups.uncompactedHourRows(fromMs, toMs, firstDay, lastDay, filter) : []);
   if (lastDay < firstDay) {
     yield* hourRows(q.fromMs, q.toMs);
     return;
   }
-  yield* days.iterate(firstDay, lastDay, part, ...(srvs ?? [])) as Found;
+  yield* rollups.dayRows(firstDay, lastDay, filter);
   yield* hourRows(q.fromMs, firstDay);
   // Before the first day with a pair not compacted, every whole day is in day rows: its hour rows are not read.
-  const openFrom = source.db.prepare("SELECT value FROM metric_state WHERE name = 'open_from'").pluck().get() as string | undefined;
-  const open = openFrom === undefined ? -Infinity : openFrom === 'none' ? Infinity : Number(openFrom);
+  const openFrom = rollups.openFrom();
+  const open = openFrom === undefined ? -Infinity : openFrom === 'none' ? Infinity : openFrom;
   yield* hourRows(Math.max(firstDay, Math.min(open, levels.dayEnd(lastDay))), q.toMs);
 }
 
 /** The first hour any record started in (folded or pending), or undefined when there is none. */
 export function earliestHour(source: RollupSource): number | undefined {
-  let first = (source.db.prepare('SELECT min(start_ms) FROM metric_rollups WHERE level = 0').pluck().get() as number | null) ?? Infinity;
-  for (const data of source.db.prepare('SELECT data FROM metric_deltas').pluck().all() as Buffer[]) {
+  let first = source.ports.rollups.firstHourMs() ?? Infinity;
+  for (const { data } of source.ports.rollups.pendingFacts()) {
     const facts = factsOf(data);
     for (let i = 0; i < facts.length; i += FACT.STRIDE) first = Math.min(first, facts[i + FACT.HOUR]!);
   }

@@ -1,4 +1,4 @@
-// One metric_rollups row (one part of a period and SRV): the aggregates of its groups.
+// One rollup row (one part of a period and SRV): the aggregates of its groups.
 // Layout: entry count, then per entry its group id, byte length and body, so that a query
 // skips the groups it filters out without decoding them.
 import { Aggregate, type AggregateParts } from './aggregate.js';

@@ -1,17 +1,16 @@
 // The metric engine's RecordSink. It runs inside the transaction that writes the records, so
 // rollups commit with them or not at all, and survive restarts with them. Per tick it:
 //   1. retracts each amended record's previous version and adds the new one, as facts
-//      (one metric_deltas row per tick), under the sequence tag decided when first written;
+//      (one fact batch per tick), under the sequence tag decided when first written;
 //   2. updates the availability evidence and the Change of Supplier table;
 //   3. folds pending facts into the rollups when foldMaxRecords are pending or
-//      foldIntervalMs has passed (the delta table is the bound; queries read it too), and
+//      foldIntervalMs has passed (the pending facts are the bound; queries read them too), and
 //      compacts closed days (fold.ts);
 // Invariant: each record in the journeys table is counted exactly once in facts (folded or not).
-// In-memory caches are only ever ahead of the database after a rolled-back tick; a tick epoch
-// stored beside them detects that at the next call, and they are reloaded.
-import type Database from 'better-sqlite3';
-import type { RecordSink } from '../ingest/ingest.js';
+// Memory follows the transaction (record-sink.ts): committed() and rolledBack() pass to every
+// tracker, and the sink's own marks and counters are restored on a rollback.
 import type { RecordWrite } from '../join/joiner.js';
+import type { MetricRollupStore } from '../store/ports/metric-rollups.js';
 import type { AgentStatusRow } from '../store/store.js';
 import type { ActivityTracker } from './activity.js';
 import type { CosTracker } from './cos-tracker.js';
@@ -19,6 +18,7 @@ import type { Folder } from './fold.js';
 import type { GroupRegistry } from './groups.js';
 import { SUCCESS_REASON } from './groups.js';
 import { deviceOf, FactBuffer, type FactMaker } from './record-facts.js';
+import type { RecordSink } from './record-sink.js';
 import type { SequenceTags } from './sequence-tags.js';
 
 export interface RollupSinkOptions {
@@ -27,7 +27,7 @@ export interface RollupSinkOptions {
 }
 
 export interface RollupSinkParts {
-  readonly db: Database.Database;
+  readonly rollups: MetricRollupStore;
   readonly groups: GroupRegistry;
   readonly facts: FactMaker;
   readonly tags: SequenceTags;
@@ -45,26 +45,26 @@ export interface RollupCounters {
   lastFoldMs: number;
   /** The longest fold so far, compaction included (it runs inside an ingest tick: the tick waits for it). */
   slowestFoldMs: number;
+  /** Transactions rolled back after the sink had seen their records. */
   rollbacksSeen: number;
 }
 
 export interface RollupSink extends RecordSink {
   readonly counters: Readonly<RollupCounters>;
-  /** Folds everything pending, and compacts (within the budget) what is due at nowMs. Call inside a transaction. */
+  /** Folds everything pending, and compacts (within the budget) what is due at nowMs. Call inside a transaction, then committed() or rolledBack(). */
   foldNow(nowMs: number): void;
-  /** Reads every cache again from the database (after a rebuild emptied the tables). */
+  /** Reads every cache again from the store (after a rebuild emptied what is derived). */
   reload(): void;
 }
 
 export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions): RollupSink {
-  const getEpoch = p.db.prepare("SELECT value FROM metric_state WHERE name = 'epoch'").pluck();
-  const setEpoch = p.db.prepare("INSERT INTO metric_state (name, value) VALUES ('epoch', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
-  const insertDelta = p.db.prepare('INSERT INTO metric_deltas (records, data) VALUES (?, ?)');
   const buffer = new FactBuffer();
   const counters: RollupCounters = { records: 0, retractions: 0, folds: 0, foldedRecords: 0, lastFoldMs: 0, slowestFoldMs: 0, rollbacksSeen: 0 };
-  let epoch = Number(getEpoch.get() ?? 0);
   let pending = p.folder.pendingRecords();
   let lastFoldAtMs: number | undefined;
+  /** The sink's own state as of the last commit. */
+  let committed = { counters: { ...counters }, pending, lastFoldAtMs };
+  const followers = [p.groups, p.cos, p.activity, p.folder];
 
   const reload = () => {
     p.groups.reload();
@@ -72,12 +72,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
     p.activity.reload();
     p.folder.reload();
     pending = p.folder.pendingRecords();
-    epoch = Number(getEpoch.get() ?? 0);
-  };
-  const reloadIfRolledBack = () => {
-    if (Number(getEpoch.get() ?? 0) === epoch) return;
-    counters.rollbacksSeen++;
-    reload();
+    committed = { counters: { ...counters }, pending, lastFoldAtMs };
   };
 
   const apply = (w: RecordWrite) => {
@@ -115,12 +110,11 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
   return {
     counters,
     onRecords(writes, nowMs) {
-      reloadIfRolledBack();
       buffer.clear();
       for (const w of writes) apply(w);
       if (buffer.count > 0) {
         const facts = buffer.view();
-        insertDelta.run(buffer.count, Buffer.from(facts.buffer, facts.byteOffset, facts.byteLength));
+        p.rollups.appendFacts(buffer.count, new Uint8Array(facts.buffer, facts.byteOffset, facts.byteLength));
         pending += buffer.count;
       }
       p.activity.flush();
@@ -131,7 +125,15 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
         foldNow(nowMs);
         lastFoldAtMs = nowMs;
       }
-      setEpoch.run(String(++epoch));
+    },
+    committed() {
+      for (const f of followers) f.committed();
+      committed = { counters: { ...counters }, pending, lastFoldAtMs };
+    },
+    rolledBack() {
+      for (const f of followers) f.rolledBack();
+      Object.assign(counters, committed.counters, { rollbacksSeen: counters.rollbacksSeen + 1 });
+      ({ pending, lastFoldAtMs } = committed);
     },
     foldNow,
     reload,

@@ -6,8 +6,10 @@
 //   otherwise the SRV's default process (1.1.1 → Tariff Updates); otherwise unattributed.
 // - Top-up attempts (MP122 PP1): a 2.2 to a device whose previous 2.2, within the retry
 //   window, failed is that one's next attempt; otherwise it is a first attempt.
-import type Database from 'better-sqlite3';
+// Everything lives in the store (SequenceStateStore), none in memory: a rolled-back
+// transaction takes its changes with it.
 import type { JourneyRecord } from '../join/journey-record.js';
+import type { SequenceStateStore } from '../store/ports/sequence-state.js';
 import type { Catalogue } from './catalogue.js';
 
 /** MP122 PP1: Prepayment top-up, SRV 2.2 Top Up Device. */
@@ -26,22 +28,13 @@ export interface SequenceTags {
   retag(key: string, fromUs: number, toUs: number, tag: string): void;
 }
 
-export function createSequenceTags(db: Database.Database, catalogue: Catalogue, options: SequenceTagOptions): SequenceTags {
+export function createSequenceTags(store: SequenceStateStore, catalogue: Catalogue, options: SequenceTagOptions): SequenceTags {
   const attribution = catalogue.data.attribution;
   const windowUs = attribution.windowHours * 3_600_000_000;
   const triggers = new Set(attribution.rules.map((r) => r.after));
-  const s = {
-    event: db.prepare('SELECT srv, last_us FROM metric_device_events WHERE device = ?'),
-    setEvent: db.prepare('INSERT INTO metric_device_events (device, srv, last_us) VALUES (?, ?, ?) ON CONFLICT (device, srv) DO UPDATE SET last_us = max(last_us, excluded.last_us)'),
-    topUp: db.prepare('SELECT last_us AS lastUs, attempt, failed FROM metric_topups WHERE device = ?'),
-    setTopUp: db.prepare('INSERT INTO metric_topups (device, last_us, attempt, failed) VALUES (?, ?, ?, ?) ON CONFLICT (device) DO UPDATE SET last_us = excluded.last_us, attempt = excluded.attempt, failed = excluded.failed'),
-    tag: db.prepare('SELECT tag FROM metric_tags WHERE key = ? AND started_us = ?').pluck(),
-    setTag: db.prepare('INSERT INTO metric_tags (key, started_us, tag) VALUES (?, ?, ?) ON CONFLICT (key, started_us) DO UPDATE SET tag = excluded.tag'),
-    dropTag: db.prepare('DELETE FROM metric_tags WHERE key = ? AND started_us = ?'),
-  };
 
   const attribute = (srv: string, device: string, startedUs: number): string => {
-    const events = new Map((s.event.all(device) as { srv: string; last_us: number }[]).map((e) => [e.srv, e.last_us]));
+    const events = new Map(store.deviceEvents(device).map((e) => [e.srv, e.lastUs]));
     let best: { id: string; at: number } | undefined;
     for (const rule of attribution.rules) {
       if (!catalogue.process(rule.process)?.srvs.includes(srv)) continue;
@@ -54,10 +47,10 @@ export function createSequenceTags(db: Database.Database, catalogue: Catalogue, 
   };
 
   const attempt = (r: JourneyRecord, device: string): string => {
-    const last = s.topUp.get(device) as { lastUs: number; attempt: number; failed: number } | undefined;
-    const retry = last !== undefined && last.failed === 1 && r.startedUs > last.lastUs && r.startedUs - last.lastUs <= options.topUpRetryWindowMs * 1000;
+    const last = store.topUp(device);
+    const retry = last !== undefined && last.failed && r.startedUs > last.lastUs && r.startedUs - last.lastUs <= options.topUpRetryWindowMs * 1000;
     const n = retry ? last.attempt + 1 : 1;
-    s.setTopUp.run(device, r.startedUs, n, r.outcome === 'failure' ? 1 : 0);
+    store.saveTopUp(device, { lastUs: r.startedUs, attempt: n, failed: r.outcome === 'failure' });
     return `attempt:${n >= 3 ? '3+' : n}`;
   };
 
@@ -68,16 +61,16 @@ export function createSequenceTags(db: Database.Database, catalogue: Catalogue, 
       const shared = catalogue.isShared(r.srv);
       if (!trigger && !shared && r.srv !== TOP_UP_SRV) return '';
       const device = deviceOf();
-      if (trigger) s.setEvent.run(device, r.srv, r.startedUs);
+      if (trigger) store.noteDeviceEvent(device, r.srv, r.startedUs);
       const tag = shared ? attribute(r.srv, device, r.startedUs) : r.srv === TOP_UP_SRV ? attempt(r, device) : '';
-      if (tag !== '') s.setTag.run(r.key, r.startedUs, tag);
+      if (tag !== '') store.saveTag(r.key, r.startedUs, tag);
       return tag;
     },
-    tagOf: (key, startedUs) => (s.tag.get(key, startedUs) as string | undefined) ?? '',
+    tagOf: (key, startedUs) => store.tagOf(key, startedUs) ?? '',
     retag(key, fromUs, toUs, tag) {
       if (fromUs === toUs) return;
-      s.dropTag.run(key, fromUs);
-      if (tag !== '') s.setTag.run(key, toUs, tag);
+      store.dropTag(key, fromUs);
+      if (tag !== '') store.saveTag(key, toUs, tag);
     },
   };
 }

@@ -1,8 +1,7 @@
 // `hopwatch report <name>` writes a report as CSV (or JSON, or PDF for RSVP) from the
-// collector's SQLite file, opened read-only: no running collector is needed, and a running
-// one is not disturbed.
-import { existsSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+// collector's SQLite file, through read-only metric ports: no running collector is needed,
+// and a running one is not disturbed.
+import { writeFileSync } from 'node:fs';
 import { parseCommand } from '../../common/cli.js';
 import { helpText, type FlagSpec } from '../../common/config.js';
 import { HopwatchError } from '../../common/error-codes.js';
@@ -12,6 +11,7 @@ import { openMetricReader } from '../metrics/engine.js';
 import { parseMetricQuery } from '../metrics/metric-params.js';
 import { precisionOf } from '../metrics/rollup-query.js';
 import { rsvpRows } from '../metrics/rsvp.js';
+import { openSqliteMetricPorts } from '../store/sqlite/metric-ports.js';
 import { toCsv } from './csv.js';
 import { REPORTS, runReport, type ReportParams } from './report-runner.js';
 import { renderRsvpPdf } from './rsvp-pdf.js';
@@ -67,9 +67,9 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
 
   const config = loadCollectorConfig(cmd.configFile, cmd.flags);
   const params = Object.fromEntries(PARAMS.flatMap(([flag, param]) => (cmd.flags[flag] === undefined ? [] : [[param, cmd.flags[flag]]]))) as ReportParams;
-  const db = openDatabase(config.store.file);
+  const ports = openSqliteMetricPorts(config.store.file, { readonly: true });
   try {
-    const reader = openMetricReader(db, config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue(), config.metrics);
+    const reader = openMetricReader(ports, config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue(), config.metrics);
     if (reader.stale) process.stderr.write('warning: the rollups were built with another catalogue or metric settings; the collector rebuilds them when it next starts\n');
     const nowMs = Date.now();
     let body: string | Buffer;
@@ -87,18 +87,6 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
     if (file !== undefined) writeFileSync(file, body);
     else out(body);
   } finally {
-    db.close();
+    ports.close();
   }
-}
-
-function openDatabase(file: string): Database.Database {
-  if (!existsSync(file)) throw new HopwatchError('HW_COLLECTOR_REPORT', `database ${file} does not exist (give --db, or run the collector first)`);
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  const version = db.pragma('user_version', { simple: true }) as number;
-  const hasMetrics = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'metric_rollups'").get() !== undefined;
-  if (!hasMetrics) {
-    db.close();
-    throw new HopwatchError('HW_COLLECTOR_REPORT', `database ${file} (schema version ${version}) has no metric tables: start the collector of this version on it once`);
-  }
-  return db;
 }

@@ -20,6 +20,7 @@ describe('metric routes', () => {
       c.store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
       c.metricEngine.sink.onRecords(writes, nowMs);
     });
+    c.metricEngine.sink.committed();
   };
   const req = (spec: JourneySpec) => request(spec, c.catalogue);
 

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { availabilityByRegion } from '../../metrics/availability-report.js';
 import { bad, parsePeriod, type MetricParams } from '../../metrics/metric-params.js';
-import type { Incident, NewIncident } from '../../metrics/operations-log.js';
+import type { Incident, NewIncident } from '../../store/ports/operations-log.js';
 import { reliability } from '../../metrics/reliability.js';
 import { CSP_REGIONS } from '../../../proto/hop-context.js';
 import { integerSchema, nullableNumberSchema, nullableStringSchema, periodParams, querySchema } from './metric-schemas.js';

@@ -4,8 +4,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JourneyRecord } from '../../../collector/join/journey-record.js';
 import type { Period } from '../../../collector/metrics/rollup-query.js';
+import type { Aggregate } from '../../../collector/metrics/aggregate.js';
 import { createFolder } from '../../../collector/metrics/fold.js';
+import { PART } from '../../../collector/metrics/rollup-levels.js';
 import { partsFor } from '../../../collector/metrics/rollup-query.js';
+import { mergeRow } from '../../../collector/metrics/rollup-row.js';
 import { rsvpRows } from '../../../collector/metrics/rsvp.js';
 import { harness, request, writeOf, type Harness } from './harness.js';
 
@@ -28,10 +31,14 @@ describe('compaction of closed days', () => {
 
   /** Folds at a time after everything closed, until nothing more compacts. */
   const settle = (h: Harness, nowMs: number) => {
-    for (let i = 0; i < 20; i++) h.store.transaction(() => h.engine.sink.foldNow(nowMs));
+    for (let i = 0; i < 20; i++) h.foldNow(nowMs);
   };
   // Part 1 of each row: the groups (part 0, the all-requests aggregate, comes with it).
-  const dayRows = (h: Harness) => h.store.db.prepare('SELECT start_ms AS dayMs, srv, records FROM metric_rollups WHERE level = 1 AND part = 1 ORDER BY start_ms, srv').all();
+  const dayRows = (h: Harness) => [...h.ports.rollups.dayRows(0, Number.MAX_SAFE_INTEGER, { part: PART.GROUPS })].map((r) => {
+    const entries = new Map<number, Aggregate>();
+    mergeRow(r.data, entries, partsFor(true));
+    return { dayMs: r.startMs, srv: r.srv, records: [...entries.values()].reduce((n, a) => n + a.volume, 0) };
+  }).sort((a, b) => a.dayMs - b.dayMs || a.srv.localeCompare(b.srv));
   const rows = (h: Harness, period: Period, filters: Record<string, string[]> = {}) => {
     const [fromMs] = h.engine.source.calendar.monthRange('2026-10');
     const [, toMs] = h.engine.source.calendar.monthRange('2026-11');
@@ -57,11 +64,15 @@ describe('compaction of closed days', () => {
     h.write(traffic(h));
     // A clock on which every compacted pair takes 30 ms, against a budget of 50 ms.
     let now = 0;
-    const folder = createFolder(h.store.db, h.engine.source.groups, h.engine.source.levels, partsFor(true), { compactAfterMs: 3_600_000, compactBudgetMs: 50, clockMs: () => (now += 30) });
+    const folder = createFolder(h.ports.rollups, h.engine.source.groups, h.engine.source.levels, partsFor(true), { compactAfterMs: 3_600_000, compactBudgetMs: 50, clockMs: () => (now += 30) });
     const at = Date.parse('2026-11-02T12:00:00Z');
-    h.store.transaction(() => folder.fold(at));
+    const fold = () => {
+      h.store.transaction(() => folder.fold(at));
+      folder.committed();
+    };
+    fold();
     expect(dayRows(h)).toHaveLength(2);
-    for (let i = 0; i < 3; i++) h.store.transaction(() => folder.fold(at));
+    for (let i = 0; i < 3; i++) fold();
     expect(dayRows(h)).toHaveLength(8);
   });
 

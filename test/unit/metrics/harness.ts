@@ -7,7 +7,9 @@ import { buildRecord, type JourneyRecord } from '../../../collector/join/journey
 import { loadCatalogue, type Catalogue } from '../../../collector/metrics/catalogue.js';
 import { createMetricEngine, type MetricEngine } from '../../../collector/metrics/engine.js';
 import { metricsDefaults, type MetricsConfig } from '../../../collector/metrics/metrics-config.js';
+import type { MetricPorts } from '../../../collector/store/ports/metric-ports.js';
 import { openSqliteStore, type SqliteStore } from '../../../collector/store/sqlite-store.js';
+import { sqliteMetricPorts } from '../../../collector/store/sqlite/metric-ports.js';
 import type { JourneyContext } from '../../../proto/hop-context.js';
 import { HopPoint, type HopPointName } from '../../../proto/hop-point.js';
 
@@ -87,10 +89,13 @@ export function alert(spec: { at: string; code: string; deliveryMs?: number; use
 
 export interface Harness {
   readonly store: SqliteStore;
+  readonly ports: MetricPorts;
   readonly engine: MetricEngine;
   readonly catalogue: Catalogue;
   /** Writes records (and amendments) as one tick would, at nowMs. */
   write(records: readonly (JourneyRecord | RecordWrite)[], nowMs?: number): void;
+  /** Folds (and compacts) in a transaction of its own, as a tick with no records would. */
+  foldNow(nowMs: number): void;
   close(): void;
 }
 
@@ -110,18 +115,29 @@ export function harness(options: HarnessOptions = {}): Harness {
   const catalogue = options.catalogue ?? loadCatalogue();
   const store = options.store ?? openSqliteStore({ file: ':memory:', synchronous: 'normal' });
   const config = { ...metricsDefaults, ...options.config };
+  const ports = sqliteMetricPorts(store);
   const engine = createMetricEngine({
-    db: store.db, catalogue, config, agentStatuses: () => store.agentStatuses(), logger: silentLogger, nowMs: () => 0,
+    ports, catalogue, config, agentStatuses: () => store.agentStatuses(), logger: silentLogger, nowMs: () => 0,
   });
   return {
-    store, engine, catalogue,
+    store, ports, engine, catalogue,
     write(records, nowMs = Date.parse('2026-11-01T00:00:00Z')) {
       const writes = records.map((r) => ('record' in r ? r : writeOf(r)));
-      store.transaction(() => {
-        store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
-        engine.sink.onRecords(writes, nowMs);
-        if (options.fold) engine.sink.foldNow(nowMs);
-      });
+      try {
+        store.transaction(() => {
+          store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
+          engine.sink.onRecords(writes, nowMs);
+          if (options.fold) engine.sink.foldNow(nowMs);
+        });
+      } catch (err) {
+        engine.sink.rolledBack();
+        throw err;
+      }
+      engine.sink.committed();
+    },
+    foldNow(nowMs) {
+      store.transaction(() => engine.sink.foldNow(nowMs));
+      engine.sink.committed();
     },
     close: () => store.close(),
   };

@@ -1,9 +1,10 @@
 // Reliability per month from recorded incidents (MP122 Requirement 3, "Measuring Service
 // reliability": MTTR = total repair time / repairs; MTBF = operating hours / failures).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOperationsLog, type OperationsLog } from '../../../collector/metrics/operations-log.js';
 import { reliability } from '../../../collector/metrics/reliability.js';
+import type { OperationsLog } from '../../../collector/store/ports/operations-log.js';
 import { openSqliteStore, type SqliteStore } from '../../../collector/store/sqlite-store.js';
+import { sqliteMetricPorts } from '../../../collector/store/sqlite/metric-ports.js';
 
 const utc = (iso: string) => Date.parse(iso);
 
@@ -12,7 +13,7 @@ describe('reliability', () => {
   let log: OperationsLog;
   beforeEach(() => {
     store = openSqliteStore({ file: ':memory:', synchronous: 'normal' });
-    log = createOperationsLog(store.db);
+    log = sqliteMetricPorts(store).operations;
   });
   afterEach(() => store.close());
 

@@ -1,0 +1,296 @@
+// The contract every backend of the metric ports (collector/store/ports) must keep, as one
+// suite run against each: writes read back, upserts are idempotent where the port says so,
+// a failed transaction leaves nothing, and read-only ports read but refuse every write.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordWrite } from '../../../collector/join/joiner.js';
+import { loadCatalogue } from '../../../collector/metrics/catalogue.js';
+import type { MetricPorts } from '../../../collector/store/ports/metric-ports.js';
+import type { GroupFields } from '../../../collector/store/ports/rollup-groups.js';
+import { request, writeOf } from '../../unit/metrics/harness.js';
+
+export interface OpenedBackend {
+  readonly ports: MetricPorts;
+  /** Stores journey records the way ingest does (the rebuild source reads them). */
+  storeRecords(writes: readonly RecordWrite[]): void;
+  close(): void;
+}
+
+export interface MetricPortsBackend {
+  readonly name: string;
+  /** Empty ports with the collector's schema. */
+  open(): OpenedBackend;
+  /** Read-only ports on what `opened` stored, after it closed; absent when the backend cannot reopen (memory). */
+  readonly reopenReadonly?: (closed: OpenedBackend) => { ports: MetricPorts; close(): void };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const bytes = (...values: number[]) => Uint8Array.from(values);
+const group = (over: Partial<GroupFields> = {}): GroupFields => ({
+  kind: 'request', srv: '4.1.1', region: 'NORTH', smets: 'SMETS2', deviceType: '', deviceModel: 'EM-A1', firmwareVersion: '',
+  chFirmwareVersion: '', userRole: 'IS', party: '90-B3-D5-1F-30-01-00-00', tag: '', ...over,
+});
+
+export function metricPortsContract(backend: MetricPortsBackend): void {
+  describe(`metric ports on ${backend.name}`, () => {
+    let b: OpenedBackend;
+    let p: MetricPorts;
+    beforeEach(() => {
+      b = backend.open();
+      p = b.ports;
+    });
+    afterEach(() => b.close());
+
+    describe('rollups', () => {
+      it('keeps appended facts in order until they are dropped, and counts their records', () => {
+        p.rollups.appendFacts(2, bytes(1, 2));
+        p.rollups.appendFacts(3, bytes(3));
+        const [first, second] = p.rollups.pendingFacts();
+        expect([Buffer.from(first!.data), Buffer.from(second!.data)]).toEqual([Buffer.from([1, 2]), Buffer.from([3])]);
+        expect(p.rollups.pendingFactCount()).toBe(5);
+        p.rollups.dropFactsThrough(first!.id);
+        expect(p.rollups.pendingFacts().map((f) => f.id)).toEqual([second!.id]);
+        expect(p.rollups.pendingFactCount()).toBe(3);
+      });
+
+      it('replaces a row part saved twice, and drops it', () => {
+        const key = { level: 0, startMs: 10 * HOUR, srv: '4.1.1' };
+        p.rollups.saveRowPart(key, 1, 0, 4, bytes(1));
+        p.rollups.saveRowPart(key, 1, 0, 5, bytes(2));
+        p.rollups.saveRowPart(key, 0, 0, 5, bytes(3));
+        expect(p.rollups.rowParts(key).map((d) => Buffer.from(d)).sort(Buffer.compare)).toEqual([Buffer.from([2]), Buffer.from([3])]);
+        expect(p.rollups.rowCount()).toBe(2);
+        p.rollups.dropRowPart(key, 0);
+        expect(p.rollups.rowParts(key).map((d) => Buffer.from(d))).toEqual([Buffer.from([2])]);
+      });
+
+      it('finds hour rows by SRV and range, the days rows belong to, and the first hour', () => {
+        for (const h of [0, 5, 23, 24]) p.rollups.saveRowPart({ level: 0, startMs: h * HOUR, srv: 'a' }, 1, h < 24 ? 0 : DAY, 1, bytes(h));
+        p.rollups.saveRowPart({ level: 0, startMs: 3 * HOUR, srv: 'b' }, 1, 0, 1, bytes(99));
+        expect(p.rollups.hourRowsOf('a', 0, DAY).map((d) => d[0]).sort((x, y) => x! - y!)).toEqual([0, 5, 23]);
+        expect(p.rollups.rowDays().sort((x, y) => x.dayMs - y.dayMs || x.srv.localeCompare(y.srv))).toEqual([
+          { level: 0, dayMs: 0, srv: 'a' }, { level: 0, dayMs: 0, srv: 'b' }, { level: 0, dayMs: DAY, srv: 'a' },
+        ]);
+        expect(p.rollups.firstHourMs()).toBe(0);
+        expect(p.rollups.rowCount(0)).toBe(5);
+        expect(p.rollups.rowCount(1)).toBe(0);
+      });
+
+      it('reads day rows by part and SRV, and no hour rows of a compacted day', () => {
+        for (const srv of ['a', 'b']) {
+          p.rollups.saveRowPart({ level: 0, startMs: 2 * HOUR, srv }, 1, 0, 1, bytes(1));
+          p.rollups.saveRowPart({ level: 0, startMs: DAY + 2 * HOUR, srv }, 1, DAY, 1, bytes(2));
+        }
+        // Day 0 of 'a' is compacted.
+        p.rollups.saveRowPart({ level: 1, startMs: 0, srv: 'a' }, 1, 0, 1, bytes(3));
+        p.rollups.saveRowPart({ level: 1, startMs: 0, srv: 'a' }, 0, 0, 1, bytes(4));
+        const rows = (it: Iterable<{ startMs: number; srv: string }>) => [...it].map((r) => [r.startMs, r.srv]).sort((x, y) => String(x).localeCompare(String(y)));
+        expect(rows(p.rollups.dayRows(0, DAY, { part: 1 }))).toEqual([[0, 'a']]);
+        expect(rows(p.rollups.dayRows(0, DAY, { part: 1, srvs: ['b'] }))).toEqual([]);
+        expect(rows(p.rollups.uncompactedHourRows(0, 2 * DAY, 0, DAY, { part: 1 }))).toEqual([[2 * HOUR, 'b'], [DAY + 2 * HOUR, 'a'], [DAY + 2 * HOUR, 'b']]);
+        expect(rows(p.rollups.uncompactedHourRows(0, 2 * DAY, 0, DAY, { part: 1, srvs: ['a'] }))).toEqual([[DAY + 2 * HOUR, 'a']]);
+      });
+
+      it('keeps where queries start reading hour rows', () => {
+        expect(p.rollups.openFrom()).toBeUndefined();
+        p.rollups.saveOpenFrom(DAY);
+        expect(p.rollups.openFrom()).toBe(DAY);
+        p.rollups.saveOpenFrom('none');
+        expect(p.rollups.openFrom()).toBe('none');
+      });
+    });
+
+    describe('groups', () => {
+      it('numbers groups from 1 and reads them, or one field of them, after an id', () => {
+        expect([p.groups.addGroup('s1', group()), p.groups.addGroup('s2', group({ deviceModel: 'EM-B2' }))]).toEqual([1, 2]);
+        expect(p.groups.groupsAfter(0)).toEqual([{ id: 1, signature: 's1', fields: group() }, { id: 2, signature: 's2', fields: group({ deviceModel: 'EM-B2' }) }]);
+        expect(p.groups.groupsAfter(1).map((g) => g.id)).toEqual([2]);
+        expect(p.groups.fieldAfter('deviceModel', 0)).toEqual(['EM-A1', 'EM-B2']);
+      });
+
+      it('refuses a signature it already has', () => {
+        p.groups.addGroup('s1', group());
+        expect(() => p.groups.addGroup('s1', group())).toThrow();
+      });
+
+      it('stores failure reasons by id', () => {
+        const id = p.groups.addReason('unable-to-communicate');
+        expect(p.groups.reasons()).toEqual([{ id, reason: 'unable-to-communicate' }]);
+      });
+    });
+
+    describe('sequence state', () => {
+      it('keeps the latest start of each SRV a device received', () => {
+        p.sequence.noteDeviceEvent('d1', '8.1.1', 200);
+        p.sequence.noteDeviceEvent('d1', '8.1.1', 100);
+        p.sequence.noteDeviceEvent('d1', '6.23', 50);
+        expect(p.sequence.deviceEvents('d1').sort((x, y) => x.srv.localeCompare(y.srv))).toEqual([{ srv: '6.23', lastUs: 50 }, { srv: '8.1.1', lastUs: 200 }]);
+        expect(p.sequence.deviceEvents('d2')).toEqual([]);
+      });
+
+      it('replaces a device\'s top-up state', () => {
+        expect(p.sequence.topUp('d1')).toBeUndefined();
+        p.sequence.saveTopUp('d1', { lastUs: 1, attempt: 1, failed: true });
+        p.sequence.saveTopUp('d1', { lastUs: 2, attempt: 2, failed: false });
+        expect(p.sequence.topUp('d1')).toEqual({ lastUs: 2, attempt: 2, failed: false });
+      });
+
+      it('saves, replaces and drops a record\'s tag', () => {
+        p.sequence.saveTag('k', 1, 'attr:a');
+        p.sequence.saveTag('k', 1, 'attr:b');
+        expect(p.sequence.tagOf('k', 1)).toBe('attr:b');
+        p.sequence.dropTag('k', 1);
+        expect(p.sequence.tagOf('k', 1)).toBeUndefined();
+      });
+    });
+
+    describe('Change of Supplier', () => {
+      const cos = { key: 'k1', startedUs: 1000, groupId: 1, device: 'd1', party: 'A', success: false, reasonId: 2 };
+      it('updates a request saved again, and rescues only failures of the same device and party within the window', () => {
+        p.cos.saveRequest({ ...cos, reasonId: 1 });
+        p.cos.saveRequest(cos);
+        p.cos.saveRequest({ ...cos, key: 'k2', party: 'B' });
+        p.cos.saveRequest({ ...cos, key: 'k3', startedUs: 100 });
+        expect(p.cos.unrescuedFailures()).toEqual([{ device: 'd1', lastUs: 1000 }]);
+        p.cos.rescue('d1', 'A', 1500, 500, 1500);
+        const stored = p.cos.requestsBetween(0, 2000).sort((x, y) => x.startedUs - y.startedUs || Number(x.rescuedUs) - Number(y.rescuedUs));
+        expect(stored).toEqual([
+          { startedUs: 100, groupId: 1, success: false, reasonId: 2, rescuedUs: null },
+          { startedUs: 1000, groupId: 1, success: false, reasonId: 2, rescuedUs: null },
+          { startedUs: 1000, groupId: 1, success: false, reasonId: 2, rescuedUs: 1500 },
+        ]);
+        p.cos.dropRequest('k1', 1000);
+        expect(p.cos.requestsBetween(500, 2000)).toHaveLength(1);
+      });
+    });
+
+    describe('activity evidence', () => {
+      it('adds activity per region and minute, retractions included', () => {
+        p.activity.addActivity('NORTH', { minuteMs: 60_000, requests: 3, answered: 2 });
+        p.activity.addActivity('NORTH', { minuteMs: 60_000, requests: -1, answered: -1 });
+        p.activity.addActivity('SOUTH', { minuteMs: 60_000, requests: 9, answered: 9 });
+        expect(p.activity.activityBetween('NORTH', 0, 120_000)).toEqual([{ minuteMs: 60_000, requests: 2, answered: 1 }]);
+        expect(p.activity.activityBetween('NORTH', 120_000, 180_000)).toEqual([]);
+      });
+
+      it('keeps a probe regional once it was', () => {
+        p.activity.saveProbe({ agentId: 'csp-1', region: 'NORTH', regional: true });
+        p.activity.saveProbe({ agentId: 'csp-1', region: 'NORTH', regional: false });
+        p.activity.saveProbe({ agentId: 'gw', region: 'NORTH', regional: false });
+        expect(p.activity.probesOf('NORTH').sort((x, y) => x.agentId.localeCompare(y.agentId))).toEqual([
+          { agentId: 'csp-1', region: 'NORTH', regional: true }, { agentId: 'gw', region: 'NORTH', regional: false },
+        ]);
+        expect(p.activity.probes()).toHaveLength(2);
+      });
+
+      it('extends a heartbeat interval saved again, and finds intervals by overlap', () => {
+        p.activity.saveHeartbeat({ agentId: 'a', fromMs: 0, toMs: 10 });
+        p.activity.saveHeartbeat({ agentId: 'a', fromMs: 0, toMs: 20 });
+        p.activity.saveHeartbeat({ agentId: 'a', fromMs: 100, toMs: 110 });
+        expect(p.activity.lastHeartbeats()).toEqual([{ agentId: 'a', fromMs: 100, toMs: 110 }]);
+        expect(p.activity.heartbeatsOverlapping('a', 15, 105).sort((x, y) => x.fromMs - y.fromMs)).toEqual([{ fromMs: 0, toMs: 20 }, { fromMs: 100, toMs: 110 }]);
+        expect(p.activity.heartbeatsOverlapping('a', 20, 100)).toEqual([]);
+      });
+    });
+
+    describe('operations log', () => {
+      it('adds, finds by overlap and removes maintenance windows', () => {
+        const w = p.operations.addMaintenance({ region: 'NORTH', fromMs: 100, toMs: 200, description: 'upgrade' });
+        expect(p.operations.maintenance(150, 300)).toEqual([w]);
+        expect(p.operations.maintenance(200, 300)).toEqual([]);
+        expect(p.operations.removeMaintenance(w.id)).toBe(true);
+        expect(p.operations.removeMaintenance(w.id)).toBe(false);
+      });
+
+      it('adds, updates and finds open incidents', () => {
+        const i = p.operations.addIncident({ category: 2, region: null, service: 'DCC User Interface', startedMs: 100, resolvedMs: null, description: '' });
+        expect(p.operations.incidents(1000, 2000)).toEqual([i]);
+        expect(p.operations.updateIncident(i.id, { resolvedMs: 500 })).toEqual({ ...i, resolvedMs: 500 });
+        expect(p.operations.incident(i.id)?.resolvedMs).toBe(500);
+        expect(p.operations.incidents(1000, 2000)).toEqual([]);
+        expect(p.operations.updateIncident(i.id + 1, { resolvedMs: 1 })).toBeUndefined();
+      });
+    });
+
+    describe('rebuild source', () => {
+      it('keeps the signature, and gives stored records back in write order with their context and hops', () => {
+        const catalogue = loadCatalogue();
+        expect(p.rebuild.signature()).toBeUndefined();
+        expect(p.rebuild.hasRecords()).toBe(false);
+        const records = ['09:00', '09:01', '09:02'].map((t) => request({ at: `2026-10-05T${t}:00Z`, srv: '4.1.1', context: { deviceModel: 'EM-A1' } }, catalogue));
+        b.storeRecords(records.map((r) => writeOf(r)));
+        p.rebuild.saveSignature('abc');
+        expect(p.rebuild.signature()).toBe('abc');
+        expect(p.rebuild.hasRecords()).toBe(true);
+        const first = p.rebuild.recordsAfter(0, 2);
+        expect(first.map((r) => r.key)).toEqual(records.slice(0, 2).map((r) => r.key));
+        expect(first[0]).toMatchObject({ reason: null, amendments: 0, context: records[0]!.context, hops: { points: records[0]!.hops.points, times: records[0]!.hops.times } });
+        expect(p.rebuild.recordsAfter(first[1]!.id, 2).map((r) => r.key)).toEqual([records[2]!.key]);
+      });
+
+      it('empties what is derived and keeps what operators declared', () => {
+        p.rollups.appendFacts(1, bytes(1));
+        p.rollups.saveRowPart({ level: 0, startMs: 0, srv: 'a' }, 1, 0, 1, bytes(1));
+        p.sequence.saveTag('k', 1, 'attr:a');
+        p.activity.saveProbe({ agentId: 'a', region: 'NORTH', regional: true });
+        p.activity.saveHeartbeat({ agentId: 'a', fromMs: 0, toMs: 10 });
+        p.groups.addGroup('s1', group());
+        const w = p.operations.addMaintenance({ region: null, fromMs: 0, toMs: 10, description: '' });
+        p.rebuild.clearDerived();
+        expect([p.rollups.pendingFactCount(), p.rollups.rowCount(), p.sequence.tagOf('k', 1), p.activity.probes()]).toEqual([0, 0, undefined, []]);
+        expect(p.activity.lastHeartbeats()).toHaveLength(1);
+        expect(p.groups.groupsAfter(0)).toHaveLength(1);
+        expect(p.operations.maintenance(0, 10)).toEqual([w]);
+      });
+    });
+
+    describe('transactions', () => {
+      it('keeps nothing of a transaction that throws', () => {
+        expect(() => p.transaction(() => {
+          p.rollups.appendFacts(1, bytes(1));
+          p.groups.addGroup('s1', group());
+          throw new Error('disk full');
+        })).toThrow('disk full');
+        expect([p.rollups.pendingFactCount(), p.groups.groupsAfter(0)]).toEqual([0, []]);
+      });
+
+      it('returns what a consistent read returns', () => {
+        p.rollups.appendFacts(4, bytes(1));
+        expect(p.readConsistently(() => p.rollups.pendingFactCount())).toBe(4);
+      });
+    });
+
+    const reopen = backend.reopenReadonly;
+    if (reopen) {
+      describe('read-only', () => {
+        it('reads what was written, and refuses every write', () => {
+          p.rollups.appendFacts(2, bytes(7));
+          p.groups.addGroup('s1', group());
+          const w = p.operations.addMaintenance({ region: null, fromMs: 0, toMs: 10, description: '' });
+          b.close();
+          const ro = reopen(b);
+          b = { ...b, close: ro.close };
+          const r = ro.ports;
+          expect(r.readonly).toBe(true);
+          expect([r.rollups.pendingFactCount(), r.groups.groupsAfter(0).length, r.operations.maintenance(0, 10)]).toEqual([2, 1, [w]]);
+          const writes: (() => unknown)[] = [
+            () => r.rollups.appendFacts(1, bytes(1)),
+            () => r.rollups.saveRowPart({ level: 0, startMs: 0, srv: 'a' }, 1, 0, 1, bytes(1)),
+            () => r.rollups.saveOpenFrom('none'),
+            () => r.groups.addGroup('s2', group()),
+            () => r.groups.addReason('x'),
+            () => r.sequence.saveTag('k', 1, 't'),
+            () => r.cos.saveRequest({ key: 'k', startedUs: 1, groupId: 1, device: 'd', party: 'p', success: true, reasonId: 0 }),
+            () => r.activity.saveProbe({ agentId: 'a', region: 'NORTH', regional: true }),
+            () => r.operations.addMaintenance({ region: null, fromMs: 0, toMs: 1, description: '' }),
+            () => r.operations.removeMaintenance(w.id),
+            () => r.rebuild.saveSignature('x'),
+            () => r.rebuild.clearDerived(),
+          ];
+          for (const write of writes) expect(write).toThrow();
+          expect(r.operations.maintenance(0, 10)).toEqual([w]);
+        });
+      });
+    }
+  });
+}
