@@ -3,15 +3,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
+import { HopwatchError } from '../common/error-codes.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
+import { createAgentAuthority, type RunningAgentAuthority } from './auth/agent-authority.js';
+import { decideExposure } from './auth/exposure.js';
 import type { BrokerLink, InboundHandlers } from './broker/broker-link.js';
-import { startEmbeddedBroker } from './broker/embedded-broker.js';
+import { maxPacketBytesFor, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { connectExternalBroker } from './broker/external-broker.js';
+import { createMqttDenials } from './broker/mqtt-denials.js';
 import { createClockRegistry, type ClockRegistry } from './clock/clock-registry.js';
 import { defaultClockModelOptions } from './clock/clock-model.js';
 import { createTimeServer } from './clock/time-server.js';
 import type { CollectorConfig } from './config.js';
+import { CollectorError } from './errors.js';
 import { createMetricsRegistry } from './http/prometheus.js';
 import { createHttpServer } from './http/server.js';
 import { createIngest, type Ingest, type RecordSink } from './ingest/ingest.js';
@@ -22,6 +27,7 @@ import type { Catalogue } from './metrics/catalogue.js';
 import { loadCatalogue } from './metrics/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
 import { openSqliteStore } from './store/sqlite-store.js';
+import { createSqliteAgentCredentials } from './store/sqlite/agent-credentials.js';
 import type { Store } from './store/store.js';
 
 export interface Collector {
@@ -35,6 +41,8 @@ export interface Collector {
   readonly metricEngine: MetricEngine;
   readonly clocks: ClockRegistry;
   readonly http: FastifyInstance;
+  /** Agent credentials (`hopwatch agents`), re-read about once a second. */
+  readonly agentAuthority: RunningAgentAuthority;
   close(): Promise<void>;
 }
 
@@ -52,6 +60,14 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const nowMs = deps.nowMs ?? (() => clock.nowUs() / 1000);
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
   const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
+  const agentAuthority = createAgentAuthority({ store: createSqliteAgentCredentials(store.db), logger });
+  try {
+    checkExposure(config, agentAuthority.enabled(), logger);
+  } catch (err) {
+    agentAuthority.close();
+    store.close();
+    throw err;
+  }
   const j = config.join;
   const contexts = createContextInterner();
   const clocks = createClockRegistry(store, {
@@ -78,6 +94,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const recovered = recoverJoinState(store, joiner, contexts, sinks, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs(), logger);
 
   let broker: BrokerLink | undefined;
+  const mqttDenials = createMqttDenials();
   const i = config.ingest;
   const ingest = createIngest({
     store, joiner, logger, nowMs, sinks,
@@ -106,9 +123,12 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
       url: config.broker.url, clientId: config.broker.clientId, username: config.broker.username, password: config.broker.password,
       reconnect: { initialMs: 500, maxMs: 30_000 }, logger,
     }, handlers)
-    : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger }, handlers);
+    : await startEmbeddedBroker({
+      host: config.broker.host, port: config.broker.port, logger, authority: agentAuthority, denials: mqttDenials,
+      limits: { ...config.broker.limits, maxPacketBytes: maxPacketBytesFor(i.maxBatchBytes) },
+    }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), metricEngine, clocks, clock, logger });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `http://${config.http.host}:${httpPort}`;
@@ -118,7 +138,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   return {
     brokerUrl: broker.agentUrl,
     httpUrl,
-    store, ingest, joiner, catalogue, metricEngine, clocks, http,
+    store, ingest, joiner, catalogue, metricEngine, clocks, http, agentAuthority,
     close() {
       closing ??= (async () => {
         await http.close();
@@ -126,10 +146,26 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
         ingest.drain();
         await broker?.close();
         ingest.close();
+        agentAuthority.close();
         clocks.save(nowMs());
         store.close();
       })();
       return closing;
     },
   };
+}
+
+/** Refuses listen addresses beyond loopback without access control (README "Security"), unless --insecure. */
+function checkExposure(config: CollectorConfig, agentCredentials: boolean, logger: Logger): void {
+  const decision = decideExposure({
+    brokerHost: config.broker.url ? undefined : config.broker.host,
+    agentCredentials,
+    brokerMutualTls: config.broker.tls.caFile !== '',
+    httpHost: config.http.host,
+    // API tokens are not part of this collector yet: beyond loopback the HTTP API needs --insecure.
+    apiTokens: false,
+    insecure: config.insecure,
+  });
+  if (!decision.allowed) throw new HopwatchError(CollectorError.HW_COLLECTOR_CONFIG.code, `refusing to start: ${decision.problems.join('; ')}`);
+  for (const warning of decision.warnings) logger.warn({ component: 'collector', code: CollectorError.HW_COLLECTOR_CONFIG.code }, warning);
 }
