@@ -59,6 +59,8 @@ export function rawSocket(url: string): Promise<Socket> {
 /** Resolves true when the socket closes within `ms`, false otherwise. */
 export function closedWithin(socket: Socket, ms: number): Promise<boolean> {
   if (socket.destroyed) return Promise.resolve(true);
+  // Reads (and drops) what the broker sends: a socket that is never read never sees the end.
+  socket.resume();
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
     socket.once('close', () => { clearTimeout(timer); resolve(true); });
