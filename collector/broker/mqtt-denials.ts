@@ -20,7 +20,7 @@ export type DeniedReason =
   | 'connect-timeout'
   /** A packet larger than ingest.maxBatchBytes plus room for its topic. */
   | 'packet-size'
-  /** More than broker.limits.maxInFlightPerClient QoS 1 PUBLISHes in flight. */
+  /** An agent with more than broker.limits.maxInFlightPerClient QoS 1 PUBLISHes in flight. */
   | 'in-flight'
   /** A connected agent's credential was revoked or rotated. */
   | 'revoked';
