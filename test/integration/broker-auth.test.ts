@@ -178,4 +178,13 @@ describe('the embedded broker without agent credentials', () => {
     const again = await mqtt.connectAsync(collector.brokerUrl, { reconnectPeriod: 0, clientId: 'anyone' }).then(() => 0, (err: { code?: number }) => err.code);
     expect(again).toBe(5);
   });
+
+  it('refuses an anonymous 200 MB PUBLISH at its header, before buffering it', async () => {
+    const socket = await rawSocket(collector.brokerUrl);
+    socket.on('error', () => undefined);
+    socket.write(connectPacket({ clientId: 'anyone' }));
+    socket.write(Buffer.concat([Buffer.from([0x30]), remainingLength(200 * 1024 * 1024), Buffer.from('\x00\x16hopwatch/v1/agent-a/hops', 'latin1')]));
+    expect(await closedWithin(socket, 5000)).toBe(true);
+    expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(1);
+  });
 });

@@ -50,6 +50,21 @@ describe('embedded broker bounds', () => {
     expect(await deniedCount(collector.httpUrl, 'connect', 'connect-timeout')).toBe(2);
   });
 
+  it('reads a packet\'s announced length across reads and refuses an oversized one split byte by byte', async () => {
+    await start({});
+    const socket = await rawSocket(collector.brokerUrl);
+    socket.on('error', () => undefined);
+    const connack = new Promise((resolve) => socket.once('data', resolve));
+    socket.write(connectPacket({ clientId: 'hopwatch-agent-agent-a', username: 'agent-a', password: secret }));
+    await connack;
+    for (const byte of [0x30, 0xff, 0xff, 0xff, 0x7f]) {
+      socket.write(Buffer.from([byte]));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await closedWithin(socket, 5000)).toBe(true);
+    expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(1);
+  });
+
   it('closes a client with more QoS 1 messages in flight than maxInFlightPerClient', async () => {
     await start({ maxInFlightPerClient: 4 });
     const socket = await rawSocket(collector.brokerUrl);
