@@ -48,11 +48,17 @@ export function guardConnection(socket: Socket, client: Client, options: Connect
         length += (byte & 0x7f) * multiplier;
         multiplier *= 128;
         if (byte & 0x80) {
-          // A fifth length byte is malformed: the parser refuses it, the guard stops reading.
-          if (multiplier > 128 ** 4) return socket.off('data', scan);
+          // A continuation bit on the fourth length byte announces no valid length at all.
+          if (multiplier === 128 ** 4) {
+            refuse('packet-size', { malformedLength: true, maxPacketBytes: options.maxPacketBytes });
+            return;
+          }
           continue;
         }
-        if (length > options.maxPacketBytes) return refuse('packet-size', { announcedBytes: length, maxPacketBytes: options.maxPacketBytes });
+        if (length > options.maxPacketBytes) {
+          refuse('packet-size', { announcedBytes: length, maxPacketBytes: options.maxPacketBytes });
+          return;
+        }
         remaining = length;
         phase = remaining === 0 ? Phase.Header : Phase.Body;
       } else {

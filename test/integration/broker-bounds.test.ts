@@ -63,6 +63,13 @@ describe('embedded broker bounds', () => {
     }
     expect(await closedWithin(socket, 5000)).toBe(true);
     expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(1);
+
+    // A length that never ends (continuation on its fourth byte) is refused the same way.
+    const endless = await rawSocket(collector.brokerUrl);
+    endless.on('error', () => undefined);
+    endless.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x01]));
+    expect(await closedWithin(endless, 5000)).toBe(true);
+    expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(2);
   });
 
   it('closes a client with more QoS 1 messages in flight than maxInFlightPerClient', async () => {
