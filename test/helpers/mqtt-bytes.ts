@@ -47,11 +47,15 @@ export function subscribePacket(messageId: number, topics: readonly string[]): B
   return packet(0x82, Buffer.concat([id, ...topics.map((t) => Buffer.concat([str(t), Buffer.from([1])]))]));
 }
 
-/** A connected socket to 127.0.0.1:port. */
+/** A connected socket to 127.0.0.1:port. Errors after connecting (the broker cutting it off) are expected and ignored; see closedWithin. */
 export function rawSocket(url: string): Promise<Socket> {
   const port = Number(new URL(url).port);
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => { socket.off('error', reject); resolve(socket); });
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.off('error', reject);
+      socket.on('error', () => undefined);
+      resolve(socket);
+    });
     socket.once('error', reject);
   });
 }

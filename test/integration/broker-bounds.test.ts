@@ -53,7 +53,6 @@ describe('embedded broker bounds', () => {
   it('reads a packet\'s announced length across reads and refuses an oversized one split byte by byte', async () => {
     await start({});
     const socket = await rawSocket(collector.brokerUrl);
-    socket.on('error', () => undefined);
     const connack = new Promise((resolve) => socket.once('data', resolve));
     socket.write(connectPacket({ clientId: 'hopwatch-agent-agent-a', username: 'agent-a', password: secret }));
     await connack;
@@ -66,7 +65,6 @@ describe('embedded broker bounds', () => {
 
     // A length that never ends (continuation on its fourth byte) is refused the same way.
     const endless = await rawSocket(collector.brokerUrl);
-    endless.on('error', () => undefined);
     endless.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x01]));
     expect(await closedWithin(endless, 5000)).toBe(true);
     expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(2);
@@ -75,7 +73,6 @@ describe('embedded broker bounds', () => {
   it('closes a client with more QoS 1 messages in flight than maxInFlightPerClient', async () => {
     await start({ maxInFlightPerClient: 4 });
     const socket = await rawSocket(collector.brokerUrl);
-    socket.on('error', () => undefined);
     const status = Buffer.from(JSON.stringify({ agentId: 'agent-a', state: 'online' }));
     const publishes = Array.from({ length: 20 }, (_, i) => publishPacket({ topic: 'hopwatch/v1/agent-a/status', payload: status, qos: 1, messageId: i + 1 }));
     // One write: the broker parses and dispatches a whole read at once.
