@@ -1,5 +1,6 @@
 // `hopwatch agents add|list|revoke`: the agents allowed on the embedded broker. Run against
 // the collector's database file; a running collector picks changes up within about a second.
+import { existsSync } from 'node:fs';
 import { HopwatchError } from '../common/error-codes.js';
 import { parseCommand } from '../common/cli.js';
 import { AGENT_ID_PATTERN } from '../proto/topics.js';
@@ -46,6 +47,8 @@ export async function agentsCommand(argv: string[], io: AgentsCommandIo = proces
   if (agentId !== undefined && !AGENT_ID_PATTERN.test(agentId)) throw fail(`agent id ${JSON.stringify(agentId)} must match ${AGENT_ID_PATTERN.source}`);
 
   const config = loadCollectorConfig(cmd.configFile, flags);
+  // add may prepare a database before the collector first runs; list and revoke on a mistyped path must not create one.
+  if (sub !== 'add' && !existsSync(config.store.file)) throw fail(`no database at ${config.store.file} (--db names the collector's database file)`);
   const store = openSqliteStore({ file: config.store.file, synchronous: 'full' });
   try {
     const credentials = createSqliteAgentCredentials(store.db);

@@ -60,9 +60,11 @@ describe('hopwatch agents', () => {
   it('refuses agent ids outside the topic pattern, unknown agents to revoke and unknown subcommands', async () => {
     expect(await codeOf(run('add', 'a/b'))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: agent id "a\/b" must match/);
     expect(await codeOf(run('add', 'x'.repeat(65)))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL/);
+    await run('add', 'rig-1');
     expect(await codeOf(run('revoke', 'nobody'))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: agent "nobody" has no active credential/);
     expect(await codeOf(run('remove', 'rig-1'))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: expected/);
     expect(await codeOf(run('list', '--rotate'))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: --rotate goes with/);
+    expect(await codeOf(agentsCommand(['list', '--db', join(dir.path, 'typo.db')]))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: no database at/);
   });
 
   it('takes effect in a running collector on the same database without a restart', async () => {
