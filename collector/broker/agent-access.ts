@@ -67,11 +67,11 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
       if (now - (unattributedLoggedAt.get(reason) ?? -Infinity) < 60_000) return;
       unattributedLoggedAt.set(reason, now);
     }
-    log.warn({ code: CollectorError.HW_COLLECTOR_MQTT_DENIED.code, action, reason, clientId: client?.id, agent: s?.agentId, remote: client?.conn && (client.conn as { remoteAddress?: string }).remoteAddress, ...detail }, 'MQTT client refused');
+    log.warn({ code: CollectorError.HW_COLLECTOR_MQTT_DENIED.code, action, reason, clientId: client?.id?.slice(0, 128), agent: s?.agentId, remote: client?.conn && (client.conn as { remoteAddress?: string }).remoteAddress, ...detail }, 'MQTT client refused');
   };
 
   const refuseConnect = (client: Client, reason: keyof typeof RETURN_CODE, username: string | undefined, done: (err: AuthenticateError, ok: null) => void) => {
-    deny(client, 'connect', reason, { username });
+    deny(client, 'connect', reason, { username: username?.slice(0, 128) });
     done(Object.assign(new Error(`not authorized: ${reason}`), { returnCode: RETURN_CODE[reason] }) as AuthenticateError, null);
   };
 
@@ -97,7 +97,7 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
 
     authorizePublish(client, packet, done) {
       if (packet.topic.startsWith('$SYS')) {
-        if (client) deny(client, 'publish', 'topic', { topic: packet.topic });
+        if (client) deny(client, 'publish', 'topic', { topic: packet.topic.slice(0, 200) });
         return done(new Error('$SYS topics are reserved'));
       }
       if (!client) return done(null);
@@ -110,7 +110,7 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
           return done(new Error('topic not allowed'));
         }
         if (packet.retain && packet.topic !== topics.status(agent)) {
-          deny(client, 'publish', 'retain', { topic: packet.topic });
+          deny(client, 'publish', 'retain', { topic: packet.topic.slice(0, 200) });
           return done(new Error('retain not allowed'));
         }
       }
