@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { silentLogger } from '../common/logger.js';
 import { packageFile } from '../common/paths.js';
-import { startEmbeddedBroker } from '../collector/broker/embedded-broker.js';
+import { maxPacketBytesFor, startEmbeddedBroker } from '../collector/broker/embedded-broker.js';
+import { createMqttDenials } from '../collector/broker/mqtt-denials.js';
+import { collectorDefaults } from '../collector/config.js';
 import { runEndToEnd, type EndToEndResult } from './end-to-end.js';
 import { runMetricsBenchmark } from './metrics-rsvp.js';
 import { startMosquitto } from './mosquitto.js';
@@ -58,7 +60,8 @@ const TRAFFIC = { groups: 4, devicesPerGroup: 2000, sampleEvery: 50 } as const;
 /** The embedded aedes broker the collector runs, with nothing of hopwatch subscribed (for the naive pipeline). */
 async function startBareBroker(): Promise<{ url: string; stop: () => Promise<void> }> {
   const ignore = () => undefined;
-  const link = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, logger: silentLogger }, {
+  const limits = { ...collectorDefaults.broker.limits, maxPacketBytes: maxPacketBytesFor(collectorDefaults.ingest.maxBatchBytes) };
+  const link = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, logger: silentLogger, denials: createMqttDenials(), limits }, {
     onHops: ignore, onStatus: ignore, onTimeRequest: ignore, onTimeSample: ignore,
   });
   return { url: link.agentUrl, stop: () => link.close() };

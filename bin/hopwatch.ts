@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `hopwatch` command: dispatches to the part asked for.
 import { agentCommand } from '../agent/cli.js';
+import { agentsCommand } from '../collector/agents-command.js';
 import { collectorCommand } from '../collector/cli.js';
 import { catalogueCommand } from '../collector/reports/catalogue-command.js';
 import { reportCommand } from '../collector/reports/report-command.js';
@@ -10,6 +11,7 @@ import { startCommand } from './start.js';
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; summary: string }> = {
   start: { run: startCommand, summary: 'collector with embedded broker and SQLite, plus a simulated fleet of rigs (the demo)' },
   collector: { run: collectorCommand, summary: 'run the collector' },
+  agents: { run: (argv) => agentsCommand(argv), summary: '`agents add|list|revoke`: credentials of the agents allowed on the embedded broker' },
   agent: { run: agentCommand, summary: 'run an agent, or `agent status` to read a running one' },
   report: { run: (argv) => reportCommand(argv), summary: 'write a metric report (RSVP, processes, indicators, alerts, availability …) as CSV' },
   catalogue: { run: (argv) => catalogueCommand(argv), summary: '`catalogue check <file>`: validate a catalogue file' },

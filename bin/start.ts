@@ -6,10 +6,13 @@ import { onShutdown, parseCommand } from '../common/cli.js';
 import { helpText, type FlagSpec } from '../common/config.js';
 import { HopwatchError } from '../common/error-codes.js';
 import { createLogger } from '../common/logger.js';
-import { startCollector } from '../collector/collector.js';
+import { rotateAgentCredentials } from '../collector/auth/issue-credential.js';
+import { startCollector, type Collector } from '../collector/collector.js';
 import { collectorDefaults, loadCollectorConfig } from '../collector/config.js';
 import { CollectorError } from '../collector/errors.js';
-import { startSimulation } from '../firmware-stubs/index.js';
+import { openSqliteStore } from '../collector/store/sqlite-store.js';
+import { createSqliteAgentCredentials } from '../collector/store/sqlite/agent-credentials.js';
+import { simulationAgentIds, startSimulation, type SimulationOptions } from '../firmware-stubs/index.js';
 
 const USAGE = `Usage: hopwatch start [options]
 
@@ -36,14 +39,16 @@ export async function startCommand(argv: string[]): Promise<void> {
   const config = loadCollectorConfig(cmd.configFile, flags, { ...collectorDefaults, logLevel: 'warn' });
   const logger = createLogger(config.logLevel, 'hopwatch');
   const collector = await startCollector(config, { logger });
-  const simulation = startSimulation({
+  const simulationOptions: SimulationOptions = {
     brokerUrl: collector.brokerUrl,
     dataDir: join('data', 'stubs'),
     rigs: positive(rigs, 'rigs', 12),
     requestsPerSecond: positive(rate, 'rate', 5),
     seed: positive(seed, 'seed', 1),
     logger,
-  });
+  };
+  const brokerPasswords = await demoAgentSecrets(collector, config.store.file, simulationAgentIds(simulationOptions));
+  const simulation = startSimulation({ ...simulationOptions, ...(brokerPasswords ? { brokerPasswords } : {}) });
   const api = collector.httpUrl;
   process.stdout.write([
     'hopwatch is running: a collector and a simulated fleet',
@@ -65,6 +70,20 @@ export async function startCommand(argv: string[]): Promise<void> {
     await simulation.stop();
     await collector.close();
   });
+}
+
+/** When the demo's database has agent credentials (the broker refuses anonymous agents), the
+ *  simulated agents get fresh ones of their own, handed to them in memory. */
+async function demoAgentSecrets(collector: Collector, dbFile: string, agentIds: readonly string[]): Promise<Record<string, string> | undefined> {
+  if (!collector.agentAuthority.enabled()) return undefined;
+  const store = openSqliteStore({ file: dbFile, synchronous: 'full' });
+  try {
+    const secrets = await rotateAgentCredentials(createSqliteAgentCredentials(store.db), agentIds, Date.now());
+    collector.agentAuthority.refresh();
+    return secrets;
+  } finally {
+    store.close();
+  }
 }
 
 function positive(value: string | boolean | undefined, name: string, fallback: number): number {

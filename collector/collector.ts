@@ -3,16 +3,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
+import { HopwatchError } from '../common/error-codes.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import type { AgentAuthority } from './auth/principal.js';
+import { createAgentAuthority, type RunningAgentAuthority } from './auth/agent-authority.js';
+import { decideExposure } from './auth/exposure.js';
 import type { BrokerLink, InboundHandlers } from './broker/broker-link.js';
-import { startEmbeddedBroker } from './broker/embedded-broker.js';
+import { maxPacketBytesFor, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { connectExternalBroker } from './broker/external-broker.js';
+import { createMqttDenials } from './broker/mqtt-denials.js';
 import { createClockRegistry, type ClockRegistry } from './clock/clock-registry.js';
 import { defaultClockModelOptions } from './clock/clock-model.js';
 import { createTimeServer } from './clock/time-server.js';
 import type { CollectorConfig } from './config.js';
+import { CollectorError } from './errors.js';
 import { createMetricsRegistry } from './http/prometheus.js';
 import { httpsOptions } from './http/https-options.js';
 import { createHttpServer } from './http/server.js';
@@ -25,6 +29,7 @@ import { loadCatalogue } from './metrics/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { sqliteMetricPorts } from './store/sqlite/metric-ports.js';
+import { createSqliteAgentCredentials } from './store/sqlite/agent-credentials.js';
 import type { Store } from './store/store.js';
 
 export interface Collector {
@@ -38,6 +43,8 @@ export interface Collector {
   readonly metricEngine: MetricEngine;
   readonly clocks: ClockRegistry;
   readonly http: FastifyInstance;
+  /** Agent credentials (`hopwatch agents`), re-read about once a second. */
+  readonly agentAuthority: RunningAgentAuthority;
   close(): Promise<void>;
 }
 
@@ -47,8 +54,6 @@ export interface CollectorDeps {
   readonly clock?: Clock;
   /** Milliseconds for arrival times, windows and checkpoints (default: the clock's). */
   readonly nowMs?: () => number;
-  /** Agent credentials: acks and time answers to an agent that has one are signed with its key. */
-  readonly agentAuthority?: AgentAuthority;
 }
 
 export async function startCollector(config: CollectorConfig, deps: CollectorDeps = {}): Promise<Collector> {
@@ -59,6 +64,14 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const https = httpsOptions(config.http.tls);
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
   const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
+  const agentAuthority = createAgentAuthority({ store: createSqliteAgentCredentials(store.db), logger });
+  try {
+    checkExposure(config, agentAuthority.enabled(), logger);
+  } catch (err) {
+    agentAuthority.close();
+    store.close();
+    throw err;
+  }
   const j = config.join;
   const contexts = createContextInterner();
   const clocks = createClockRegistry(store, {
@@ -85,7 +98,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const recovered = recoverJoinState(store, joiner, contexts, sinks, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs(), logger);
 
   let broker: BrokerLink | undefined;
-  const ackKey = (agentId: string) => deps.agentAuthority?.ackKey(agentId);
+  const ackKey = (agentId: string) => agentAuthority.ackKey(agentId);
+  const mqttDenials = createMqttDenials();
   const i = config.ingest;
   const ingest = createIngest({
     store, joiner, logger, nowMs, sinks,
@@ -115,9 +129,12 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
       url: config.broker.url, clientId: config.broker.clientId, username: config.broker.username, password: config.broker.password,
       reconnect: { initialMs: 500, maxMs: 30_000 }, logger, tls: config.broker.tls,
     }, handlers)
-    : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger, tls: config.broker.tls }, handlers);
+    : await startEmbeddedBroker({
+      host: config.broker.host, port: config.broker.port, logger, tls: config.broker.tls, authority: agentAuthority, denials: mqttDenials,
+      limits: { ...config.broker.limits, maxPacketBytes: maxPacketBytesFor(i.maxBatchBytes) },
+    }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), metricEngine, clocks, clock, logger, https });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
@@ -127,7 +144,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   return {
     brokerUrl: broker.agentUrl,
     httpUrl,
-    store, ingest, joiner, catalogue, metricEngine, clocks, http,
+    store, ingest, joiner, catalogue, metricEngine, clocks, http, agentAuthority,
     close() {
       closing ??= (async () => {
         await http.close();
@@ -135,10 +152,26 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
         ingest.drain();
         await broker?.close();
         ingest.close();
+        agentAuthority.close();
         clocks.save(nowMs());
         store.close();
       })();
       return closing;
     },
   };
+}
+
+/** Refuses listen addresses beyond loopback without access control (README "Security"), unless --insecure. */
+function checkExposure(config: CollectorConfig, agentCredentials: boolean, logger: Logger): void {
+  const decision = decideExposure({
+    brokerHost: config.broker.url ? undefined : config.broker.host,
+    agentCredentials,
+    brokerMutualTls: config.broker.tls.caFile !== '',
+    httpHost: config.http.host,
+    // API tokens are not part of this collector yet: beyond loopback the HTTP API needs --insecure.
+    apiTokens: false,
+    insecure: config.insecure,
+  });
+  if (!decision.allowed) throw new HopwatchError(CollectorError.HW_COLLECTOR_CONFIG.code, `refusing to start: ${decision.problems.join('; ')}`);
+  for (const warning of decision.warnings) logger.warn({ component: 'collector', code: CollectorError.HW_COLLECTOR_CONFIG.code }, warning);
 }

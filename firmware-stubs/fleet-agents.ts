@@ -13,6 +13,8 @@ import type { AgentTuning } from './simulation-options.js';
 
 export interface FleetAgentsOptions {
   readonly brokerUrl: string;
+  /** Broker secrets by agent id (username = agent id); agents without one connect anonymously. */
+  readonly brokerPasswords?: Readonly<Record<string, string>>;
   readonly dataDir: string;
   /** True time from which clock drift accumulates. */
   readonly startUs: number;
@@ -45,7 +47,7 @@ export function startFleetAgents(fleet: Fleet, options: FleetAgentsOptions): Fle
       const config: AgentConfig = {
         ...agentDefaults,
         agentId: spec.agentId,
-        broker: { ...agentDefaults.broker, url: options.brokerUrl },
+        broker: { ...agentDefaults.broker, url: options.brokerUrl, ...credentialsOf(spec.agentId, options.brokerPasswords) },
         buffer: { file: join(options.dataDir, `${spec.agentId}.buffer.db`), maxBytes: tuning.bufferMaxBytes },
         batch: { ...agentDefaults.batch, maxHops: tuning.maxHops, flushIntervalMs: tuning.flushIntervalMs },
         statusIntervalMs: tuning.statusIntervalMs,
@@ -72,4 +74,9 @@ export function startFleetAgents(fleet: Fleet, options: FleetAgentsOptions): Fle
       return closed;
     },
   };
+}
+
+function credentialsOf(agentId: string, passwords: Readonly<Record<string, string>> | undefined): { username?: string; password?: string } {
+  const password = passwords?.[agentId];
+  return password === undefined ? {} : { username: agentId, password };
 }

@@ -28,7 +28,7 @@ export { createRandom, createWeightedChoice } from './random.js';
 export type { RealtimeSchedulerOptions, Scheduler, Task, VirtualScheduler, VirtualSchedulerOptions } from './scheduler.js';
 export { createRealtimeScheduler, createVirtualScheduler } from './scheduler.js';
 export type { Simulation, SimulationStats } from './simulation.js';
-export { startSimulation } from './simulation.js';
+export { simulationAgentIds, startSimulation } from './simulation.js';
 export type {
   AgentTuning, DeliveryFaults, ResolvedSimulationOptions, SimulationMode, SimulationOptions,
 } from './simulation-options.js';

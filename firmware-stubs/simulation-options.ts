@@ -55,6 +55,8 @@ export interface ResolvedSimulationOptions {
   readonly users: readonly DccUser[];
   readonly inventory: Inventory;
   readonly agent: AgentTuning;
+  /** Broker secrets by agent id, when the collector's broker wants agent credentials (README "Security"). */
+  readonly brokerPasswords: Readonly<Record<string, string>>;
   /** Bound on the ground truth; the oldest journeys make room (see GroundTruth.evicted). */
   readonly maxTruthJourneys: number;
   readonly logger: Logger;
@@ -83,6 +85,7 @@ export interface SimulationOptions {
   readonly users?: readonly DccUser[];
   readonly inventory?: Inventory;
   readonly agent?: Partial<AgentTuning>;
+  readonly brokerPasswords?: Readonly<Record<string, string>>;
   readonly maxTruthJourneys?: number;
   readonly logger?: Logger;
 }
@@ -127,6 +130,7 @@ export function resolveSimulationOptions(options: SimulationOptions, wallNowUs: 
     users: options.users ?? defaultUsers,
     inventory: options.inventory ?? defaultInventory,
     agent: { ...d.agent, ...options.agent },
+    brokerPasswords: options.brokerPasswords ?? {},
     maxTruthJourneys: options.maxTruthJourneys ?? d.maxTruthJourneys,
     logger: options.logger ?? silentLogger,
   };

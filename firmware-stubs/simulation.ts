@@ -87,6 +87,12 @@ interface Running {
 
 const ROLE_INDEX = { gateway: 0, csp: 1, rig: 2 } as const;
 
+/** The agent ids of the fleet these options make, to hand out broker credentials before it starts. */
+export function simulationAgentIds(input: SimulationOptions): string[] {
+  const options = resolveSimulationOptions(input, Date.now() * 1000);
+  return asOptionsError(() => createFleet(options, createRandom(options.seed).fork('fleet'))).agents.map((a) => a.agentId);
+}
+
 export function startSimulation(input: SimulationOptions): Simulation {
   const options = resolveSimulationOptions(input, Date.now() * 1000);
   const random = createRandom(options.seed);
@@ -99,7 +105,7 @@ export function startSimulation(input: SimulationOptions): Simulation {
   const fleet = asOptionsError(() => createFleet(options, random.fork('fleet')));
   const traffic = asOptionsError(() => createTraffic(fleet, options, random.fork('traffic')));
   const fleetAgents = startFleetAgents(fleet, {
-    brokerUrl: options.brokerUrl, dataDir: options.dataDir, startUs, trueNowUs: scheduler.nowUs, tuning: options.agent, logger: options.logger,
+    brokerUrl: options.brokerUrl, brokerPasswords: options.brokerPasswords, dataDir: options.dataDir, startUs, trueNowUs: scheduler.nowUs, tuning: options.agent, logger: options.logger,
     realTimeProbes: options.mode !== 'virtual' || options.timeProbes === undefined,
   });
   const agentOf = (id: string) => fleetAgents.agents.get(id)!;

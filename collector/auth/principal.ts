@@ -21,7 +21,8 @@ export interface TokenAuthority {
 
 /** What the broker, ingest and the time server ask of the agent credential store. */
 export interface AgentAuthority {
-  /** True once any unrevoked agent credential exists: from then on anonymous MQTT is refused. */
+  /** True once any agent credential has been added, revoked ones included (revoking the last agent
+   *  must not reopen the broker): from then on anonymous MQTT is refused. */
   enabled(): boolean;
   /** Checks an agent's secret against its slow hash. */
   verify(agentId: string, secret: string): Promise<boolean>;

@@ -1,11 +1,33 @@
 // The default: an aedes broker inside the collector process. The collector subscribes
-// in-process (no socket between broker and collector); agents connect over TCP.
-import { Aedes } from 'aedes';
+// in-process (no socket between broker and collector); agents connect over TCP or TLS
+// (collector/broker/listener.ts), as agents with credentials once any exist
+// (collector/broker/agent-access.ts), within the bounds of broker.limits
+// (collector/broker/connection-guard.ts).
+import type { Socket } from 'node:net';
+import { Aedes, type Client } from 'aedes';
 import type { Logger } from '../../common/logger.js';
 import type { TlsFileNames } from '../../common/tls-files.js';
 import { topics } from '../../proto/topics.js';
+import type { RunningAgentAuthority } from '../auth/agent-authority.js';
+import { createAgentAccess } from './agent-access.js';
 import type { BrokerLink, InboundHandlers } from './broker-link.js';
 import { createBrokerListener } from './listener.js';
+import { guardConnection } from './connection-guard.js';
+import type { MqttDenials } from './mqtt-denials.js';
+
+export interface EmbeddedBrokerLimits {
+  readonly maxConnections: number;
+  readonly connectTimeoutMs: number;
+  readonly maxInFlightPerClient: number;
+  /** Largest MQTT packet accepted (Remaining Length), checked before the packet is buffered. */
+  readonly maxPacketBytes: number;
+}
+
+/** The packet bound for batches of up to maxBatchBytes: room for the batch, its topic (at most
+ *  81 bytes) and the PUBLISH's own fields, and nothing like the 256 MB MQTT allows. */
+export function maxPacketBytesFor(maxBatchBytes: number): number {
+  return maxBatchBytes + 1024;
+}
 
 export interface EmbeddedBrokerOptions {
   readonly host: string;
@@ -13,16 +35,56 @@ export interface EmbeddedBrokerOptions {
   readonly logger: Logger;
   /** Serve mqtts:// with these files (see listener.ts); absent or all '' = plain mqtt://. */
   readonly tls?: TlsFileNames;
+  /** Undefined: no credential store, anyone may connect. */
+  readonly authority?: RunningAgentAuthority;
+  readonly denials: MqttDenials;
+  readonly limits: EmbeddedBrokerLimits;
 }
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handlers: InboundHandlers): Promise<BrokerLink> {
   const log = options.logger.child({ component: 'broker' });
+  const { limits, denials, authority } = options;
+  const access = createAgentAccess({ authority, denials, maxInFlightPerClient: limits.maxInFlightPerClient, logger: options.logger });
   // Before anything starts: an unreadable certificate is a configuration error.
-  const listener = createBrokerListener(options.tls, (socket) => aedes.handle(socket));
-  // drainTimeout: a client that stops reading must not stall delivery to everyone else.
-  const aedes = await Aedes.createBroker({ drainTimeout: 10_000, maxClientsIdLength: 128, concurrency: 1000 });
+  const listener = createBrokerListener(options.tls, (socket: Socket) => {
+    const client = aedes.handle(socket);
+    guardConnection(socket, client, {
+      maxPacketBytes: limits.maxPacketBytes,
+      connectTimeoutMs: limits.connectTimeoutMs,
+      onRefused: (reason, detail) => access.deny(client, reason === 'packet-size' ? 'packet' : 'connect', reason, detail),
+    });
+  });
+  const aedes = await Aedes.createBroker({
+    // drainTimeout: a client that stops reading must not stall delivery to everyone else.
+    drainTimeout: 10_000, maxClientsIdLength: 128, concurrency: 1000,
+    // Twice the guard's: the guard's time-out fires first and is the one counted.
+    connectTimeout: limits.connectTimeoutMs * 2,
+    maxInflightInbound: limits.maxInFlightPerClient,
+    authenticate: access.authenticate,
+    authorizePublish: access.authorizePublish,
+    authorizeSubscribe: access.authorizeSubscribe,
+    published: access.published,
+  });
   aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'connection error'));
+
+  // Sessions whose credential went away (revoked, rotated) or that connected anonymously
+  // before the first credential was added are closed at the next read of the store.
+  const live = new Set<Client>();
+  aedes.on('clientReady', (client) => {
+    live.add(client);
+    client.conn.once('close', () => live.delete(client));
+  });
+  authority?.onChange((invalidated) => {
+    if (!authority.enabled()) return;
+    for (const client of live) {
+      const agent = access.agentOf(client);
+      if (agent !== undefined && authority.isActive(agent) && !invalidated.includes(agent)) continue;
+      access.deny(client, 'session', 'revoked', { agent });
+      live.delete(client);
+      client.close();
+    }
+  });
 
   const subscribe = (topic: string, handler: (topic: string, payload: Buffer) => void) =>
     new Promise<void>((resolve) => aedes.subscribe(topic, (packet, done) => {
@@ -39,12 +101,15 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
 
   const { server } = listener;
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+  // Beyond maxConnections Node closes new sockets at once and emits 'drop'.
+  server.maxConnections = limits.maxConnections;
+  server.on('drop', (info) => access.deny(undefined, 'connect', 'max-connections', { remote: info?.remoteAddress, maxConnections: limits.maxConnections }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => { server.off('error', reject); resolve(); });
   });
   const port = (server.address() as { port: number }).port;
-  log.info({ host: options.host, port, tls: listener.scheme === 'mqtts', mutualTls: listener.mutual }, 'embedded broker listening');
+  log.info({ host: options.host, port, tls: listener.scheme === 'mqtts', mutualTls: listener.mutual, agentAuth: authority?.enabled() === true }, 'embedded broker listening');
 
   return {
     agentUrl: `${listener.scheme}://${options.host}:${port}`,

@@ -1,6 +1,8 @@
 // GET /metrics in Prometheus text format. Values are read from the components' counters
 // at scrape time, so the hot paths never touch the registry.
 import client from 'prom-client';
+import type { AgentAuthorityCounters } from '../auth/agent-authority.js';
+import type { MqttDenials } from '../broker/mqtt-denials.js';
 import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
@@ -11,6 +13,10 @@ export interface MetricSources {
   readonly ingest: Ingest;
   readonly joiner: Joiner;
   readonly recovery: RecoveryResult;
+  /** The embedded broker's refusals (absent with an external broker). */
+  readonly mqttDenials?: MqttDenials;
+  /** Agent secret checks (absent with an external broker). */
+  readonly agentAuth?: AgentAuthorityCounters;
 }
 
 export function createMetricsRegistry(src: MetricSources): client.Registry {
@@ -68,5 +74,23 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
       for (const [agent, status] of src.ingest.agentStatuses()) this.set({ agent }, status.state === 'online' ? 1 : 0);
     },
   });
+  const denials = src.mqttDenials;
+  if (denials) {
+    new client.Counter({
+      name: 'hopwatch_mqtt_denied_total', help: 'MQTT connections, packets, publishes and subscriptions the embedded broker refused, by action and reason (README "Security").',
+      labelNames: ['action', 'reason'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const e of denials.entries()) this.inc({ action: e.action, reason: e.reason }, e.count);
+      },
+    });
+  }
+  const auth = src.agentAuth;
+  if (auth) {
+    counter('hopwatch_agent_secret_checks_total', 'Agent secrets checked with scrypt (the rest came from the cache of recent successes).', () => auth.slowVerifications);
+    counter('hopwatch_agent_secret_cache_hits_total', 'Agent secrets accepted from the cache of recent successful checks.', () => auth.cachedVerifications);
+    counter('hopwatch_agent_secret_failures_total', 'Agent secret checks that failed (unknown or revoked agent, wrong secret).', () => auth.failedVerifications);
+    gauge('hopwatch_agent_secret_cache_entries', 'Recent successful secret checks kept (bounded; the oldest goes first).', () => auth.cachedEntries);
+  }
   return registry;
 }

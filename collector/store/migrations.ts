@@ -134,4 +134,17 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE metric_state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // 3: agent credentials for the embedded broker (collector/store/sqlite/agent-credentials.ts) and
+  //    the counter a running collector polls to pick up changes made by `hopwatch agents`.
+  `
+  CREATE TABLE agent_credentials (
+    agent_id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,           -- scrypt, parameters inside: never the secret itself
+    ack_key BLOB NOT NULL,               -- deriveAckKey(secret), to sign acks and time answers
+    created_at_ms INTEGER NOT NULL,
+    revoked_at_ms INTEGER
+  ) WITHOUT ROWID;
+  CREATE TABLE agent_credential_changes (counter INTEGER NOT NULL);
+  INSERT INTO agent_credential_changes (counter) VALUES (0);
+  `,
 ];

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBufferStore, type BufferStore } from '../../agent/buffer-store.js';
 import { createForwarder, type Forwarder } from '../../agent/forwarder.js';
-import { startEmbeddedBroker } from '../../collector/broker/embedded-broker.js';
+import { maxPacketBytesFor, startEmbeddedBroker } from '../../collector/broker/embedded-broker.js';
+import { createMqttDenials } from '../../collector/broker/mqtt-denials.js';
+import { collectorDefaults } from '../../collector/config.js';
 import type { BrokerLink } from '../../collector/broker/broker-link.js';
 import { silentLogger } from '../../common/logger.js';
 import { topics } from '../../proto/topics.js';
@@ -29,7 +31,8 @@ describe('agent forwarder and buffer', () => {
 
   beforeEach(async () => {
     const ignore = () => undefined;
-    link = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, logger: silentLogger }, {
+    const limits = { ...collectorDefaults.broker.limits, maxPacketBytes: maxPacketBytesFor(collectorDefaults.ingest.maxBatchBytes) };
+    link = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, logger: silentLogger, denials: createMqttDenials(), limits }, {
       onHops: (_topic, payload) => void received.push(payload), onStatus: ignore, onTimeRequest: ignore, onTimeSample: ignore,
     });
     store = openBufferStore({ file: join(dir.path, `buffer-${Date.now()}.db`), maxBytes: 1 << 20 });

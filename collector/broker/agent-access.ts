@@ -1,0 +1,149 @@
+// Who may do what on the embedded broker: aedes' authenticate / authorizePublish /
+// authorizeSubscribe / published hooks. Once agent credentials exist, a client is an agent:
+// username = agent id, password = its secret, client id = hopwatch-agent-<agentId> (so no one
+// can take over another agent's session: aedes replaces a session only after authenticate), and
+// it may publish only on its own hops, status, time/req and time/sample topics and subscribe
+// only to its own ack and time/resp, with no wildcards. Without credentials (the zero-setup
+// loopback demo) anyone may connect, as with any open broker. Every refusal is counted and
+// logged once per client; a refused PUBLISH closes the connection (MQTT 3.1.1 has no way to
+// refuse one and keep it), a refused subscription gets a failure SUBACK (0x80).
+import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { Logger } from '../../common/logger.js';
+import { AGENT_ID_PATTERN, topics } from '../../proto/topics.js';
+import type { AgentAuthority } from '../auth/principal.js';
+import { CollectorError } from '../errors.js';
+import type { DeniedAction, DeniedReason, MqttDenials } from './mqtt-denials.js';
+
+/** The MQTT client id an agent must connect with. */
+export const agentClientId = (agentId: string) => `hopwatch-agent-${agentId}`;
+
+export interface AgentAccessOptions {
+  /** Undefined: no credential store (anyone may connect). */
+  readonly authority: AgentAuthority | undefined;
+  readonly denials: MqttDenials;
+  readonly maxInFlightPerClient: number;
+  readonly logger: Logger;
+}
+
+interface ClientState {
+  /** The agent the client authenticated as; undefined for an anonymous client (open broker). */
+  agentId?: string;
+  inFlight: number;
+  logged: boolean;
+}
+
+export interface AgentAccess {
+  readonly authenticate: (client: Client, username: string | undefined, password: Buffer | undefined, done: (err: AuthenticateError | null, ok: boolean | null) => void) => void;
+  readonly authorizePublish: (client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void) => void;
+  readonly authorizeSubscribe: (client: Client, sub: Subscription, done: (err: Error | null, sub?: Subscription | null) => void) => void;
+  readonly published: (packet: { qos: number }, client: Client | null, done: (err?: Error | null) => void) => void;
+  /** The agent a connected client authenticated as. */
+  agentOf(client: Client): string | undefined;
+  /** Counts and logs (once per client) a refusal made elsewhere (connection guard, revocation). */
+  deny(client: Client | undefined, action: DeniedAction, reason: DeniedReason, detail?: Record<string, unknown>): void;
+}
+
+const RETURN_CODE = { 'client-id': 2, 'bad-credentials': 4, anonymous: 5 } as const;
+
+export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
+  const log = options.logger.child({ component: 'broker-access' });
+  const states = new WeakMap<Client, ClientState>();
+  const stateOf = (client: Client) => {
+    let s = states.get(client);
+    if (!s) states.set(client, (s = { inFlight: 0, logged: false }));
+    return s;
+  };
+  const authOn = () => options.authority?.enabled() === true;
+  const unattributedLoggedAt = new Map<DeniedReason, number>();
+
+  const deny: AgentAccess['deny'] = (client, action, reason, detail = {}) => {
+    options.denials.count(action, reason);
+    const s = client && stateOf(client);
+    if (s?.logged) return;
+    if (s) s.logged = true;
+    // Refusals before any client exists (connections dropped at the limit): once a minute.
+    if (!client) {
+      const now = Date.now();
+      if (now - (unattributedLoggedAt.get(reason) ?? -Infinity) < 60_000) return;
+      unattributedLoggedAt.set(reason, now);
+    }
+    log.warn({ code: CollectorError.HW_COLLECTOR_MQTT_DENIED.code, action, reason, clientId: client?.id?.slice(0, 128), agent: s?.agentId, remote: client?.conn && (client.conn as { remoteAddress?: string }).remoteAddress, ...detail }, 'MQTT client refused');
+  };
+
+  const refuseConnect = (client: Client, reason: keyof typeof RETURN_CODE, username: string | undefined, done: (err: AuthenticateError, ok: null) => void) => {
+    deny(client, 'connect', reason, { username: username?.slice(0, 128) });
+    done(Object.assign(new Error(`not authorized: ${reason}`), { returnCode: RETURN_CODE[reason] }) as AuthenticateError, null);
+  };
+
+  return {
+    authenticate(client, username, password, done) {
+      const authority = options.authority;
+      if (!authority || !authority.enabled()) return done(null, true);
+      if (username === undefined || username === '') return refuseConnect(client, 'anonymous', username, done);
+      if (!AGENT_ID_PATTERN.test(username) || password === undefined) return refuseConnect(client, 'bad-credentials', username, done);
+      if (client.id !== agentClientId(username)) return refuseConnect(client, 'client-id', username, done);
+      authority.verify(username, password.toString('utf8')).then(
+        (ok) => {
+          if (!ok) return refuseConnect(client, 'bad-credentials', username, done);
+          stateOf(client).agentId = username;
+          done(null, true);
+        },
+        (err: unknown) => {
+          log.error({ err: (err as Error).message, agent: username }, 'checking an agent secret failed');
+          refuseConnect(client, 'bad-credentials', username, done);
+        },
+      );
+    },
+
+    authorizePublish(client, packet, done) {
+      if (packet.topic.startsWith('$SYS')) {
+        if (client) deny(client, 'publish', 'topic', { topic: packet.topic.slice(0, 200) });
+        return done(new Error('$SYS topics are reserved'));
+      }
+      if (!client) return done(null);
+      const s = stateOf(client);
+      if (authOn()) {
+        const agent = s.agentId;
+        const own = agent !== undefined && [topics.hops(agent), topics.status(agent), topics.timeRequest(agent), topics.timeSample(agent)].includes(packet.topic);
+        if (!own) {
+          deny(client, 'publish', 'topic', { topic: packet.topic.slice(0, 200) });
+          return done(new Error('topic not allowed'));
+        }
+        if (packet.retain && packet.topic !== topics.status(agent)) {
+          deny(client, 'publish', 'retain', { topic: packet.topic.slice(0, 200) });
+          return done(new Error('retain not allowed'));
+        }
+      }
+      // Agents keep forward.maxInFlight (32) batches unacknowledged. The open broker leaves
+      // pipelining clients (the benchmarks' publishers) alone, as before credentials existed. A
+      // closing client's will is its last word, not more load: it is not counted in flight.
+      if (authOn() && packet.qos === 1 && !client.closed) {
+        if (s.inFlight >= options.maxInFlightPerClient) {
+          deny(client, 'publish', 'in-flight', { maxInFlightPerClient: options.maxInFlightPerClient });
+          return done(new Error('too many messages in flight'));
+        }
+        s.inFlight++;
+      }
+      done(null);
+    },
+
+    published(packet, client, done) {
+      if (client && packet.qos === 1) {
+        const s = states.get(client);
+        if (s && s.inFlight > 0) s.inFlight--;
+      }
+      done(null);
+    },
+
+    authorizeSubscribe(client, sub, done) {
+      if (!authOn()) return done(null, sub);
+      const agent = stateOf(client).agentId;
+      if (agent !== undefined && (sub.topic === topics.ack(agent) || sub.topic === topics.timeResponse(agent))) return done(null, sub);
+      deny(client, 'subscribe', 'topic', { topic: sub.topic.slice(0, 200) });
+      done(null, null);
+    },
+
+    agentOf: (client) => states.get(client)?.agentId,
+    deny,
+  };
+}

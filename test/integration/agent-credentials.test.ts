@@ -1,0 +1,156 @@
+// The agent credential store on a real SQLite file, and the authority the broker asks.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAgentAuthority, type RunningAgentAuthority } from '../../collector/auth/agent-authority.js';
+import { issueAgentCredential } from '../../collector/auth/issue-credential.js';
+import { deriveAckKey } from '../../common/ack-signature.js';
+import { silentLogger } from '../../common/logger.js';
+import { waitFor } from '../../common/wait-for.js';
+import { openSqliteStore, type SqliteStore } from '../../collector/store/sqlite-store.js';
+import { createSqliteAgentCredentials } from '../../collector/store/sqlite/agent-credentials.js';
+import type { AgentCredentialStore } from '../../collector/store/ports/agent-credentials.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+describe('agent credential store (SQLite)', () => {
+  let dir: ReturnType<typeof tempDir>;
+  const opened: SqliteStore[] = [];
+  const open = (): AgentCredentialStore => {
+    const db = openSqliteStore({ file: join(dir.path, 'collector.db'), synchronous: 'normal' });
+    opened.push(db);
+    return createSqliteAgentCredentials(db.db);
+  };
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => {
+    for (const db of opened.splice(0)) db.close();
+    dir.cleanup();
+  });
+
+  it('adds a credential once, rotates it only when asked, and adds again after revocation', async () => {
+    const store = open();
+    const first = await issueAgentCredential('rig-1', 1000);
+    const second = await issueAgentCredential('rig-1', 2000);
+    expect(store.add(first.credential)).toBe('added');
+    expect(store.add(second.credential)).toBe('exists');
+    expect(store.get('rig-1')?.createdAtMs).toBe(1000);
+    expect(store.add(second.credential, { rotate: true })).toBe('rotated');
+    expect(store.get('rig-1')?.secretHash).toBe(second.credential.secretHash);
+    expect(store.revoke('rig-1', 3000)).toBe(true);
+    expect(store.revoke('rig-1', 4000)).toBe(false);
+    expect(store.get('rig-1')?.revokedAtMs).toBe(3000);
+    expect(store.add(first.credential)).toBe('added');
+    expect(store.get('rig-1')?.revokedAtMs).toBeUndefined();
+  });
+
+  it('keeps the ack key derived from the secret and never the secret', async () => {
+    const store = open();
+    const { secret, credential } = await issueAgentCredential('rig-1', 1000);
+    store.add(credential);
+    const stored = store.get('rig-1')!;
+    expect(Buffer.from(stored.ackKey)).toEqual(deriveAckKey(secret));
+    expect(JSON.stringify(store.list())).not.toContain(secret);
+  });
+
+  it('lists every credential, revoked ones included, by agent id', async () => {
+    const store = open();
+    for (const id of ['b', 'a', 'c']) store.add((await issueAgentCredential(id, 1)).credential);
+    store.revoke('b', 2);
+    expect(store.list().map((c) => [c.agentId, c.revokedAtMs])).toEqual([['a', undefined], ['b', 2], ['c', undefined]]);
+  });
+
+  it('bumps the change counter on every change, whichever connection made it', async () => {
+    const store = open();
+    const other = open();
+    const start = store.changeCounter();
+    other.add((await issueAgentCredential('rig-1', 1)).credential);
+    expect(store.changeCounter()).toBe(start + 1);
+    other.revoke('rig-1', 2);
+    expect(store.changeCounter()).toBe(start + 2);
+    expect(other.revoke('rig-1', 3)).toBe(false);
+    expect(store.changeCounter()).toBe(start + 2);
+  });
+});
+
+describe('agent authority', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let db: SqliteStore;
+  let other: SqliteStore;
+  let store: AgentCredentialStore;
+  let authority: RunningAgentAuthority;
+
+  beforeEach(() => {
+    dir = tempDir();
+    db = openSqliteStore({ file: join(dir.path, 'collector.db'), synchronous: 'normal' });
+    other = openSqliteStore({ file: join(dir.path, 'collector.db'), synchronous: 'normal' });
+    store = createSqliteAgentCredentials(other.db);
+  });
+  afterEach(() => {
+    authority.close();
+    db.close();
+    other.close();
+    dir.cleanup();
+  });
+
+  const start = () => (authority = createAgentAuthority({ store: createSqliteAgentCredentials(db.db), logger: silentLogger, pollIntervalMs: 50 }));
+
+  it('is off with no credentials, and stays on after the last one is revoked', async () => {
+    start();
+    expect(authority.enabled()).toBe(false);
+    store.add((await issueAgentCredential('rig-1', 1)).credential);
+    await waitFor(() => authority.enabled(), 2000, 'credentials read');
+    store.revoke('rig-1', 2);
+    await waitFor(() => !authority.isActive('rig-1'), 2000, 'revocation read');
+    expect(authority.enabled()).toBe(true);
+  });
+
+  it('verifies an agent\'s secret and refuses a wrong one or an unknown agent', async () => {
+    const { secret, credential } = await issueAgentCredential('rig-1', 1);
+    store.add(credential);
+    start();
+    expect(await authority.verify('rig-1', secret)).toBe(true);
+    expect(await authority.verify('rig-1', 'wrong')).toBe(false);
+    expect(await authority.verify('rig-2', secret)).toBe(false);
+    expect(Buffer.from(authority.ackKey('rig-1')!)).toEqual(deriveAckKey(secret));
+    expect(authority.ackKey('rig-2')).toBeUndefined();
+  });
+
+  it('answers a repeated successful check from its cache, and forgets it when the secret is rotated', async () => {
+    const first = await issueAgentCredential('rig-1', 1);
+    store.add(first.credential);
+    start();
+    expect(await authority.verify('rig-1', first.secret)).toBe(true);
+    expect(await authority.verify('rig-1', first.secret)).toBe(true);
+    expect(authority.counters).toMatchObject({ slowVerifications: 1, cachedVerifications: 1, cachedEntries: 1 });
+
+    const second = await issueAgentCredential('rig-1', 2);
+    store.add(second.credential, { rotate: true });
+    await waitFor(() => authority.counters.cachedEntries === 0, 2000, 'rotation read');
+    expect(await authority.verify('rig-1', first.secret)).toBe(false);
+    expect(await authority.verify('rig-1', second.secret)).toBe(true);
+  });
+
+  it('keeps at most the configured number of cached checks', async () => {
+    const issued = await Promise.all(['a', 'b', 'c'].map((id) => issueAgentCredential(id, 1)));
+    for (const i of issued) store.add(i.credential);
+    authority = createAgentAuthority({ store: createSqliteAgentCredentials(db.db), logger: silentLogger, maxCachedVerifications: 2 });
+    for (const i of issued) expect(await authority.verify(i.credential.agentId, i.secret)).toBe(true);
+    expect(authority.counters.cachedEntries).toBe(2);
+  });
+
+  it('tells listeners which agents were revoked or rotated by another process', async () => {
+    const issued = await Promise.all(['a', 'b', 'c'].map((id) => issueAgentCredential(id, 1)));
+    for (const i of issued) store.add(i.credential);
+    start();
+    const seen: string[][] = [];
+    authority.onChange((ids) => seen.push([...ids].sort()));
+    store.revoke('a', 2);
+    store.add((await issueAgentCredential('b', 3)).credential, { rotate: true });
+    store.add((await issueAgentCredential('d', 3)).credential);
+    await waitFor(() => authority.isActive('d'), 2000, 'changes read');
+    expect(seen.flat().sort()).toEqual(['a', 'b']);
+    expect(authority.isActive('a')).toBe(false);
+    expect(authority.isActive('c')).toBe(true);
+  });
+});
