@@ -12,6 +12,7 @@ import { waitFor } from '../../common/wait-for.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import { keyText } from '../helpers/batches.js';
 import { startShippedMosquitto, type DeployedMosquitto } from '../helpers/mosquitto-deploy.js';
+import { seedAgentSecret } from '../helpers/agent-credentials.js';
 import { startTestAgent, testCollectorConfig } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { createTestPki, type TestPki } from '../helpers/tls.js';
@@ -109,6 +110,8 @@ describe('the shipped Mosquitto deployment', () => {
       'broker-tls-ca': pki.caFile,
       'client-id': 'hopwatch-collector-e2e',
     }, testCollectorConfig(collectorDir));
+    // The agent's Mosquitto password is its hopwatch secret: the collector signs its acks with it.
+    await seedAgentSecret(collectorDir, 'gw-a', users['gw-a']);
     const collector = await startCollector(config);
     const agent = startTestAgent(dir.path, 'gw-a', mosquitto.url, { broker: { username: 'gw-a', password: users['gw-a'], caFile: pki.caFile } });
     try {
