@@ -17,6 +17,10 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_INTERNAL: 'An unexpected error while answering an HTTP request; the collector log has the details.',
   HW_COLLECTOR_CATALOGUE: 'The catalogue file is invalid or unreadable; the message lists every problem with its JSON path (hopwatch catalogue check <file>).',
   HW_COLLECTOR_REPORT: 'A hopwatch report command could not run: an unknown report or option, or a database file that is missing or has no metric tables.',
+  HW_COLLECTOR_UNAUTHENTICATED: 'API tokens exist and the request carried none, or one that is unknown or revoked: send Authorization: Bearer <token> (hopwatch tokens create).',
+  HW_COLLECTOR_FORBIDDEN: 'The API token is valid but its scope does not cover this route or parameter (a viewer writing, a metrics token outside /metrics, a party token asking for another party or for data that is not its own).',
+  HW_COLLECTOR_AUTH_RATE_LIMITED: 'Too many failed authentications from this client address (http.authFailuresPerMinute); wait for the Retry-After seconds.',
+  HW_COLLECTOR_TOKENS: 'A hopwatch tokens command could not run: an unknown subcommand, scope or option, a party token without a valid EUI-64 or a known User Role, or an unknown token id.',
 });
 
 export type RejectReason =

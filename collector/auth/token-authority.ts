@@ -1,0 +1,58 @@
+// TokenAuthority over the token store: active tokens are held in memory by hash, and the
+// store's change counter is polled so that tokens created or revoked by `hopwatch tokens`
+// in another process take effect within about a poll interval.
+import type { Logger } from '../../common/logger.js';
+import type { ActiveApiToken, ApiTokenStore } from '../store/ports/api-tokens.js';
+import type { Principal, TokenAuthority } from './principal.js';
+import { isTokenShaped, tokenHash } from './token-secret.js';
+
+export interface TokenAuthorityOptions {
+  readonly store: ApiTokenStore;
+  readonly pollIntervalMs: number;
+  readonly logger: Logger;
+}
+
+export interface ClosableTokenAuthority extends TokenAuthority {
+  /** Reads the store now if its change counter moved (the poll does this on its own). */
+  refresh(): void;
+  close(): void;
+}
+
+function principalOf(t: ActiveApiToken): Principal {
+  const r = t.record;
+  return r.scope === 'party'
+    ? { scope: 'party', tokenId: r.id, party: r.party ?? '', roles: r.roles }
+    : { scope: r.scope, tokenId: r.id };
+}
+
+export function createTokenAuthority(options: TokenAuthorityOptions): ClosableTokenAuthority {
+  const log = options.logger.child({ component: 'api-tokens' });
+  let byHash = new Map<string, Principal>();
+  let seen: number | undefined;
+
+  const refresh = () => {
+    const counter = options.store.changeCounter();
+    if (counter === seen) return;
+    byHash = new Map(options.store.active().map((t) => [Buffer.from(t.hash).toString('hex'), principalOf(t)]));
+    if (seen !== undefined) log.info({ activeTokens: byHash.size }, 'API tokens changed');
+    seen = counter;
+  };
+  refresh();
+  const timer = setInterval(() => {
+    try {
+      refresh();
+    } catch (err) {
+      // A busy or locked database: keep the tokens known so far and try at the next poll.
+      log.warn({ err: (err as Error).message }, 'reading API tokens failed');
+    }
+  }, options.pollIntervalMs);
+  timer.unref();
+
+  return {
+    enabled: () => byHash.size > 0,
+    // Looked up by hash: the map's timing can reveal nothing about the token itself.
+    principal: (token) => (isTokenShaped(token) ? byHash.get(tokenHash(token).toString('hex')) : undefined),
+    refresh,
+    close: () => clearInterval(timer),
+  };
+}
