@@ -5,6 +5,7 @@ import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
+import { createTokenAuthority } from './auth/token-authority.js';
 import type { BrokerLink, InboundHandlers } from './broker/broker-link.js';
 import { startEmbeddedBroker } from './broker/embedded-broker.js';
 import { connectExternalBroker } from './broker/external-broker.js';
@@ -21,6 +22,7 @@ import { recoverJoinState } from './join/recovery.js';
 import type { Catalogue } from './metrics/catalogue.js';
 import { loadCatalogue } from './metrics/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
+import { createSqliteApiTokens } from './store/sqlite/api-tokens.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -108,7 +110,10 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     }, handlers)
     : await startEmbeddedBroker({ host: config.broker.host, port: config.broker.port, logger }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), metricEngine, clocks, clock, logger });
+  // Tokens created or revoked by `hopwatch tokens` while the collector runs take effect within a second.
+  const tokens = createTokenAuthority({ store: createSqliteApiTokens(store.db), pollIntervalMs: 1000, logger });
+  const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered }), metricEngine, clocks, clock, logger, auth });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `http://${config.http.host}:${httpPort}`;
@@ -122,6 +127,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     close() {
       closing ??= (async () => {
         await http.close();
+        tokens.close();
         // Batches already received are stored and acknowledged before the broker goes.
         ingest.drain();
         await broker?.close();
