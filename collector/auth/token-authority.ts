@@ -1,6 +1,7 @@
 // TokenAuthority over the token store: active tokens are held in memory by hash, and the
 // store's change counter is polled so that tokens created or revoked by `hopwatch tokens`
-// in another process take effect within about a poll interval.
+// in another process take effect within about a poll interval. Tokens are required from the
+// first one created on, for good: revoking them all refuses every request.
 import type { Logger } from '../../common/logger.js';
 import type { ActiveApiToken, ApiTokenStore } from '../store/ports/api-tokens.js';
 import type { Principal, TokenAuthority } from './principal.js';
@@ -28,12 +29,15 @@ function principalOf(t: ActiveApiToken): Principal {
 export function createTokenAuthority(options: TokenAuthorityOptions): ClosableTokenAuthority {
   const log = options.logger.child({ component: 'api-tokens' });
   let byHash = new Map<string, Principal>();
+  let issued = false;
   let seen: number | undefined;
 
   const refresh = () => {
     const counter = options.store.changeCounter();
     if (counter === seen) return;
     byHash = new Map(options.store.active().map((t) => [Buffer.from(t.hash).toString('hex'), principalOf(t)]));
+    // Revoked tokens count: revoking the last token must lock the API, not open it to anyone.
+    issued = options.store.list().length > 0;
     if (seen !== undefined) log.info({ activeTokens: byHash.size }, 'API tokens changed');
     seen = counter;
   };
@@ -49,7 +53,7 @@ export function createTokenAuthority(options: TokenAuthorityOptions): ClosableTo
   timer.unref();
 
   return {
-    enabled: () => byHash.size > 0,
+    enabled: () => issued,
     // Looked up by hash: the map's timing can reveal nothing about the token itself.
     principal: (token) => (isTokenShaped(token) ? byHash.get(tokenHash(token).toString('hex')) : undefined),
     refresh,

@@ -31,10 +31,11 @@ export function checkTokenRequest(r: TokenRequest, knownRoles: readonly string[]
   return { scope, party: formatEui64(eui.hi, eui.lo), roles: [...new Set(r.roles)], label: r.label };
 }
 
-export function issueApiToken(store: ApiTokenStore, request: TokenRequest, knownRoles: readonly string[], nowMs: number): { record: ApiTokenRecord; token: string } {
-  const checked = checkTokenRequest(request, knownRoles);
+export type CheckedTokenRequest = ReturnType<typeof checkTokenRequest>;
+
+export function issueApiToken(store: ApiTokenStore, request: CheckedTokenRequest, nowMs: number): { record: ApiTokenRecord; token: string } {
   const token = newTokenSecret();
-  const record: ApiTokenRecord = { id: newTokenId(), ...checked, createdAtMs: nowMs, revokedAtMs: null };
+  const record: ApiTokenRecord = { id: newTokenId(), ...request, createdAtMs: nowMs, revokedAtMs: null };
   store.insert({ ...record, hash: tokenHash(token) });
   return { record, token };
 }

@@ -1,6 +1,7 @@
 // `hopwatch tokens create|list|revoke`: API tokens in the collector's database. A running
 // collector picks changes up within about a second. The token is printed once, as the last
 // line of standard output, and is not stored anywhere (only its SHA-256).
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HopwatchError } from '../../common/error-codes.js';
 import { loadCollectorConfig } from '../config.js';
@@ -8,7 +9,7 @@ import { loadCatalogue } from '../metrics/catalogue.js';
 import { createSqliteApiTokens } from '../store/sqlite/api-tokens.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { TOKEN_SCOPES } from './principal.js';
-import { issueApiToken } from './token-issuer.js';
+import { checkTokenRequest, issueApiToken, type CheckedTokenRequest } from './token-issuer.js';
 
 const USAGE = `Usage:
   hopwatch tokens create --scope ${TOKEN_SCOPES.join('|')} [--party EUI-64 --role ROLE ...] [--label TEXT] [--db FILE]
@@ -52,28 +53,34 @@ export async function tokensCommand(argv: string[], out: (text: string) => void 
     return;
   }
   const config = loadCollectorConfig(v.config, { ...(v.db !== undefined ? { db: v.db } : {}), ...(v.catalogue !== undefined ? { catalogue: v.catalogue } : {}) });
-  const store = openSqliteStore({ file: config.store.file, synchronous: 'full' });
+  const file = config.store.file;
+  // Checked before the database is opened: a refused request leaves no file behind.
+  let request: CheckedTokenRequest | undefined;
+  if (sub === 'create' && rest.length === 0) {
+    if (v.scope === undefined) throw refuse(`create needs --scope (${TOKEN_SCOPES.join(', ')})`);
+    const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
+    const roles = (v.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter((r) => r !== '');
+    request = checkTokenRequest({ scope: v.scope, roles, label: v.label ?? '', ...(v.party !== undefined ? { party: v.party } : {}) }, catalogue.data.userRoles.map((r) => r.id));
+  } else if (!(sub === 'list' && rest.length === 0) && !(sub === 'revoke' && rest.length === 1)) {
+    throw refuse(`expected tokens create|list|revoke <id> (got ${JSON.stringify(positionals.join(' '))}; try --help)`);
+  } else if (!existsSync(file)) {
+    throw refuse(`no database at ${file} (--db)`);
+  }
+  const store = openSqliteStore({ file, synchronous: 'full' });
   try {
     const tokens = createSqliteApiTokens(store.db);
-    if (sub === 'create' && rest.length === 0) {
-      if (v.scope === undefined) throw refuse(`create needs --scope (${TOKEN_SCOPES.join(', ')})`);
-      const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
-      const roles = (v.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter((r) => r !== '');
-      const { record, token } = issueApiToken(tokens, {
-        scope: v.scope, roles, label: v.label ?? '', ...(v.party !== undefined ? { party: v.party } : {}),
-      }, catalogue.data.userRoles.map((r) => r.id), Date.now());
+    if (request) {
+      const { record, token } = issueApiToken(tokens, request, Date.now());
       const party = record.party ? ` for party ${record.party} (${record.roles.join(', ')})` : '';
-      out(`created ${record.scope} token ${record.id}${party} in ${config.store.file}; it is shown once, keep it secret:\n${token}\n`);
-    } else if (sub === 'list' && rest.length === 0) {
+      out(`created ${record.scope} token ${record.id}${party} in ${file}; it is shown once, keep it secret:\n${token}\n`);
+    } else if (sub === 'list') {
       const header = ['id', 'scope', 'party', 'roles', 'label', 'created', 'revoked'];
       const rows = tokens.list().map((t) => [t.id, t.scope, t.party ?? '', t.roles.join(','), t.label, iso(t.createdAtMs), iso(t.revokedAtMs)]);
       out(`${[header, ...rows].map((r) => r.join('\t')).join('\n')}\n`);
-    } else if (sub === 'revoke' && rest.length === 1) {
-      const id = rest[0]!;
-      if (!tokens.revoke(id, Date.now())) throw refuse(`no unrevoked token with id ${JSON.stringify(id)} in ${config.store.file} (hopwatch tokens list)`);
-      out(`revoked token ${id}\n`);
     } else {
-      throw refuse(`expected tokens create|list|revoke <id> (got ${JSON.stringify(positionals.join(' '))}; try --help)`);
+      const id = rest[0]!;
+      if (!tokens.revoke(id, Date.now())) throw refuse(`no unrevoked token with id ${JSON.stringify(id)} in ${file} (hopwatch tokens list)`);
+      out(`revoked token ${id}\n`);
     }
   } finally {
     store.close();

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Collector } from '../../collector/collector.js';
-import { issueApiToken, type TokenRequest } from '../../collector/auth/token-issuer.js';
+import { checkTokenRequest, issueApiToken, type TokenRequest } from '../../collector/auth/token-issuer.js';
 import { loadCatalogue } from '../../collector/metrics/catalogue.js';
 import { createSqliteApiTokens } from '../../collector/store/sqlite/api-tokens.js';
 
@@ -15,7 +15,7 @@ export function createToken(dbFile: string, request: Partial<TokenRequest> & { s
   const db = new Database(dbFile);
   try {
     const roles = loadCatalogue().data.userRoles.map((r) => r.id);
-    const { record, token } = issueApiToken(createSqliteApiTokens(db), { roles: [], label: 'test', ...request }, roles, Date.now());
+    const { record, token } = issueApiToken(createSqliteApiTokens(db), checkTokenRequest({ roles: [], label: 'test', ...request }, roles), Date.now());
     return { id: record.id, token };
   } finally {
     db.close();

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenAuthority, type ClosableTokenAuthority } from '../../collector/auth/token-authority.js';
-import { issueApiToken, type TokenRequest } from '../../collector/auth/token-issuer.js';
+import { checkTokenRequest, issueApiToken, type TokenRequest } from '../../collector/auth/token-issuer.js';
 import { tokenHash } from '../../collector/auth/token-secret.js';
 import { createSqliteApiTokens } from '../../collector/store/sqlite/api-tokens.js';
 import { openSqliteStore, type SqliteStore } from '../../collector/store/sqlite-store.js';
@@ -19,7 +19,7 @@ describe('API token store and authority', () => {
   let store: SqliteStore;
   let authority: ClosableTokenAuthority;
   const tokens = () => createSqliteApiTokens(store.db);
-  const issue = (r: Partial<TokenRequest> & { scope: string }) => issueApiToken(tokens(), { roles: [], label: '', ...r }, ROLES, NOW);
+  const issue = (r: Partial<TokenRequest> & { scope: string }) => issueApiToken(tokens(), checkTokenRequest({ roles: [], label: '', ...r }, ROLES), NOW);
 
   beforeEach(() => {
     dir = tempDir();
@@ -52,7 +52,7 @@ describe('API token store and authority', () => {
     expect(authority.principal(admin.token.slice(0, -1))).toBeUndefined();
   });
 
-  it('revokes a token once, and is disabled again when no token is left', () => {
+  it('revokes a token once, and stays enabled when no token is left, refusing everyone', () => {
     const { token, record } = issue({ scope: 'metrics' });
     authority.refresh();
     const before = tokens().changeCounter();
@@ -62,13 +62,13 @@ describe('API token store and authority', () => {
     expect(tokens().changeCounter()).toBe(before + 1);
     authority.refresh();
     expect(authority.principal(token)).toBeUndefined();
-    expect(authority.enabled()).toBe(false);
+    expect(authority.enabled()).toBe(true);
     expect(tokens().list()[0]).toMatchObject({ id: record.id, revokedAtMs: NOW + 1000 });
   });
 
   it('sees a token created through another connection at its next poll', async () => {
     const other = new Database(collectorDb(dir.path));
-    const { token } = issueApiToken(createSqliteApiTokens(other), { scope: 'viewer', roles: [], label: '' }, ROLES, NOW);
+    const { token } = issueApiToken(createSqliteApiTokens(other), checkTokenRequest({ scope: 'viewer', roles: [], label: '' }, ROLES), NOW);
     other.close();
     const deadline = Date.now() + 2000;
     while (!authority.principal(token) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
