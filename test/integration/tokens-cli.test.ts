@@ -64,7 +64,7 @@ describe('hopwatch tokens', () => {
     // Its last token revoked, the collector refuses everyone rather than opening up again.
     expect((await c.http.inject({ url: '/api/v1/journeys' })).statusCode).toBe(401);
     expect((await hopwatch(['tokens', 'list', '--db', db])).stdout.split('\n')[1]!.split('\t')[6]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-  });
+  }, 120_000);
 
   it('takes roles as a comma list, and prints a metrics token for Prometheus', async () => {
     const party = await hopwatch(['tokens', 'create', '--scope', 'party', '--party', '90-B3-D5-1F-30-02-00-00', '--role', 'IS,ED', '--db', db]);
