@@ -7,13 +7,15 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import client from 'prom-client';
 import type { Principal, TokenAuthority } from '../auth/principal.js';
-import { routeAccess, scopeAllows, type RouteAccess } from './access.js';
+import { ROUTE_ACCESS, routeAccess, scopeAllows, type RouteAccess } from './access.js';
 
 export interface AccessControlOptions {
   readonly tokens: TokenAuthority;
   readonly authFailuresPerMinute: number;
   /** Where the counters are registered (GET /metrics). */
   readonly metrics: client.Registry;
+  /** The route table (default: collector/http/access.ts). */
+  readonly routes?: Readonly<Record<string, RouteAccess>>;
 }
 
 /** Client addresses whose failures are remembered at most (least recently seen forgotten first). */
@@ -48,9 +50,11 @@ function narrowToParty(query: Query, access: RouteAccess, p: Extract<Principal, 
 }
 
 export function installAccessControl(app: FastifyInstance, options: AccessControlOptions): void {
+  const table = options.routes ?? ROUTE_ACCESS;
+  const accessOf = (method: string, url: string | undefined) => (url === undefined ? undefined : routeAccess(method, url, table));
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (!routeAccess(method, route.url)) throw new Error(`route ${method} ${route.url} has no entry in collector/http/access.ts: decide who may call it`);
+      if (!accessOf(method, route.url)) throw new Error(`route ${method} ${route.url} has no entry in collector/http/access.ts: decide who may call it`);
     }
   });
 
@@ -82,7 +86,7 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
   };
 
   app.addHook('onRequest', async (req, reply) => {
-    const access = req.routeOptions.url === undefined ? undefined : routeAccess(req.method, req.routeOptions.url);
+    const access = accessOf(req.method, req.routeOptions.url);
     if (!options.tokens.enabled() || access?.need === 'public') return;
     if (await tooMany(req, reply, false)) return;
     const token = bearer(req.headers.authorization);
@@ -100,5 +104,13 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
       const why = narrowToParty(req.query as Query, access, principal);
       if (why !== undefined) return refuse(reply, 403, 'forbidden', why);
     }
+  });
+
+  // Fails closed: a route whose query schema has no `party` would drop the forced filter and answer for everyone.
+  app.addHook('preHandler', async (req, reply) => {
+    const p = principals.get(req);
+    const rule = accessOf(req.method, req.routeOptions.url)?.party;
+    if (p?.scope !== 'party' || (rule !== 'own-rows' && rule !== 'own-peers') || (req.query as Query).party === p.party) return;
+    return refuse(reply, 403, 'forbidden', `${req.method} ${req.routeOptions.url} takes no party filter, so a party token may not call it`);
   });
 }

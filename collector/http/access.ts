@@ -58,8 +58,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
 };
 
 /** The rule of a route; HEAD routes fastify adds for GET ones follow their GET. */
-export function routeAccess(method: string, url: string): RouteAccess | undefined {
-  return ROUTE_ACCESS[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+export function routeAccess(method: string, url: string, table: Readonly<Record<string, RouteAccess>> = ROUTE_ACCESS): RouteAccess | undefined {
+  return table[`${method === 'HEAD' ? 'GET' : method} ${url}`];
 }
 
 const SCOPES_FOR: Record<Exclude<Need, 'public'>, readonly TokenScope[]> = {
