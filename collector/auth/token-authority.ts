@@ -4,7 +4,7 @@
 // first one created on, for good: revoking them all refuses every request.
 import type { Logger } from '../../common/logger.js';
 import type { ActiveApiToken, ApiTokenStore } from '../store/ports/api-tokens.js';
-import type { Principal, TokenAuthority } from './principal.js';
+import { TOKEN_SCOPES, type Principal, type TokenAuthority, type TokenScope } from './principal.js';
 import { isTokenShaped, tokenHash } from './token-secret.js';
 
 export interface TokenAuthorityOptions {
@@ -19,11 +19,12 @@ export interface ClosableTokenAuthority extends TokenAuthority {
   close(): void;
 }
 
-function principalOf(t: ActiveApiToken): Principal {
+/** The principal of a stored token; undefined for a scope this version does not know (such a token opens nothing). */
+function principalOf(t: ActiveApiToken): Principal | undefined {
   const r = t.record;
-  return r.scope === 'party'
-    ? { scope: 'party', tokenId: r.id, party: r.party ?? '', roles: r.roles }
-    : { scope: r.scope, tokenId: r.id };
+  if (!TOKEN_SCOPES.includes(r.scope as TokenScope)) return undefined;
+  if (r.scope !== 'party') return { scope: r.scope as Exclude<TokenScope, 'party'>, tokenId: r.id };
+  return r.party === null ? undefined : { scope: 'party', tokenId: r.id, party: r.party, roles: r.roles };
 }
 
 export function createTokenAuthority(options: TokenAuthorityOptions): ClosableTokenAuthority {
@@ -35,7 +36,10 @@ export function createTokenAuthority(options: TokenAuthorityOptions): ClosableTo
   const refresh = () => {
     const counter = options.store.changeCounter();
     if (counter === seen) return;
-    byHash = new Map(options.store.active().map((t) => [Buffer.from(t.hash).toString('hex'), principalOf(t)]));
+    byHash = new Map(options.store.active().flatMap((t) => {
+      const p = principalOf(t);
+      return p ? [[Buffer.from(t.hash).toString('hex'), p] as const] : [];
+    }));
     // Revoked tokens count: revoking the last token must lock the API, not open it to anyone.
     issued = options.store.list().length > 0;
     if (seen !== undefined) log.info({ activeTokens: byHash.size }, 'API tokens changed');

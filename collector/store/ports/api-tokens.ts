@@ -1,11 +1,10 @@
 // API tokens as stored: never the token itself, only its SHA-256 (collector/auth/token-secret.ts).
 // A change counter lets a running collector see tokens created or revoked by `hopwatch tokens`
 // in another process without reading the whole table every time.
-import type { TokenScope } from '../../auth/principal.js';
-
 export interface ApiTokenRecord {
   readonly id: string;
-  readonly scope: TokenScope;
+  /** admin, viewer, party or metrics (collector/auth/principal.ts), checked when the token is issued. */
+  readonly scope: string;
   /** The DCC User (EUI-64) of a party token; null for the other scopes. */
   readonly party: string | null;
   /** User Role ids of a party token (e.g. IS, GS); empty for the other scopes. */

@@ -2,7 +2,6 @@
 // `hopwatch tokens` writes through its own connection; the running collector polls the
 // change counter (WAL lets both work at once).
 import type Database from 'better-sqlite3';
-import type { TokenScope } from '../../auth/principal.js';
 import type { ApiTokenRecord, ApiTokenStore } from '../ports/api-tokens.js';
 
 interface TokenRow {
@@ -10,7 +9,7 @@ interface TokenRow {
 }
 
 const recordOf = (r: TokenRow): ApiTokenRecord => ({
-  id: r.id, scope: r.scope as TokenScope, party: r.party, roles: r.roles === '' ? [] : r.roles.split(','),
+  id: r.id, scope: r.scope, party: r.party, roles: r.roles === '' ? [] : r.roles.split(','),
   label: r.label, createdAtMs: r.created_at_ms, revokedAtMs: r.revoked_at_ms,
 });
 
