@@ -1,5 +1,6 @@
-// The API token store on a real SQLite file and the TokenAuthority over it: only hashes are
-// stored, revocation and creation from another connection are seen through the change counter.
+// Issuing tokens into a real SQLite file and the TokenAuthority over it: only hashes are
+// stored; creation and revocation, from another connection too, are seen through the change
+// counter. The store itself is held to test/integration/store/api-token-store-suite.ts.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenAuthority, type ClosableTokenAuthority } from '../../collector/auth/token-authority.js';
@@ -52,18 +53,14 @@ describe('API token store and authority', () => {
     expect(authority.principal(admin.token.slice(0, -1))).toBeUndefined();
   });
 
-  it('revokes a token once, and stays enabled when no token is left, refusing everyone', () => {
+  it('forgets a revoked token, and stays enabled when no token is left, refusing everyone', () => {
     const { token, record } = issue({ scope: 'metrics' });
     authority.refresh();
-    const before = tokens().changeCounter();
-    expect(tokens().revoke(record.id, NOW + 1000)).toBe(true);
-    expect(tokens().revoke(record.id, NOW + 2000)).toBe(false);
-    expect(tokens().revoke('no-such-id', NOW)).toBe(false);
-    expect(tokens().changeCounter()).toBe(before + 1);
+    expect(authority.principal(token)).toMatchObject({ scope: 'metrics' });
+    tokens().revoke(record.id, NOW + 1000);
     authority.refresh();
     expect(authority.principal(token)).toBeUndefined();
     expect(authority.enabled()).toBe(true);
-    expect(tokens().list()[0]).toMatchObject({ id: record.id, revokedAtMs: NOW + 1000 });
   });
 
   it('sees a token created through another connection at its next poll', async () => {
