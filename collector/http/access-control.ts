@@ -6,6 +6,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import client from 'prom-client';
+import type { Logger } from '../../common/logger.js';
 import type { Principal, TokenAuthority } from '../auth/principal.js';
 import { ROUTE_ACCESS, routeAccess, scopeAllows, type RouteAccess } from './access.js';
 
@@ -14,6 +15,7 @@ export interface AccessControlOptions {
   readonly authFailuresPerMinute: number;
   /** Where the counters are registered (GET /metrics). */
   readonly metrics: client.Registry;
+  readonly logger: Logger;
   /** The route table (default: collector/http/access.ts). */
   readonly routes?: Readonly<Record<string, RouteAccess>>;
 }
@@ -51,6 +53,7 @@ function narrowToParty(query: Query, access: RouteAccess, p: Extract<Principal, 
 
 export function installAccessControl(app: FastifyInstance, options: AccessControlOptions): void {
   const table = options.routes ?? ROUTE_ACCESS;
+  const log = options.logger.child({ component: 'http-access' });
   const accessOf = (method: string, url: string | undefined) => (url === undefined ? undefined : routeAccess(method, url, table));
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
@@ -74,6 +77,8 @@ export function installAccessControl(app: FastifyInstance, options: AccessContro
     const r = await limiter(req, { increment });
     if (r.isAllowed || !r.isExceeded) return false;
     limited.inc();
+    // Logged once per address and window: the failure that crossed the limit (later ones are only read).
+    if (increment) log.warn({ address: req.ip, failuresPerMinute: options.authFailuresPerMinute }, 'too many failed API authentications; address refused for the rest of the minute');
     await reply.code(429).header('retry-after', String(r.ttlInSeconds)).send({
       error: 'HW_COLLECTOR_AUTH_RATE_LIMITED', message: `too many failed authentications from ${req.ip}; retry in ${r.ttlInSeconds} s`,
     });

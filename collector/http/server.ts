@@ -54,7 +54,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: `no route ${req.method} ${req.url}` }));
   installSecurityHeaders(app, { corsOrigins: deps.auth.corsOrigins, scriptHashes: dashboardScriptHashes() });
-  installAccessControl(app, { tokens: deps.auth.tokens, authFailuresPerMinute: deps.auth.authFailuresPerMinute, metrics: deps.metrics });
+  installAccessControl(app, { tokens: deps.auth.tokens, authFailuresPerMinute: deps.auth.authFailuresPerMinute, metrics: deps.metrics, logger: deps.logger });
 
   dashboardRoutes(app);
   journeyRoutes(app, deps.store);

@@ -25,7 +25,7 @@ describe('access control hooks', () => {
     tokens.viewer = issueApiToken(apiTokens, checkTokenRequest({ scope: 'viewer', roles: [], label: '' }, ['IS']), 0).token;
     authority = createTokenAuthority({ store: apiTokens, pollIntervalMs: 1000, logger: silentLogger });
     installAccessControl(app, {
-      tokens: authority, authFailuresPerMinute: 5, metrics: new client.Registry(),
+      tokens: authority, authFailuresPerMinute: 5, metrics: new client.Registry(), logger: silentLogger,
       routes: { 'GET /rows': { need: 'read', party: 'own-rows' }, 'GET /unfiltered': { need: 'read', party: 'own-rows' } },
     });
     const echo = async (req: { query: unknown }) => req.query;
