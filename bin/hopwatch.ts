@@ -2,6 +2,7 @@
 // The `hopwatch` command: dispatches to the part asked for.
 import { agentCommand } from '../agent/cli.js';
 import { agentsCommand } from '../collector/agents-command.js';
+import { tokensCommand } from '../collector/auth/tokens-command.js';
 import { collectorCommand } from '../collector/cli.js';
 import { catalogueCommand } from '../collector/reports/catalogue-command.js';
 import { reportCommand } from '../collector/reports/report-command.js';
@@ -15,6 +16,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; summary
   agent: { run: agentCommand, summary: 'run an agent, or `agent status` to read a running one' },
   report: { run: (argv) => reportCommand(argv), summary: 'write a metric report (RSVP, processes, indicators, alerts, availability …) as CSV' },
   catalogue: { run: (argv) => catalogueCommand(argv), summary: '`catalogue check <file>`: validate a catalogue file' },
+  tokens: { run: (argv) => tokensCommand(argv), summary: '`tokens create|list|revoke`: API tokens and their scopes (admin, viewer, party, metrics)' },
 };
 
 const USAGE = `Usage: hopwatch <command> [options]   (hopwatch <command> --help for its options)

@@ -8,6 +8,7 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { createAgentAuthority, type RunningAgentAuthority } from './auth/agent-authority.js';
 import { decideExposure } from './auth/exposure.js';
+import { createTokenAuthority } from './auth/token-authority.js';
 import type { BrokerLink, InboundHandlers } from './broker/broker-link.js';
 import { maxPacketBytesFor, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { connectExternalBroker } from './broker/external-broker.js';
@@ -27,6 +28,7 @@ import { recoverJoinState } from './join/recovery.js';
 import type { Catalogue } from './metrics/catalogue.js';
 import { loadCatalogue } from './metrics/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
+import { createSqliteApiTokens } from './store/sqlite/api-tokens.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { sqliteMetricPorts } from './store/sqlite/metric-ports.js';
 import { createSqliteAgentCredentials } from './store/sqlite/agent-credentials.js';
@@ -65,9 +67,12 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
   const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
   const agentAuthority = createAgentAuthority({ store: createSqliteAgentCredentials(store.db), logger });
+  // Tokens created or revoked by `hopwatch tokens` while the collector runs take effect within a second.
+  const tokens = createTokenAuthority({ store: createSqliteApiTokens(store.db), pollIntervalMs: 1000, logger });
   try {
-    checkExposure(config, agentAuthority.enabled(), logger);
+    checkExposure(config, agentAuthority.enabled(), tokens.enabled(), logger);
   } catch (err) {
+    tokens.close();
     agentAuthority.close();
     store.close();
     throw err;
@@ -134,7 +139,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
       limits: { ...config.broker.limits, maxPacketBytes: maxPacketBytesFor(i.maxBatchBytes) },
     }, handlers);
 
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https });
+  const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
@@ -148,6 +154,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     close() {
       closing ??= (async () => {
         await http.close();
+        tokens.close();
         // Batches already received are stored and acknowledged before the broker goes.
         ingest.drain();
         await broker?.close();
@@ -162,14 +169,13 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
 }
 
 /** Refuses listen addresses beyond loopback without access control (README "Security"), unless --insecure. */
-function checkExposure(config: CollectorConfig, agentCredentials: boolean, logger: Logger): void {
+function checkExposure(config: CollectorConfig, agentCredentials: boolean, apiTokens: boolean, logger: Logger): void {
   const decision = decideExposure({
     brokerHost: config.broker.url ? undefined : config.broker.host,
     agentCredentials,
     brokerMutualTls: config.broker.tls.caFile !== '',
     httpHost: config.http.host,
-    // API tokens are not part of this collector yet: beyond loopback the HTTP API needs --insecure.
-    apiTokens: false,
+    apiTokens,
     insecure: config.insecure,
   });
   if (!decision.allowed) throw new HopwatchError(CollectorError.HW_COLLECTOR_CONFIG.code, `refusing to start: ${decision.problems.join('; ')}`);

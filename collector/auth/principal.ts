@@ -13,7 +13,7 @@ export type Principal =
 
 /** What the HTTP layer asks of the token store. */
 export interface TokenAuthority {
-  /** True once any unrevoked API token exists: from then on every route needs one. */
+  /** True once any API token has been created (revoked ones too): from then on every route needs a valid one. */
   enabled(): boolean;
   /** The principal of a presented token, or undefined when it is unknown or revoked. */
   principal(token: string): Principal | undefined;

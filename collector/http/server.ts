@@ -5,6 +5,7 @@ import type client from 'prom-client';
 import { HopwatchError } from '../../common/error-codes.js';
 import type { Logger } from '../../common/logger.js';
 import type { Clock } from '../../common/clock.js';
+import type { TokenAuthority } from '../auth/principal.js';
 import type { BrokerLink } from '../broker/broker-link.js';
 import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
@@ -13,9 +14,18 @@ import type { Catalogue } from '../metrics/catalogue.js';
 import type { MetricReader } from '../metrics/engine.js';
 import type { Store } from '../store/store.js';
 import type { HttpsOptions } from './https-options.js';
-import { dashboardRoutes } from './routes/dashboard.js';
+import { installAccessControl } from './access-control.js';
+import { dashboardRoutes, dashboardScriptHashes } from './routes/dashboard.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
+import { installSecurityHeaders } from './security-headers.js';
+
+/** API tokens and what browsers may do (README "Security"). */
+export interface HttpAuth {
+  readonly tokens: TokenAuthority;
+  readonly corsOrigins: readonly string[];
+  readonly authFailuresPerMinute: number;
+}
 
 export interface HttpDeps {
   readonly store: Store;
@@ -31,6 +41,7 @@ export interface HttpDeps {
   readonly logger: Logger;
   /** Serve HTTPS (collector/http/https-options.ts); absent: plain HTTP. */
   readonly https?: HttpsOptions;
+  readonly auth: HttpAuth;
 }
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
@@ -45,6 +56,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(500).send({ error: 'HW_COLLECTOR_INTERNAL', message: 'internal error; see the collector log' });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: `no route ${req.method} ${req.url}` }));
+  installSecurityHeaders(app, { corsOrigins: deps.auth.corsOrigins, scriptHashes: dashboardScriptHashes() });
+  installAccessControl(app, { tokens: deps.auth.tokens, authFailuresPerMinute: deps.auth.authFailuresPerMinute, metrics: deps.metrics, logger: deps.logger });
 
   dashboardRoutes(app);
   journeyRoutes(app, deps.store);

@@ -147,4 +147,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE agent_credential_changes (counter INTEGER NOT NULL);
   INSERT INTO agent_credential_changes (counter) VALUES (0);
   `,
+  // 4: API tokens (only their SHA-256) and a change counter that running collectors poll.
+  `
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE,           -- SHA-256 of the token; the token itself is never stored
+    scope TEXT NOT NULL,
+    party TEXT,                          -- EUI-64 of a party token
+    roles TEXT NOT NULL,                 -- User Role ids of a party token, comma-separated
+    label TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    revoked_at_ms INTEGER
+  );
+  CREATE TABLE api_token_changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER NOT NULL);
+  INSERT INTO api_token_changes (id, counter) VALUES (1, 0);
+  `,
 ];

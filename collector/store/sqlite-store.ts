@@ -117,6 +117,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (f.toUs !== undefined) { clauses.push('j.started_us < ?'); params.push(f.toUs); }
     if (f.outcome !== undefined) { clauses.push('j.outcome = ?'); params.push(f.outcome); }
     if (f.cspRegion !== undefined) { clauses.push('c.csp_region = ?'); params.push(f.cspRegion); }
+    if (f.party !== undefined) { clauses.push("(CASE j.kind WHEN 'alert' THEN substr(j.key, 25, 23) ELSE substr(j.key, 1, 23) END) = ?"); params.push(f.party); }
     return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
   };
 

@@ -28,6 +28,8 @@ export interface JourneyFilter {
   readonly toUs?: number;
   readonly outcome?: Outcome;
   readonly cspRegion?: string;
+  /** Only this DCC User's journeys (EUI-64): requests it originated, alerts addressed to it (the key's target). */
+  readonly party?: string;
   readonly limit: number;
 }
 

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { CSP_REGIONS } from '../../../proto/hop-context.js';
 import { hopPointName } from '../../../proto/hop-point.js';
 import type { Store, StoredJourney } from '../../store/store.js';
+import { journeyVisibleTo } from '../access.js';
+import { partyScope } from '../access-control.js';
 import { errorSchema, journeySchema, KEY_PATTERN } from './schemas.js';
 import { parseTime } from './time-params.js';
 
@@ -59,6 +61,7 @@ export function journeyRoutes(app: FastifyInstance, store: Store): void {
     const q = req.query;
     const fromUs = parseTime(q.from, 'from');
     const toUs = parseTime(q.to, 'to');
+    const party = partyScope(req);
     const journeys = store.listJourneys({
       limit: q.limit,
       ...(q.srv !== undefined ? { srv: q.srv } : {}),
@@ -66,6 +69,7 @@ export function journeyRoutes(app: FastifyInstance, store: Store): void {
       ...(toUs !== undefined ? { toUs } : {}),
       ...(q.outcome !== undefined ? { outcome: q.outcome } : {}),
       ...(q.region !== undefined ? { cspRegion: q.region } : {}),
+      ...(party !== undefined ? { party } : {}),
     });
     return { journeys: journeys.map((j) => journeyView(j, false)) };
   });
@@ -80,8 +84,10 @@ export function journeyRoutes(app: FastifyInstance, store: Store): void {
       },
     },
   }, async (req, reply) => {
-    const journeys = store.journeysByKey(req.params.key.toUpperCase());
-    if (journeys.length === 0) return reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: `no journey with key ${req.params.key}` });
+    const party = partyScope(req);
+    // Another party's journey answers as if it did not exist, and its key is not echoed: a party learns nothing of it.
+    const journeys = store.journeysByKey(req.params.key.toUpperCase()).filter((j) => party === undefined || journeyVisibleTo(party, j.kind, j.key));
+    if (journeys.length === 0) return reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: party === undefined ? `no journey with key ${req.params.key}` : 'no journey of this party with that key' });
     return { journeys: journeys.map((j) => journeyView(j, true)) };
   });
 }
