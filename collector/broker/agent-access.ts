@@ -12,6 +12,7 @@ import type { Logger } from '../../common/logger.js';
 import { AGENT_ID_PATTERN, topics } from '../../proto/topics.js';
 import type { AgentAuthority } from '../auth/principal.js';
 import { CollectorError } from '../errors.js';
+import { verifiedPeerNames } from './listener.js';
 import type { DeniedAction, DeniedReason, MqttDenials } from './mqtt-denials.js';
 
 /** The MQTT client id an agent must connect with. */
@@ -22,6 +23,8 @@ export interface AgentAccessOptions {
   readonly authority: AgentAuthority | undefined;
   readonly denials: MqttDenials;
   readonly maxInFlightPerClient: number;
+  /** The listener requires client certificates (mutual TLS): a verified certificate names its agent. */
+  readonly mutualTls: boolean;
   readonly logger: Logger;
 }
 
@@ -53,7 +56,8 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
     if (!s) states.set(client, (s = { inFlight: 0, logged: false }));
     return s;
   };
-  const authOn = () => options.authority?.enabled() === true;
+  // Under mutual TLS every client is an agent named by its certificate, credentials or not.
+  const authOn = () => options.mutualTls || options.authority?.enabled() === true;
   const unattributedLoggedAt = new Map<DeniedReason, number>();
 
   const deny: AgentAccess['deny'] = (client, action, reason, detail = {}) => {
@@ -77,6 +81,16 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
 
   return {
     authenticate(client, username, password, done) {
+      if (options.mutualTls) {
+        // The CA vouched for the certificate; it must name the agent the client claims to be
+        // (the username, or else the certificate's first name), and the client id must be that agent's.
+        const names = verifiedPeerNames(client.conn);
+        const agentId = username || names[0];
+        if (agentId === undefined || !names.includes(agentId)) return refuseConnect(client, 'bad-credentials', username, done);
+        if (client.id !== agentClientId(agentId)) return refuseConnect(client, 'client-id', agentId, done);
+        stateOf(client).agentId = agentId;
+        return done(null, true);
+      }
       const authority = options.authority;
       if (!authority || !authority.enabled()) return done(null, true);
       if (username === undefined || username === '') return refuseConnect(client, 'anonymous', username, done);

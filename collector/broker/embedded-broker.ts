@@ -44,7 +44,6 @@ export interface EmbeddedBrokerOptions {
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handlers: InboundHandlers): Promise<BrokerLink> {
   const log = options.logger.child({ component: 'broker' });
   const { limits, denials, authority } = options;
-  const access = createAgentAccess({ authority, denials, maxInFlightPerClient: limits.maxInFlightPerClient, logger: options.logger });
   // Before anything starts: an unreadable certificate is a configuration error.
   const listener = createBrokerListener(options.tls, (socket: Socket) => {
     const client = aedes.handle(socket);
@@ -54,6 +53,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
       onRefused: (reason, detail) => access.deny(client, reason === 'packet-size' ? 'packet' : 'connect', reason, detail),
     });
   });
+  const access = createAgentAccess({ authority, denials, maxInFlightPerClient: limits.maxInFlightPerClient, mutualTls: listener.mutual, logger: options.logger });
   const aedes = await Aedes.createBroker({
     // drainTimeout: a client that stops reading must not stall delivery to everyone else.
     drainTimeout: 10_000, maxClientsIdLength: 128, concurrency: 1000,

@@ -108,6 +108,20 @@ describe('TLS on the broker and the HTTP API', () => {
       expect(await mqttOutcome(collector.brokerUrl, { ca, cert: readFileSync(other.certFile), key: readFileSync(other.keyFile) })).not.toBe('connected');
     });
 
+    it('takes the certificate\'s name as the agent: it may neither claim another agent nor read its acks', async () => {
+      const a = pki.clientCert('gw-cert-a');
+      const tls = { ca, cert: readFileSync(a.certFile), key: readFileSync(a.keyFile) };
+      expect(await mqttOutcome(collector.brokerUrl, { ...tls, clientId: 'hopwatch-agent-gw-cert-b', username: 'gw-cert-b' })).not.toBe('connected');
+      expect(await mqttOutcome(collector.brokerUrl, { ...tls, clientId: 'hopwatch-agent-gw-cert-b' })).not.toBe('connected');
+      const client = await mqtt.connectAsync(collector.brokerUrl, { ...tls, clientId: 'hopwatch-agent-gw-cert-a', reconnectPeriod: 0, connectTimeout: 3000 });
+      try {
+        await expect(client.subscribeAsync('hopwatch/v1/gw-cert-b/ack', { qos: 1 })).rejects.toThrow(/Subscribe error/);
+        expect((await client.subscribeAsync('hopwatch/v1/gw-cert-a/ack', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
+      } finally {
+        await client.endAsync(true);
+      }
+    });
+
     it('stores the journey of an agent presenting a certificate the CA signed', async () => {
       const agent = startTestAgent(dir.path, 'gw-mtls', collector.brokerUrl, { broker: { caFile: pki.caFile, ...pki.clientCert('gw-mtls') } });
       try {
