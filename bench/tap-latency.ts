@@ -1,0 +1,161 @@
+// What the DUIS tap adds to a User's exchange with the DCC: Service Requests at a fixed rate
+// (open loop: sent on schedule whether or not earlier ones were answered) to a DCC User
+// Interface stand-in that answers each with its I99 acknowledgement at once, first directly,
+// then through `hopwatch tap` (the built CLI, its own process, defaults but for ports and files).
+// Latency is from the first byte sent to the last byte of the acknowledgement received.
+//
+// The tap's agent points at a broker that is not there: it stamps and buffers every hop as usual,
+// and forwarding, which runs beside the traffic and never in its path, is left out of the figure.
+// "Added" is the difference of the percentiles of the two runs, not a percentile of differences.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { percentile } from '../collector/metrics/stats.js';
+import { packageFile } from '../common/paths.js';
+import { waitFor } from '../common/wait-for.js';
+import { freePort } from './mosquitto.js';
+
+export interface TapLatencyOptions {
+  readonly requestsPerSecond: number;
+  /** Measured seconds of each run, after `warmupS` unmeasured ones. */
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunLatency {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  readonly failed: number;
+}
+
+export interface TapLatencyResult {
+  readonly direct: RunLatency;
+  readonly tapped: RunLatency;
+  readonly addedP50Ms: number;
+  readonly addedP99Ms: number;
+  /** Hops the tap stamped over both its runs (warm-up included): two per exchange. */
+  readonly stamped: number;
+  readonly unstamped: number;
+}
+
+const USER = '90-B3-D5-1F-30-01-00-00';
+const NS = 'xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"';
+
+function request(counter: number): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<sr:Request ${NS} schemaVersion="5.1"><sr:Header>`
+    + `<sr:RequestID>${USER}:00-DB-12-34-56-78-90-A0:${counter}</sr:RequestID><sr:CommandVariant>1</sr:CommandVariant>`
+    + '<sr:ServiceReference>4.8</sr:ServiceReference><sr:ServiceReferenceVariant>4.8.1</sr:ServiceReferenceVariant></sr:Header>'
+    + '<sr:Body><sr:ReadActiveImportProfileData><sr:ReadLogPeriod><sr:StartDateTime>2026-11-27T00:00:00Z</sr:StartDateTime>'
+    + '<sr:EndDateTime>2026-11-28T00:00:00Z</sr:EndDateTime></sr:ReadLogPeriod></sr:ReadActiveImportProfileData></sr:Body></sr:Request>\n';
+}
+
+/** The DCC User Interface stand-in: reads the request, answers I99 for its RequestID at once. */
+async function startDcc(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => { text += c; });
+    req.on('end', () => {
+      const key = /RequestID>([^<]+)</.exec(text)?.[1] ?? '';
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?>\n<sr:Response ${NS} schemaVersion="5.1">`
+        + `<sr:Header><sr:RequestID>${key}</sr:RequestID><sr:ResponseCode>I99</sr:ResponseCode>`
+        + '<sr:ResponseDateTime>2026-11-28T10:15:00.000Z</sr:ResponseDateTime></sr:Header></sr:Response>\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/** Sends at `rate` per second for `seconds`; returns the latencies (ms) of those sent after `warmupS`. */
+async function drive(url: string, rate: number, warmupS: number, seconds: number, firstCounter: number): Promise<RunLatency> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  let failed = 0;
+  let sent = 0;
+  let outstanding = 0;
+  const started = performance.now();
+  const totalMs = (warmupS + seconds) * 1000;
+  const send = (measured: boolean) => {
+    const body = request(firstCounter + sent++);
+    const t0 = performance.now();
+    outstanding++;
+    const req = http.request(`${url}/api/v1/serviceD`, { method: 'POST', agent, headers: { 'content-type': 'application/xml' } }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        outstanding--;
+        if (res.statusCode !== 200) failed++;
+        else if (measured) latencies.push(performance.now() - t0);
+      });
+    });
+    req.on('error', () => {
+      outstanding--;
+      failed++;
+    });
+    req.end(body);
+  };
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const elapsed = performance.now() - started;
+      const due = Math.min(Math.floor((elapsed / 1000) * rate), Math.floor((totalMs / 1000) * rate));
+      while (sent < due) send(elapsed >= warmupS * 1000);
+      if (elapsed >= totalMs) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 2);
+  });
+  await waitFor(() => outstanding === 0, 10_000, 'every answer');
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), requests: latencies.length, failed };
+}
+
+interface TapStatus { tap: { serviceRequests: number; acknowledgements: number; unstamped: Record<string, number> } }
+
+export async function measureTapLatency(options: TapLatencyOptions): Promise<TapLatencyResult> {
+  const log = options.log ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'hopwatch-tap-bench-'));
+  const dcc = await startDcc();
+  const [tapPort, statusPort, deadBroker] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(process.execPath, [packageFile('dist', 'bin', 'hopwatch.js'), 'tap',
+    '--dcc-listen-port', String(tapPort), '--dcc-url', dcc.url, '--id', 'bench-tap', '--broker', `mqtt://127.0.0.1:${deadBroker}`,
+    '--buffer-file', join(dir, 'tap.buffer.db'), '--http-port', String(statusPort), '--udp-port', '0', '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const status = async () => (await (await fetch(`http://127.0.0.1:${statusPort}/status`)).json()) as TapStatus;
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`hopwatch tap exited with ${child.exitCode}`);
+      return status().then(() => true, () => false);
+    }, 20_000, 'hopwatch tap to answer /status');
+    const { requestsPerSecond: rate, durationS, warmupS } = options;
+    log(`direct to the DCC stand-in: ${durationS} s at ${rate} requests/s`);
+    const direct = await drive(dcc.url, rate, warmupS, durationS, 1_795_000_000_000);
+    log(`through hopwatch tap: ${durationS} s at ${rate} requests/s`);
+    const tapped = await drive(`http://127.0.0.1:${tapPort}`, rate, warmupS, durationS, 1_796_000_000_000);
+    const { tap } = await status();
+    return {
+      direct, tapped,
+      addedP50Ms: tapped.p50Ms - direct.p50Ms,
+      addedP99Ms: tapped.p99Ms - direct.p99Ms,
+      stamped: tap.serviceRequests + tap.acknowledgements,
+      unstamped: Object.values(tap.unstamped).reduce((a, b) => a + b, 0),
+    };
+  } finally {
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+    await dcc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
