@@ -39,7 +39,7 @@ export interface PassThroughOptions {
 export interface PassThroughCounters {
   readonly exchanges: number;
   readonly inFlight: number;
-  /** Exchanges the target could not take (refused, reset, TLS failure): 502 to the sender. */
+  /** Exchanges the target could not take (refused, reset, TLS failure: 502 to the sender) or broke off mid-answer (the sender's connection is reset too). */
   readonly upstreamFailures: number;
   /** Exchanges the target did not answer within the time-out: 504. */
   readonly upstreamTimeouts: number;
@@ -153,6 +153,13 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
       const answeredUs = clock.nowUs();
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders).flat());
       answer.pipe(res);
+      // A target that drops the connection mid-answer: the sender must see the break, not a short message that looks whole.
+      answer.on('close', () => {
+        if (!answer.complete) {
+          counters.upstreamFailures++;
+          res.destroy();
+        }
+      });
       const onResponse = observer.response?.bind(observer);
       if (onResponse) scanAsItPasses(answer, maxHeaderBytes, (scan) => observe(() => onResponse(scan, answeredUs, requestScan)));
     });

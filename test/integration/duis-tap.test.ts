@@ -2,6 +2,7 @@
 // agent into a real collector (embedded broker, SQLite), all on loopback.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer as createPlainServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -160,6 +161,29 @@ describe('hopwatch tap', () => {
     expect(user.received).toHaveLength(3);
     expect(tap.agent.status().connection).not.toBe('connected');
     expect(tap.counters()).toMatchObject({ serviceRequests: 3, acknowledgements: 3, responses: 3 });
+  });
+
+  it('breaks the sender\'s connection when the DCC breaks off mid-answer, and counts it', async () => {
+    collector = await startTestCollector(dir.path);
+    const breaking = createPlainServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/xml', 'content-length': '4000' });
+        res.write('<sr:Response xmlns:sr="x"><sr:Header>');
+        setTimeout(() => res.socket?.destroy(), 50);
+      });
+    });
+    await new Promise<void>((resolve) => breaking.listen(0, '127.0.0.1', resolve));
+    tap = await startTap({ ...tapConfig(collector.brokerUrl), dcc: { ...tapDefaults.dcc, port: 0, url: `http://127.0.0.1:${(breaking.address() as { port: number }).port}` } });
+
+    const outcome = await post(`${tap.dccUrl}/api/v1/serviceD`, duisRequest(TRAFFIC[1]!.key, '2.2')).then(() => 'whole answer', (err: Error) => err.message);
+    breaking.closeAllConnections();
+    await new Promise<void>((resolve) => breaking.close(() => resolve()));
+
+    expect(outcome).not.toBe('whole answer');
+    await waitFor(() => tap!.counters().dcc.inFlight === 0, 5000, 'the exchange to end');
+    expect(tap.counters().dcc).toMatchObject({ upstreamFailures: 1 });
+    expect(tap.counters()).toMatchObject({ serviceRequests: 1, acknowledgements: 0 });
   });
 
   it('answers 502 and counts it when the DCC cannot be reached', async () => {

@@ -21,6 +21,10 @@ describe('DUIS header scanner', () => {
     expect(scan(fixture('request-4.8.1.xml'))).toEqual({ header: { kind: 'request', requestId: KEY_1, srv: '4.8.1' } });
   });
 
+  it('reads a Service Request written on one line', () => {
+    expect(scan(fixture('request-2.2.xml'))).toEqual({ header: { kind: 'request', requestId: '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1795000000002', srv: '2.2' } });
+  });
+
   it('reads an I99 acknowledgement\'s RequestID and response code', () => {
     expect(scan(fixture('ack-I99.xml'))).toEqual({ header: { kind: 'response', requestId: KEY_1, responseCode: 'I99' } });
   });
