@@ -6,7 +6,8 @@
 //
 // The tap's agent points at a broker that is not there: it stamps and buffers every hop as usual,
 // and forwarding, which runs beside the traffic and never in its path, is left out of the figure.
-// "Added" is the difference of the percentiles of the two runs, not a percentile of differences.
+// The two alternate in slices of a few seconds, so that whatever else the machine is doing weighs
+// on both alike. "Added" is the difference of the two percentiles, not a percentile of differences.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -19,7 +20,7 @@ import { freePort } from './mosquitto.js';
 
 export interface TapLatencyOptions {
   readonly requestsPerSecond: number;
-  /** Measured seconds of each run, after `warmupS` unmeasured ones. */
+  /** Measured seconds of each of the two, in slices of at most SLICE_S, after `warmupS` unmeasured ones each. */
   readonly durationS: number;
   readonly warmupS: number;
   readonly log?: (line: string) => void;
@@ -43,6 +44,7 @@ export interface TapLatencyResult {
 }
 
 const USER = '90-B3-D5-1F-30-01-00-00';
+const SLICE_S = 4;
 const NS = 'xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"';
 
 function request(counter: number): string {
@@ -76,10 +78,15 @@ async function startDcc(): Promise<{ url: string; close: () => Promise<void> }> 
   };
 }
 
-/** Sends at `rate` per second for `seconds`; returns the latencies (ms) of those sent after `warmupS`. */
-async function drive(url: string, rate: number, warmupS: number, seconds: number, firstCounter: number): Promise<RunLatency> {
+interface Slice {
+  readonly latenciesMs: number[];
+  readonly failed: number;
+}
+
+/** Sends at `rate` per second for `warmupS + seconds`; keeps the latencies (ms) of those sent after `warmupS`. */
+async function drive(url: string, rate: number, warmupS: number, seconds: number, firstCounter: number): Promise<Slice> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const latencies: number[] = [];
+  const latenciesMs: number[] = [];
   let failed = 0;
   let sent = 0;
   let outstanding = 0;
@@ -94,7 +101,7 @@ async function drive(url: string, rate: number, warmupS: number, seconds: number
       res.on('end', () => {
         outstanding--;
         if (res.statusCode !== 200) failed++;
-        else if (measured) latencies.push(performance.now() - t0);
+        else if (measured) latenciesMs.push(performance.now() - t0);
       });
     });
     req.on('error', () => {
@@ -106,7 +113,7 @@ async function drive(url: string, rate: number, warmupS: number, seconds: number
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const elapsed = performance.now() - started;
-      const due = Math.min(Math.floor((elapsed / 1000) * rate), Math.floor((totalMs / 1000) * rate));
+      const due = Math.floor((Math.min(elapsed, totalMs) / 1000) * rate);
       while (sent < due) send(elapsed >= warmupS * 1000);
       if (elapsed >= totalMs) {
         clearInterval(tick);
@@ -114,10 +121,14 @@ async function drive(url: string, rate: number, warmupS: number, seconds: number
       }
     }, 2);
   });
-  await waitFor(() => outstanding === 0, 10_000, 'every answer');
+  await waitFor(() => outstanding === 0, 30_000, 'every answer');
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), requests: latencies.length, failed };
+  return { latenciesMs, failed };
+}
+
+function summary(slices: readonly Slice[]): RunLatency {
+  const all = slices.flatMap((s) => s.latenciesMs).sort((a, b) => a - b);
+  return { p50Ms: percentile(all, 50), p99Ms: percentile(all, 99), requests: all.length, failed: slices.reduce((n, s) => n + s.failed, 0) };
 }
 
 interface TapStatus { tap: { serviceRequests: number; acknowledgements: number; unstamped: Record<string, number> } }
@@ -137,15 +148,25 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       return status().then(() => true, () => false);
     }, 20_000, 'hopwatch tap to answer /status');
     const { requestsPerSecond: rate, durationS, warmupS } = options;
-    log(`direct to the DCC stand-in: ${durationS} s at ${rate} requests/s`);
-    const direct = await drive(dcc.url, rate, warmupS, durationS, 1_795_000_000_000);
-    log(`through hopwatch tap: ${durationS} s at ${rate} requests/s`);
-    const tapped = await drive(`http://127.0.0.1:${tapPort}`, rate, warmupS, durationS, 1_796_000_000_000);
+    const direct: Slice[] = [];
+    const tapped: Slice[] = [];
+    let counter = 1_795_000_000_000;
+    for (let done = 0, round = 0; done < durationS; round++) {
+      const seconds = Math.min(SLICE_S, durationS - done);
+      const warm = round === 0 ? warmupS : 0;
+      log(`direct, then through hopwatch tap: ${seconds} s each at ${rate} requests/s (${done + seconds} of ${durationS} s)`);
+      direct.push(await drive(dcc.url, rate, warm, seconds, counter));
+      counter += 1_000_000;
+      tapped.push(await drive(`http://127.0.0.1:${tapPort}`, rate, warm, seconds, counter));
+      counter += 1_000_000;
+      done += seconds;
+    }
     const { tap } = await status();
+    const [d, t] = [summary(direct), summary(tapped)];
     return {
-      direct, tapped,
-      addedP50Ms: tapped.p50Ms - direct.p50Ms,
-      addedP99Ms: tapped.p99Ms - direct.p99Ms,
+      direct: d, tapped: t,
+      addedP50Ms: t.p50Ms - d.p50Ms,
+      addedP99Ms: t.p99Ms - d.p99Ms,
       stamped: tap.serviceRequests + tap.acknowledgements,
       unstamped: Object.values(tap.unstamped).reduce((a, b) => a + b, 0),
     };

@@ -56,6 +56,8 @@ export interface PassThrough {
   close(): Promise<void>;
 }
 
+const IDLE_CONNECTION_MS = 4000;
+
 // RFC 9110 7.6.1: these describe one connection, not the message; each side of the proxy has its own.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host']);
 
@@ -107,9 +109,10 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
   const secure = target.protocol === 'https:';
   const basePath = target.pathname.replace(/\/$/, '');
   const transport = secure ? https : http;
-  const agent = secure
-    ? new https.Agent({ keepAlive: true, maxSockets: options.maxSockets, ...options.clientTls })
-    : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+  // An idle kept-alive connection is dropped before the target's own idle time-out can close it
+  // under a request just sent on it (Node and Apache close after 5 s): that race would fail an exchange.
+  const pool = { keepAlive: true, maxSockets: options.maxSockets, timeout: IDLE_CONNECTION_MS };
+  const agent = secure ? new https.Agent({ ...pool, ...options.clientTls }) : new http.Agent(pool);
   const counters = { exchanges: 0, inFlight: 0, upstreamFailures: 0, upstreamTimeouts: 0, senderAborts: 0, observerErrors: 0 };
   let lastFailureLogMs = 0;
 
