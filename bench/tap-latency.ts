@@ -9,7 +9,7 @@
 // The two alternate in slices of a few seconds, so that whatever else the machine is doing weighs
 // on both alike. "Added" is the difference of the two percentiles, not a percentile of differences.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,8 @@ export interface TapLatencyResult {
   readonly tapped: RunLatency;
   readonly addedP50Ms: number;
   readonly addedP99Ms: number;
+  /** The tap process's CPU time (user + system) per exchange, µs; it does not depend on how busy the machine is. NaN without /proc. */
+  readonly tapCpuUsPerExchange: number;
   /** Hops the tap stamped over both its runs (warm-up included): two per exchange. */
   readonly stamped: number;
   readonly unstamped: number;
@@ -131,6 +133,17 @@ function summary(slices: readonly Slice[]): RunLatency {
   return { p50Ms: percentile(all, 50), p99Ms: percentile(all, 99), requests: all.length, failed: slices.reduce((n, s) => n + s.failed, 0) };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in ticks of 1/100 s.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 interface TapStatus { tap: { serviceRequests: number; acknowledgements: number; unstamped: Record<string, number> } }
 
 export async function measureTapLatency(options: TapLatencyOptions): Promise<TapLatencyResult> {
@@ -151,13 +164,19 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
     const direct: Slice[] = [];
     const tapped: Slice[] = [];
     let counter = 1_795_000_000_000;
+    let tapCpuS = 0;
+    let tapExchanges = 0;
     for (let done = 0, round = 0; done < durationS; round++) {
       const seconds = Math.min(SLICE_S, durationS - done);
       const warm = round === 0 ? warmupS : 0;
       log(`direct, then through hopwatch tap: ${seconds} s each at ${rate} requests/s (${done + seconds} of ${durationS} s)`);
       direct.push(await drive(dcc.url, rate, warm, seconds, counter));
       counter += 1_000_000;
-      tapped.push(await drive(`http://127.0.0.1:${tapPort}`, rate, warm, seconds, counter));
+      const cpuBefore = cpuSecondsOf(child.pid!);
+      const slice = await drive(`http://127.0.0.1:${tapPort}`, rate, warm, seconds, counter);
+      tapped.push(slice);
+      tapCpuS += cpuSecondsOf(child.pid!) - cpuBefore;
+      tapExchanges += Math.round((warm + seconds) * rate);
       counter += 1_000_000;
       done += seconds;
     }
@@ -167,6 +186,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       direct: d, tapped: t,
       addedP50Ms: t.p50Ms - d.p50Ms,
       addedP99Ms: t.p99Ms - d.p99Ms,
+      tapCpuUsPerExchange: (tapCpuS * 1e6) / tapExchanges,
       stamped: tap.serviceRequests + tap.acknowledgements,
       unstamped: Object.values(tap.unstamped).reduce((a, b) => a + b, 0),
     };

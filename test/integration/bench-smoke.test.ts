@@ -40,6 +40,7 @@ describe('comparison benchmarks at a tiny load', () => {
     expect(result.stamped).toBe(2 * result.tapped.requests);
     expect(result.unstamped).toBe(0);
     expect(result.tapped.p50Ms).toBeGreaterThan(0);
+    expect(result.tapCpuUsPerExchange).toBeGreaterThan(0);
   });
 
   describe('naive pipeline', () => {
