@@ -38,6 +38,9 @@ export interface TapLatencyResult {
   readonly tapped: RunLatency;
   readonly addedP50Ms: number;
   readonly addedP99Ms: number;
+  /** One exchange at a time (closed loop), p50 ms: what the tap adds when it never waits for a core or a queue. */
+  readonly oneAtATimeDirectP50Ms: number;
+  readonly oneAtATimeTapP50Ms: number;
   /** The tap process's CPU time (user + system) per exchange, µs; it does not depend on how busy the machine is. NaN without /proc. */
   readonly tapCpuUsPerExchange: number;
   /** Hops the tap stamped over both its runs (warm-up included): two per exchange. */
@@ -128,6 +131,28 @@ async function drive(url: string, rate: number, warmupS: number, seconds: number
   return { latenciesMs, failed };
 }
 
+/** Sends `n` exchanges one after the other; returns their latencies (ms). */
+async function oneAtATime(url: string, n: number, firstCounter: number): Promise<number[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latenciesMs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const status = await new Promise<number>((resolve) => {
+      const req = http.request(`${url}/api/v1/serviceD`, { method: 'POST', agent, headers: { 'content-type': 'application/xml' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', () => resolve(0));
+      req.end(request(firstCounter + i));
+    });
+    if (status === 200) latenciesMs.push(performance.now() - t0);
+  }
+  agent.destroy();
+  return latenciesMs;
+}
+
+const p50 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+
 function summary(slices: readonly Slice[]): RunLatency {
   const all = slices.flatMap((s) => s.latenciesMs).sort((a, b) => a - b);
   return { p50Ms: percentile(all, 50), p99Ms: percentile(all, 99), requests: all.length, failed: slices.reduce((n, s) => n + s.failed, 0) };
@@ -180,6 +205,13 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       counter += 1_000_000;
       done += seconds;
     }
+    const single = { direct: [] as number[], tapped: [] as number[] };
+    log('one exchange at a time: 4 x 250 direct and 4 x 250 through the tap, alternating');
+    for (let block = 0; block < 4; block++) {
+      single.direct.push(...await oneAtATime(dcc.url, 250, counter));
+      single.tapped.push(...await oneAtATime(`http://127.0.0.1:${tapPort}`, 250, counter + 1000));
+      counter += 2000;
+    }
     const { tap } = await status();
     const [d, t] = [summary(direct), summary(tapped)];
     return {
@@ -187,6 +219,8 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       addedP50Ms: t.p50Ms - d.p50Ms,
       addedP99Ms: t.p99Ms - d.p99Ms,
       tapCpuUsPerExchange: (tapCpuS * 1e6) / tapExchanges,
+      oneAtATimeDirectP50Ms: p50(single.direct),
+      oneAtATimeTapP50Ms: p50(single.tapped),
       stamped: tap.serviceRequests + tap.acknowledgements,
       unstamped: Object.values(tap.unstamped).reduce((a, b) => a + b, 0),
     };
