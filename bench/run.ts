@@ -172,7 +172,7 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
     const t = await measureTapLatency({ requestsPerSecond: TAP_RATE, durationS: size.tapS, warmupS: options.quick ? 1 : 3, log });
     Object.assign(r, {
       tap_direct_p50_ms: t.direct.p50Ms, tap_direct_p99_ms: t.direct.p99Ms, tap_p50_ms: t.tapped.p50Ms, tap_p99_ms: t.tapped.p99Ms,
-      tap_added_p50_ms: t.addedP50Ms, tap_added_p99_ms: t.addedP99Ms, tap_cpu_us_per_exchange: t.tapCpuUsPerExchange,
+      tap_added_p50_ms: t.addedP50Ms, tap_added_p99_ms: t.addedP99Ms, tap_cpu_us_per_exchange: t.tapCpuUsPerExchange, tap_scan_us_per_message: t.scanUsPerMessage,
       tap_one_at_a_time_direct_p50_ms: t.oneAtATimeDirectP50Ms, tap_one_at_a_time_p50_ms: t.oneAtATimeTapP50Ms, tap_requests: t.tapped.requests,
       tap_failed_requests: t.direct.failed + t.tapped.failed, tap_stamped_hops: t.stamped, tap_unstamped: t.unstamped,
     });
@@ -220,6 +220,7 @@ const LABELS: [string, string][] = [
   ['tap_one_at_a_time_direct_p50_ms', 'one DUIS exchange at a time, direct, p50 ms'],
   ['tap_one_at_a_time_p50_ms', 'one DUIS exchange at a time, through the tap, p50 ms'],
   ['tap_cpu_us_per_exchange', 'tap process CPU per exchange (request and acknowledgement), us'],
+  ['tap_scan_us_per_message', 'reading one DUIS header, CPU us'],
   ['tap_failed_requests', 'DUIS exchanges failed (direct and tapped)'],
 ];
 

@@ -14,6 +14,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile } from '../collector/metrics/stats.js';
+import { createHeaderScanner } from '../tap/duis-header.js';
 import { packageFile } from '../common/paths.js';
 import { waitFor } from '../common/wait-for.js';
 import { freePort } from './mosquitto.js';
@@ -43,6 +44,8 @@ export interface TapLatencyResult {
   readonly oneAtATimeTapP50Ms: number;
   /** The tap process's CPU time (user + system) per exchange, µs; it does not depend on how busy the machine is. NaN without /proc. */
   readonly tapCpuUsPerExchange: number;
+  /** CPU µs to read one Service Request's DUIS header (this process, after a warm-up). */
+  readonly scanUsPerMessage: number;
   /** Hops the tap stamped over both its runs (warm-up included): two per exchange. */
   readonly stamped: number;
   readonly unstamped: number;
@@ -169,6 +172,21 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 
+function scanCost(messages: number): number {
+  const body = Buffer.from(request(1));
+  const run = () => {
+    const before = process.cpuUsage();
+    for (let i = 0; i < messages; i++) {
+      const scanner = createHeaderScanner(16 * 1024);
+      if (!scanner.write(body)) scanner.end();
+    }
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / messages;
+  };
+  run();
+  return run();
+}
+
 interface TapStatus { tap: { serviceRequests: number; acknowledgements: number; unstamped: Record<string, number> } }
 
 export async function measureTapLatency(options: TapLatencyOptions): Promise<TapLatencyResult> {
@@ -221,6 +239,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       tapCpuUsPerExchange: (tapCpuS * 1e6) / tapExchanges,
       oneAtATimeDirectP50Ms: p50(single.direct),
       oneAtATimeTapP50Ms: p50(single.tapped),
+      scanUsPerMessage: scanCost(20_000),
       stamped: tap.serviceRequests + tap.acknowledgements,
       unstamped: Object.values(tap.unstamped).reduce((a, b) => a + b, 0),
     };
