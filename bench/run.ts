@@ -4,6 +4,7 @@
 //   npm run bench                  the full suite (about 9 minutes)
 //   npm run bench -- --quick       every part with a tiny load (the harness smoke test)
 //   npm run bench -- --only e2e,wire   some parts (written to bench/results/partial.json)
+//   npm run bench -- --only tap     the latency the DUIS tap adds at 1,000 requests/s (about a minute)
 //   npm run bench -- --only metrics --metrics-records 10000000   the metric engine at 10 million records (about 12 minutes: building the records is most of it)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { startMosquitto } from './mosquitto.js';
 import { runNaivePipeline } from './naive-pipeline.js';
 import { runOpenJourneys } from './open-journeys.js';
 import { measureStampPath } from './stamp-path.js';
+import { measureTapLatency } from './tap-latency.js';
 import { measureWireSizes } from './wire-size.js';
 
 export type Results = Record<string, number | string>;
@@ -38,24 +40,27 @@ interface Sizes {
   readonly metricsRecords: number;
   readonly openJourneys: number;
   readonly openQuietS: number;
+  readonly tapS: number;
 }
 
 const FULL: Sizes = {
   stampHops: 5_000_000, otelHops: 1_000_000, wireJourneys: 20_000, probeS: 15, sustainS: 60, naiveRate: 8000, naiveS: 20,
-  freshnessS: 20, growthS: 15, growthIdle: [10_000, 40_000, 160_000], metricsRecords: 1_000_000, openJourneys: 1_000_000, openQuietS: 60,
+  freshnessS: 20, growthS: 15, growthIdle: [10_000, 40_000, 160_000], metricsRecords: 1_000_000, openJourneys: 1_000_000, openQuietS: 60, tapS: 20,
 };
 const QUICK: Sizes = {
   stampHops: 20_000, otelHops: 5_000, wireJourneys: 500, probeS: 3, sustainS: 3, naiveRate: 300, naiveS: 2,
-  freshnessS: 3, growthS: 3, growthIdle: [100, 400], metricsRecords: 5_000, openJourneys: 10_000, openQuietS: 2,
+  freshnessS: 3, growthS: 3, growthIdle: [100, 400], metricsRecords: 5_000, openJourneys: 10_000, openQuietS: 2, tapS: 2,
 };
 
-type Part = 'stamp' | 'wire' | 'e2e' | 'mosquitto' | 'naive' | 'freshness' | 'growth' | 'metrics' | 'open';
-const PARTS: readonly Part[] = ['stamp', 'wire', 'e2e', 'mosquitto', 'naive', 'freshness', 'growth', 'metrics', 'open'];
+type Part = 'stamp' | 'wire' | 'e2e' | 'mosquitto' | 'naive' | 'freshness' | 'growth' | 'metrics' | 'open' | 'tap';
+const PARTS: readonly Part[] = ['stamp', 'wire', 'e2e', 'mosquitto', 'naive', 'freshness', 'growth', 'metrics', 'open', 'tap'];
 
 // Above what one 2-core machine carries (about 100k hops/s), so the collector runs flat out; a
 // far larger flood only measures the overload path (open journeys beyond join.maxResidentJourneys).
 const PROBE_RATE = 200_000;
 const TRAFFIC = { groups: 4, devicesPerGroup: 2000, sampleEvery: 50 } as const;
+// Service Requests per second through the DUIS tap: about the DCC's national average (DOMAIN.md).
+const TAP_RATE = 1000;
 
 /** The embedded aedes broker the collector runs, with nothing of hopwatch subscribed (for the naive pipeline). */
 async function startBareBroker(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -164,6 +169,16 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
       open_journeys_after_restart: o.openAfterRestart, open_journeys_restart_s: o.restartS,
     });
   }
+  if (want('tap')) {
+    log(`DUIS tap: added latency at ${TAP_RATE} requests/s, ${size.tapS} s direct and ${size.tapS} s through the tap`);
+    const t = await measureTapLatency({ requestsPerSecond: TAP_RATE, durationS: size.tapS, warmupS: options.quick ? 1 : 3, log });
+    Object.assign(r, {
+      tap_direct_p50_ms: t.direct.p50Ms, tap_direct_p99_ms: t.direct.p99Ms, tap_p50_ms: t.tapped.p50Ms, tap_p99_ms: t.tapped.p99Ms,
+      tap_added_p50_ms: t.addedP50Ms, tap_added_p99_ms: t.addedP99Ms, tap_cpu_us_per_exchange: t.tapCpuUsPerExchange, tap_scan_us_per_message: t.scanUsPerMessage,
+      tap_one_at_a_time_direct_p50_ms: t.oneAtATimeDirectP50Ms, tap_one_at_a_time_p50_ms: t.oneAtATimeTapP50Ms, tap_requests: t.tapped.requests,
+      tap_failed_requests: t.direct.failed + t.tapped.failed, tap_stamped_hops: t.stamped, tap_unstamped: t.unstamped,
+    });
+  }
   return r;
 }
 
@@ -198,6 +213,17 @@ const LABELS: [string, string][] = [
   ['open_journeys_held_rss_mb', 'collector RSS holding the open journeys, MB'],
   ['open_journeys_peak_rss_mb', 'collector RSS peak while they arrive, MB'],
   ['open_journeys_after_restart', 'open journeys after a restart'],
+  ['tap_direct_p50_ms', 'DUIS exchange direct, p50 ms'],
+  ['tap_direct_p99_ms', 'DUIS exchange direct, p99 ms'],
+  ['tap_p50_ms', 'DUIS exchange through hopwatch tap, p50 ms'],
+  ['tap_p99_ms', 'DUIS exchange through hopwatch tap, p99 ms'],
+  ['tap_added_p50_ms', 'latency the tap adds, p50 ms'],
+  ['tap_added_p99_ms', 'latency the tap adds, p99 ms'],
+  ['tap_one_at_a_time_direct_p50_ms', 'one DUIS exchange at a time, direct, p50 ms'],
+  ['tap_one_at_a_time_p50_ms', 'one DUIS exchange at a time, through the tap, p50 ms'],
+  ['tap_cpu_us_per_exchange', 'tap process CPU per exchange (request and acknowledgement), us'],
+  ['tap_scan_us_per_message', 'reading one DUIS header, CPU us'],
+  ['tap_failed_requests', 'DUIS exchanges failed (direct and tapped)'],
 ];
 
 function table(r: Results): string {

@@ -7,6 +7,8 @@ import { collectorCommand } from '../collector/cli.js';
 import { catalogueCommand } from '../collector/reports/catalogue-command.js';
 import { reportCommand } from '../collector/reports/report-command.js';
 import { HopwatchError } from '../common/error-codes.js';
+import { stampCommand } from '../agent/stamp-command.js';
+import { tapCommand } from '../tap/cli.js';
 import { startCommand } from './start.js';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; summary: string }> = {
@@ -15,6 +17,8 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; summary
   agents: { run: (argv) => agentsCommand(argv), summary: '`agents add|list|revoke`: credentials of the agents allowed on the embedded broker' },
   agent: { run: agentCommand, summary: 'run an agent, or `agent status` to read a running one' },
   report: { run: (argv) => reportCommand(argv), summary: 'write a metric report (RSVP, processes, indicators, alerts, availability …) as CSV' },
+  tap: { run: tapCommand, summary: 'DUIS reverse proxy that stamps UG_IN, UG_ACK and UG_OUT on its own agent as Service Requests pass' },
+  stamp: { run: stampCommand, summary: '`stamp <key> <point> [--code I0 --srv 4.8.1 …]`: post one hop to a running agent' },
   catalogue: { run: (argv) => catalogueCommand(argv), summary: '`catalogue check <file>`: validate a catalogue file' },
   tokens: { run: (argv) => tokensCommand(argv), summary: '`tokens create|list|revoke`: API tokens and their scopes (admin, viewer, party, metrics)' },
 };

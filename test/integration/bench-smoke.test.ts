@@ -6,6 +6,7 @@ import { Aedes } from 'aedes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runNaivePipeline } from '../../bench/naive-pipeline.js';
 import { measureStampPath } from '../../bench/stamp-path.js';
+import { measureTapLatency } from '../../bench/tap-latency.js';
 import { measureWireSizes } from '../../bench/wire-size.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -28,6 +29,20 @@ describe('comparison benchmarks at a tiny load', () => {
     expect(result.bytesPerHop).toBeGreaterThan(0);
     expect(result.bytesPerHop).toBeLessThan(result.otlpBytesPerHop);
     expect(result.bytesPerHop).toBeLessThan(result.jsonBytesPerHop);
+  });
+
+  it('measures DUIS exchanges direct and through the tap, every tapped one stamped twice', async () => {
+    const result = await measureTapLatency({ requestsPerSecond: 50, durationS: 1, warmupS: 0 });
+
+    expect(result.direct.requests).toBeGreaterThanOrEqual(45);
+    expect(result.tapped.requests).toBeGreaterThanOrEqual(45);
+    expect(result.direct.failed + result.tapped.failed).toBe(0);
+    // Two hops per exchange: the open-loop ones measured, and the 4 x 250 sent one at a time.
+    expect(result.stamped).toBe(2 * (result.tapped.requests + 1000));
+    expect(result.unstamped).toBe(0);
+    expect(result.tapped.p50Ms).toBeGreaterThan(0);
+    expect(result.tapCpuUsPerExchange).toBeGreaterThan(0);
+    expect(result.oneAtATimeTapP50Ms).toBeGreaterThan(0);
   });
 
   describe('naive pipeline', () => {
