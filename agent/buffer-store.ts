@@ -91,6 +91,10 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
   const maxPendingRemovals = options.maxPendingRemovals ?? DEFAULT_MAX_PENDING_REMOVALS;
   mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
+  // The agent is the file's only user. Exclusive locking keeps the WAL index in memory rather
+  // than in a -shm file, so the buffer opens and is read even on a full disk (where that file
+  // cannot be created) and sends what it holds; a second agent on the same file is refused.
+  db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process crash; a power cut may lose the last batches.
   db.pragma('synchronous = NORMAL');

@@ -49,6 +49,19 @@ describe('buffer store on a full disk', () => {
     expect(s.counters()).toMatchObject({ batches: 1, hops: 100, bytes: 200_000, pendingRemovals: 0 });
   });
 
+  it('opens on a full disk and sends what it holds', () => {
+    const first = open();
+    first.append([batch(first.nextSeq()), batch(first.nextSeq())]);
+    first.close();
+    disk!.fill();
+
+    const s = open();
+
+    expect(s.readAfter(0, 10).map((b) => b.seq)).toEqual([1, 2]);
+    expect(s.counters()).toMatchObject({ batches: 2, hops: 200 });
+    expect(s.append([batch(s.nextSeq())]).ok).toBe(false);
+  });
+
   it('forgets the oldest pending deletes past its bound, so those batches are sent again', () => {
     const s = open(2);
     s.append([1, 2, 3].map(() => batch(s.nextSeq(), 200_000)));
