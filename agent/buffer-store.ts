@@ -10,13 +10,17 @@
 //   leaves the file as it was; an acknowledged batch whose delete fails stays pending and is
 //   deleted by a later write, and it is not read out again meanwhile;
 // - the counters describe what is committed: a transaction's changes are applied to them
-//   only after it commits.
+//   only after it commits;
+// - a batch is checked against its checksum when it is read to be sent: one damaged in the
+//   file is dropped and counted (the collector would reject it, and the agent resend it,
+//   forever); one written before batches carried a checksum gets one.
 import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
+import { appendChecksum, checkChecksum } from '../proto/batch-checksum.js';
 import { AgentError } from './errors.js';
 
 export interface StoredBatch {
@@ -52,6 +56,9 @@ export interface BufferCounters {
   readonly pendingRemovals: number;
   /** Pending deletes given up at the bound (maxPendingRemovals); those batches are sent again. */
   readonly forgottenRemovals: number;
+  /** Batches found damaged in the file (wrong checksum) when read, and dropped. */
+  readonly corruptBatches: number;
+  readonly corruptHops: number;
 }
 
 export type AppendResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
@@ -114,7 +121,7 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
 
   const totals = db.prepare('SELECT count(*) AS batches, coalesce(sum(hops), 0) AS hops, coalesce(sum(length(bytes)), 0) AS bytes FROM batches').get() as
     { batches: number; hops: number; bytes: number };
-  const c = { ...totals, droppedBatches: 0, droppedHops: 0, writeFailures: 0, removeFailures: 0, forgottenRemovals: 0 };
+  const c = { ...totals, droppedBatches: 0, droppedHops: 0, writeFailures: 0, removeFailures: 0, forgottenRemovals: 0, corruptBatches: 0, corruptHops: 0 };
   /** Acknowledged seqs whose delete has not committed yet, oldest first (insertion order). */
   const pending = new Set<number>();
   let removalsFailing = false;
@@ -205,11 +212,26 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
     while (out.length < limit) {
       const want = limit - out.length;
       const rows = readAfter.all(from, want) as StoredBatch[];
-      for (const row of rows) if (!pending.has(row.seq)) out.push(row);
+      for (const row of rows) {
+        if (pending.has(row.seq)) continue;
+        const sendable = checked(row);
+        if (sendable) out.push(sendable);
+      }
       if (rows.length < want) break;
       from = rows[rows.length - 1]!.seq;
     }
     return out;
+  };
+
+  const checked = (row: StoredBatch): StoredBatch | undefined => {
+    const result = checkChecksum(row.bytes);
+    if (result.ok) return row;
+    if (result.missing) return { ...row, bytes: appendChecksum(row.bytes) };
+    c.corruptBatches++;
+    c.corruptHops += row.hops;
+    log.error({ code: AgentError.HW_AGENT_BUFFER_CORRUPT.code, seq: row.seq, hops: row.hops, detail: result.detail }, 'damaged batch in the buffer; dropped');
+    keepPending([row.seq]);
+    return undefined;
   };
 
   return {
@@ -241,6 +263,7 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
     counters: () => ({
       batches: c.batches, hops: c.hops, bytes: c.bytes, droppedBatches: c.droppedBatches, droppedHops: c.droppedHops,
       writeFailures: c.writeFailures, removeFailures: c.removeFailures, pendingRemovals: pending.size, forgottenRemovals: c.forgottenRemovals,
+      corruptBatches: c.corruptBatches, corruptHops: c.corruptHops,
     }),
     close: () => db.close(),
   };
