@@ -1,5 +1,8 @@
 // An agent: stamps go into the recorder (memory), sealed chunks are encoded into batches
-// and written to the SQLite buffer, and the forwarder publishes them until acknowledged.
+// and written to the SQLite buffer in group commits, and the forwarder publishes them until
+// acknowledged. Hops still in memory (`unsealedHops`) are lost if the process dies: those of
+// the last flush interval, never more than 2 × maxHops × (maxPendingChunks + 1) (the recorder's
+// chunks and one staged commit). `durably` closes that window for callers that wait (HTTP intake).
 import { join } from 'node:path';
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
@@ -13,8 +16,8 @@ import { openBufferStore, type BufferCounters } from './buffer-store.js';
 import type { AgentConfig } from './config.js';
 import { dropInvalidContexts } from './context-check.js';
 import { readBrokerTls } from './broker-tls.js';
-import { AgentError } from './errors.js';
 import { createForwarder, type ConnectionState, type ForwarderCounters } from './forwarder.js';
+import { createGroupCommit, type Durable } from './group-commit.js';
 import type { HopChunk } from './hop-recorder.js';
 import { createHopRecorder } from './hop-recorder.js';
 import { JourneyKey, journeyKey } from './journey-key.js';
@@ -47,6 +50,11 @@ export interface Agent {
   stamp(key: JourneyKey, point: number, context?: HopContext): void;
   /** Records a hop whose time was read elsewhere (agent timeline, microseconds). */
   record(key: JourneyKey, point: number, timeUs: number, context?: HopContext): void;
+  /**
+   * Runs `record` (which stamps or records hops) and resolves once those hops are committed to
+   * the buffer: `stored` is true when all of them are, false when none could be written.
+   */
+  durably<T>(record: () => T): Promise<Durable<T>>;
   /** Moves everything stamped so far into the buffer now, instead of at the next flush tick. */
   flush(): void;
   status(): AgentStatus;
@@ -71,10 +79,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   // Before the buffer opens: an unreadable TLS file is a configuration error, not a half-started agent.
   const brokerTls = readBrokerTls(config.broker);
   const credentials = brokerCredentials(config);
-  const store = openBufferStore({ file: bufferFileOf(config), maxBytes: config.buffer.maxBytes });
+  const store = openBufferStore({ file: bufferFileOf(config), maxBytes: config.buffer.maxBytes, logger });
   let stamped = 0;
   let invalidContexts = 0;
-  let writeFailedHops = 0;
 
   const header = () => ({ agentId: config.agentId, streamId: store.streamId, seq: store.nextSeq() });
 
@@ -85,16 +92,17 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       invalidContexts += problems.length;
       log.warn({ code: 'HW_AGENT_BAD_HOP', count: problems.length, example: problems[0] }, 'context left out of hops');
     }
-    const batches = encodeHops(chunk, config.batch.maxHops, header);
-    try {
-      store.append(batches);
-    } catch (err) {
-      writeFailedHops += chunk.length;
-      log.error({ code: AgentError.HW_AGENT_BUFFER_WRITE.code, err: (err as Error).message, hops: chunk.length }, 'buffer write failed; batch dropped');
-      return;
-    }
-    forwarder.wake();
+    commits.stage(encodeHops(chunk, config.batch.maxHops, header), chunk.length);
   };
+
+  const commits = createGroupCommit({
+    store,
+    collect: () => recorder.flush(),
+    onStored: () => forwarder.wake(),
+    // A chunk per pending slot, as the recorder holds: memory stays within the same bound.
+    maxStagedHops: config.batch.maxHops * (config.batch.maxPendingChunks + 1),
+    logger,
+  });
 
   const recorder = createHopRecorder({
     clock,
@@ -111,8 +119,8 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     time: new Date().toISOString(),
     stamped,
     invalidContexts,
-    writeFailedHops,
-    unsealedHops: recorder.pendingHops,
+    writeFailedHops: commits.counters().writeFailedHops,
+    unsealedHops: recorder.pendingHops + commits.stagedHops,
     buffer: { ...store.counters(), maxBytes: config.buffer.maxBytes },
     forward: forwarder.counters(),
     clock: {
@@ -150,7 +158,11 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     });
   }
 
-  const flushTimer = setInterval(() => recorder.flush(), config.batch.flushIntervalMs);
+  const flushTimer = setInterval(() => {
+    recorder.flush();
+    // Deletes that failed (disk full) are retried here too, so they finish when the agent is idle.
+    if (store.retryRemovals()) forwarder.wake();
+  }, config.batch.flushIntervalMs);
   flushTimer.unref();
   let closed: Promise<void> | undefined;
 
@@ -159,10 +171,15 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     key: (text) => journeyKey(text),
     stamp: recorder.stamp,
     record: recorder.record,
-    flush: () => recorder.flush(),
+    durably: commits.durably,
+    flush: () => {
+      recorder.flush();
+      commits.commitNow();
+    },
     status,
     drained(timeoutMs) {
       recorder.flush();
+      commits.commitNow();
       return forwarder.drained(timeoutMs);
     },
     close() {
@@ -171,6 +188,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         probe?.stop();
         steps.stop();
         recorder.flush();
+        commits.commitNow();
         await forwarder.close();
         store.close();
       })();

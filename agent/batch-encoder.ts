@@ -9,6 +9,7 @@ import type { HopContext } from '../proto/hop-context.js';
 import { CspRegionNumber, DeviceTypeNumber, hasJourneyContext, SmetsGenerationNumber } from '../proto/hop-context.js';
 import type { WireEuiTableFields, WireProfileFields } from '../proto/wire.js';
 import { WIRE_VERSION, WireBatch } from '../proto/wire.js';
+import { appendChecksum } from '../proto/batch-checksum.js';
 
 /** A correlation key in flat numbers; the two scratch fields belong to the encoder. */
 export interface EncodableKey {
@@ -172,7 +173,7 @@ function encodeRange(cols: HopColumns, order: Int32Array, start: number, end: nu
 
   // The typed columns are views: the generated writer reads `length` and indexes them.
   const view = (col: Uint32Array, n: number) => col.subarray(0, n) as unknown as number[];
-  return WireBatch.encode({
+  return appendChecksum(WireBatch.encode({
     version: WIRE_VERSION,
     agentId: header.agentId,
     streamId: header.streamId,
@@ -191,7 +192,7 @@ function encodeRange(cols: HopColumns, order: Int32Array, start: number, end: nu
     hopTimeDeltaUs: view(hopDeltaCol, hopCount),
     codeHopDelta,
     code,
-  }).finish();
+  }).finish());
 }
 
 /** counter - previous counter; plain numbers unless a counter is beyond 2^53. */

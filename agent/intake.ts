@@ -1,15 +1,23 @@
 // Loopback endpoints through which rigs in other languages stamp: UDP (one JSON hop per
 // datagram, or several separated by newlines) and HTTP (POST /hops, NDJSON). The HTTP
 // server also answers GET /status. A bad line is counted and skipped; its neighbours are kept.
+//
+// POST /hops answers 200 only once the request's good hops are committed to the SQLite buffer
+// (a group commit shared by the requests of one event-loop turn), and 503 when none of them
+// could be written (disk full): the rig may send the request again without doubling a hop.
+// UDP has no answer: its hops wait in memory for the next flush, like stamp()'s.
 import { createSocket, type Socket } from 'node:dgram';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../common/logger.js';
 import type { Agent } from './agent.js';
+import { AgentError } from './errors.js';
 import { parseJsonHop } from './hop-json.js';
 
 export interface IntakeCounters {
   readonly accepted: number;
   readonly rejected: number;
+  /** Good hops of HTTP requests answered 503 because the buffer could not store them. */
+  readonly unstored: number;
   readonly lastProblem?: string;
 }
 
@@ -31,6 +39,7 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
   const log = options.logger.child({ component: 'intake' });
   let accepted = 0;
   let rejected = 0;
+  let unstored = 0;
   let lastProblem: string | undefined;
 
   const take = (text: string): { accepted: number; problems: string[] } => {
@@ -78,20 +87,32 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
     for (const type of ['application/x-ndjson', 'application/json', 'text/plain']) {
       app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
     }
+    const counts = {
+      accepted: { type: 'integer' }, rejected: { type: 'integer' }, problems: { type: 'array', items: { type: 'string' } },
+    };
     app.post('/hops', {
       schema: {
         response: {
-          200: {
-            type: 'object', additionalProperties: false, required: ['accepted', 'rejected', 'problems'],
-            properties: { accepted: { type: 'integer' }, rejected: { type: 'integer' }, problems: { type: 'array', items: { type: 'string' } } },
+          200: { type: 'object', additionalProperties: false, required: ['accepted', 'rejected', 'problems'], properties: counts },
+          503: {
+            type: 'object', additionalProperties: false, required: ['code', 'message', 'accepted', 'rejected', 'problems'],
+            properties: { code: { type: 'string' }, message: { type: 'string' }, ...counts },
           },
         },
       },
-    }, async (req) => {
-      const result = take(typeof req.body === 'string' ? req.body : '');
-      return { accepted: result.accepted, rejected: result.problems.length, problems: result.problems.slice(0, 10) };
+    }, async (req, reply) => {
+      const body = typeof req.body === 'string' ? req.body : '';
+      const { value: result, stored } = await agent.durably(() => take(body));
+      const answer = { accepted: result.accepted, rejected: result.problems.length, problems: result.problems.slice(0, 10) };
+      if (stored) return answer;
+      unstored += result.accepted;
+      return reply.code(503).send({
+        code: AgentError.HW_AGENT_BUFFER_WRITE.code,
+        message: 'the hops could not be written to the buffer and were not kept; send them again',
+        ...answer,
+      });
     });
-    app.get('/status', async () => ({ ...agent.status(), intake: { accepted, rejected, lastProblem } }));
+    app.get('/status', async () => ({ ...agent.status(), intake: { accepted, rejected, unstored, lastProblem } }));
     app.get('/healthz', async () => ({ ok: true }));
     await app.listen({ host: options.host, port: options.httpPort });
     httpPort = (app.server.address() as { port: number }).port;
@@ -100,7 +121,7 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
   return {
     udpPort,
     httpPort,
-    counters: () => ({ accepted, rejected, ...(lastProblem ? { lastProblem } : {}) }),
+    counters: () => ({ accepted, rejected, unstored, ...(lastProblem ? { lastProblem } : {}) }),
     async close() {
       await new Promise<void>((resolve) => (udp ? udp.close(() => resolve()) : resolve()));
       await http?.close();

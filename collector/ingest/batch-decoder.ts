@@ -8,6 +8,7 @@ import { isHopPoint } from '../../proto/hop-point.js';
 import { EARLIEST_PLAUSIBLE_US } from '../../proto/hop-time.js';
 import type { WireEuiTableFields, WireProfileFields } from '../../proto/wire.js';
 import { WIRE_VERSION, WireBatch } from '../../proto/wire.js';
+import { checkChecksum } from '../../proto/batch-checksum.js';
 import { AGENT_ID_PATTERN } from '../../proto/topics.js';
 import type { RejectReason } from '../errors.js';
 import { JoinKey } from '../join/join-key.js';
@@ -40,6 +41,9 @@ export interface DecodeLimits {
   readonly latestTimeUs: number;
   /** Maps each profile's context to a shared object (see ContextInterner). */
   readonly intern?: (ctx: JourneyContext) => JourneyContext;
+  /** Accept a batch without a checksum field: only for the collector's own batch log, which
+   *  may hold batches logged before batches carried one. A wrong checksum is never accepted. */
+  readonly allowMissingChecksum?: boolean;
 }
 
 
@@ -52,9 +56,14 @@ const reject = (reason: RejectReason, detail: string): never => {
 };
 
 export function decodeBatch(payload: Uint8Array, topicAgentId: string, limits: DecodeLimits): DecodeResult {
+  // First, before any field is read: a damaged batch may still decode, into wrong data.
+  const checked = checkChecksum(payload);
+  if (!checked.ok && !(checked.missing && limits.allowMissingChecksum)) {
+    return { ok: false, reason: 'HW_COLLECTOR_BAD_CHECKSUM', detail: checked.detail, streamId: 0, seq: 0 };
+  }
   let wire: ReturnType<typeof WireBatch.decode>;
   try {
-    wire = WireBatch.decode(payload);
+    wire = WireBatch.decode(checked.ok ? checked.body : payload);
   } catch (err) {
     return { ok: false, reason: 'HW_COLLECTOR_UNDECODABLE', detail: (err as Error).message, streamId: 0, seq: 0 };
   }

@@ -38,8 +38,9 @@ export function recoverJoinState(store: Store, joiner: Joiner, contexts: Context
     store.transaction(() => {
       for (const logged of pending.slice(i, i + REPLAY_CHUNK)) {
         lastBatchId = logged.id;
-        // Logged batches were valid when they arrived; only the clock bound is relaxed.
-        const result = decodeBatch(logged.payload, logged.agentId, { maxHopsPerBatch: Number.MAX_SAFE_INTEGER, latestTimeUs: Number.MAX_SAFE_INTEGER, intern: contexts.intern });
+        // Logged batches were valid when they arrived: the clock bound is relaxed, and batches
+        // logged before batches carried a checksum are read without one.
+        const result = decodeBatch(logged.payload, logged.agentId, { maxHopsPerBatch: Number.MAX_SAFE_INTEGER, latestTimeUs: Number.MAX_SAFE_INTEGER, intern: contexts.intern, allowMissingChecksum: true });
         if (!result.ok) {
           log.error({ batchId: logged.id, reason: result.reason }, 'logged batch no longer decodes; skipped');
           continue;

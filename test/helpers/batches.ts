@@ -5,6 +5,8 @@ import { journeyKey, type JourneyKey } from '../../agent/journey-key.js';
 import { decodeBatch, type DecodedBatch } from '../../collector/ingest/batch-decoder.js';
 import type { HopContext } from '../../proto/hop-context.js';
 import { HopPoint, type HopPointName } from '../../proto/hop-point.js';
+import { appendChecksum } from '../../proto/batch-checksum.js';
+import { WireBatch, type WireBatchFields } from '../../proto/wire.js';
 
 export interface TestHop {
   readonly key: string;
@@ -35,6 +37,11 @@ export function decodedTestBatch(agentId: string, seq: number, hops: readonly Te
   const result = decodeBatch(encodeTestBatch(agentId, seq, hops, streamId), agentId, { maxHopsPerBatch: 65_536, latestTimeUs: Number.MAX_SAFE_INTEGER });
   if (!result.ok) throw new Error(`${result.reason}: ${result.detail}`);
   return result.batch;
+}
+
+/** A real batch with some fields changed, encoded again with a checksum that matches. */
+export function reencodeTestBatch(bytes: Uint8Array, changes: Partial<WireBatchFields>): Uint8Array {
+  return appendChecksum(WireBatch.encode({ ...WireBatch.decode(bytes), ...changes, checksum: undefined }).finish());
 }
 
 export const T0_US = Date.parse('2026-10-05T09:00:00Z') * 1000;

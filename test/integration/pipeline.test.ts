@@ -5,8 +5,9 @@ import type { Agent } from '../../agent/agent.js';
 import { journeyKey } from '../../agent/journey-key.js';
 import type { Collector } from '../../collector/collector.js';
 import { HopPoint } from '../../proto/hop-point.js';
-import { AckStatus, WireBatch, WireBatchAck } from '../../proto/wire.js';
-import { encodeTestBatch, keyText } from '../helpers/batches.js';
+import { appendChecksum } from '../../proto/batch-checksum.js';
+import { AckStatus, WireBatchAck } from '../../proto/wire.js';
+import { encodeTestBatch, keyText, reencodeTestBatch } from '../helpers/batches.js';
 import { startTestAgent, startTestCollector } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../../common/wait-for.js';
@@ -110,16 +111,16 @@ describe('pipeline on loopback', () => {
       { key: keyText(7), point: 'UG_IN', timeUs: t, context: { srv: '2.2' } },
       { key: keyText(7), point: 'UG_OUT', timeUs: t + 1000, context: { code: 'I0' } },
     ]);
-    const decodedGood = WireBatch.decode(good);
-    const variant = (fields: Record<string, unknown>) => Buffer.from(WireBatch.encode({ ...decodedGood, ...fields }).finish());
+    const variant = (fields: Record<string, unknown>) => Buffer.from(reencodeTestBatch(good, fields));
     const bad: [string, Buffer][] = [
-      ['HW_COLLECTOR_UNDECODABLE', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])],
+      ['HW_COLLECTOR_UNDECODABLE', Buffer.from(appendChecksum(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])))],
       ['HW_COLLECTOR_BAD_VERSION', variant({ version: 2, seq: 10 })],
       ['HW_COLLECTOR_MISSING_FIELD', variant({ hopKey: [], hopPoint: [], hopTimeDeltaUs: [], codeHopDelta: [], code: [], seq: 11 })],
       ['HW_COLLECTOR_BAD_TIME', variant({ baseTimeUs: 1_000_000, seq: 12 })],
       ['HW_COLLECTOR_BAD_TIME', variant({ baseTimeUs: t + 30 * 86_400_000_000, seq: 13 })],
       ['HW_COLLECTOR_BAD_FIELD', variant({ hopPoint: [1, 99], seq: 14 })],
       ['HW_COLLECTOR_AGENT_MISMATCH', variant({ agentId: 'someone-else', seq: 15 })],
+      ['HW_COLLECTOR_BAD_CHECKSUM', Buffer.from(variant({ seq: 16 }).map((b, i) => (i === 20 ? b ^ 0x04 : b)))],
     ];
 
     for (const [, payload] of bad.slice(0, 4)) await client.publishAsync('hopwatch/v1/rig/hops', payload, { qos: 1 });
@@ -132,7 +133,7 @@ describe('pipeline on loopback', () => {
     expect(acks.filter((a) => a.status === AckStatus.REJECTED).map((a) => a.reason).sort()).toEqual(bad.map(([r]) => r).sort());
     expect(collector.ingest.counters.rejectedByReason).toEqual({
       HW_COLLECTOR_UNDECODABLE: 1, HW_COLLECTOR_BAD_VERSION: 1, HW_COLLECTOR_MISSING_FIELD: 1, HW_COLLECTOR_BAD_TIME: 2,
-      HW_COLLECTOR_BAD_FIELD: 1, HW_COLLECTOR_AGENT_MISMATCH: 1,
+      HW_COLLECTOR_BAD_FIELD: 1, HW_COLLECTOR_AGENT_MISMATCH: 1, HW_COLLECTOR_BAD_CHECKSUM: 1,
     });
     const journeys = await waitFor(() => {
       const r = collector!.store.listJourneys({ limit: 10 });

@@ -5,7 +5,9 @@ import { journeyKey } from '../../agent/journey-key.js';
 import { decodeBatch } from '../../collector/ingest/batch-decoder.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import type { HopContext } from '../../proto/hop-context.js';
+import { appendChecksum } from '../../proto/batch-checksum.js';
 import { WireBatch } from '../../proto/wire.js';
+import { reencodeTestBatch } from '../helpers/batches.js';
 
 const limits = { maxHopsPerBatch: 65_536, latestTimeUs: Date.parse('2030-01-01') * 1000 };
 const T0 = Date.parse('2026-10-01T12:00:00Z') * 1000;
@@ -75,8 +77,7 @@ describe('batch codec', () => {
   it('rejects a hop that refers to a key row no earlier hop has introduced', () => {
     const k = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1';
     const [good] = encodeHops(chunkOf([[k, HopPoint.UG_IN, T0], [k, HopPoint.UG_OUT, T0 + 10]]), 4096, header());
-    const wire = WireBatch.decode(good!.bytes);
-    const bad = WireBatch.encode({ ...wire, hopKey: [2, 1] }).finish();
+    const bad = reencodeTestBatch(good!.bytes, { hopKey: [2, 1] });
     expect(decodeBatch(bad, 'rig-1', limits)).toMatchObject({ ok: false, reason: 'HW_COLLECTOR_BAD_FIELD' });
   });
 
@@ -89,7 +90,8 @@ describe('batch codec', () => {
   });
 
   it.each([
-    ['garbage bytes', Buffer.from('not a protobuf at all \xff\xff\xff'), 'HW_COLLECTOR_UNDECODABLE'],
+    ['garbage bytes', Buffer.from('not a protobuf at all \xff\xff\xff'), 'HW_COLLECTOR_BAD_CHECKSUM'],
+    ['garbage bytes with a valid checksum field', appendChecksum(Buffer.from('not a protobuf at all \xff\xff\xff')), 'HW_COLLECTOR_UNDECODABLE'],
   ])('rejects %s with a reason', (_name, bytes, reason) => {
     const result = decodeBatch(bytes, 'rig-1', limits);
     expect(result).toMatchObject({ ok: false, reason });
