@@ -29,7 +29,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
 
   const logger = createLogger(config.logLevel, 'hopwatch-agent');
   const agent = createAgent(config, { logger });
-  const intake = await startIntake(agent, { host: config.intake.host, udpPort: config.intake.udpPort, httpPort: config.intake.httpPort, logger });
+  const intake = await startIntake(agent, { host: config.intake.host, udpPort: config.intake.udpPort, httpPort: config.intake.httpPort, token: config.intake.token, logger });
   logger.info({ agentId: config.agentId, broker: config.broker.url, udpPort: intake.udpPort, httpPort: intake.httpPort }, 'agent running');
   onShutdown(async () => {
     await intake.close();

@@ -10,5 +10,6 @@ export const AgentError = defineErrorCodes({
   HW_AGENT_BATCH_REJECTED: 'The collector rejected a batch as invalid; it is dropped and counted by reason. This points at a bug or a version mismatch.',
   HW_AGENT_ACK_IGNORED: 'An ack or a time answer failed the agent\'s check (another stream, a batch not in flight, a wrong MAC) and changed nothing; counted in forward.ignoredAcks or clock.badAnswers. Many point at someone publishing on the agent\'s topics.',
   HW_AGENT_ACK_UNSIGNED: 'The agent has a secret but the collector\'s acks or time answers arrive unsigned: the collector holds no credential for this agent (hopwatch agents add). Nothing is deleted until they are signed.',
+  HW_AGENT_INTAKE_UNAUTHORIZED: 'POST /hops came without the bearer token the intake requires (intake.token); nothing of it was taken. Counted in intake.unauthorized.',
   HW_AGENT_UNREACHABLE: 'The agent status endpoint did not answer (hopwatch agent status).',
 });

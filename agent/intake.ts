@@ -7,6 +7,7 @@
 // could be written (disk full): the rig may send the request again without doubling a hop.
 // UDP has no answer: its hops wait in memory for the next flush, like stamp()'s.
 import { createSocket, type Socket } from 'node:dgram';
+import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../common/logger.js';
 import type { Agent } from './agent.js';
@@ -18,6 +19,8 @@ export interface IntakeCounters {
   readonly rejected: number;
   /** Good hops of HTTP requests answered 503 because the buffer could not store them. */
   readonly unstored: number;
+  /** POST /hops requests refused for a missing or wrong bearer token. */
+  readonly unauthorized: number;
   readonly lastProblem?: string;
 }
 
@@ -32,6 +35,8 @@ export interface IntakeOptions {
   readonly host: string;
   readonly udpPort: number;
   readonly httpPort: number;
+  /** When set, POST /hops needs `Authorization: Bearer <token>` (UDP cannot carry it: keep UDP on loopback). */
+  readonly token: string;
   readonly logger: Logger;
 }
 
@@ -40,6 +45,13 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
   let accepted = 0;
   let rejected = 0;
   let unstored = 0;
+  let unauthorized = 0;
+  const expected = options.token === '' ? undefined : Buffer.from(`Bearer ${options.token}`);
+  const authorized = (header: string | undefined) => {
+    if (!expected) return true;
+    const given = Buffer.from(header ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
   let lastProblem: string | undefined;
 
   const take = (text: string): { accepted: number; problems: string[] } => {
@@ -94,6 +106,7 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
       schema: {
         response: {
           200: { type: 'object', additionalProperties: false, required: ['accepted', 'rejected', 'problems'], properties: counts },
+          401: { type: 'object', additionalProperties: false, required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
           503: {
             type: 'object', additionalProperties: false, required: ['code', 'message', 'accepted', 'rejected', 'problems'],
             properties: { code: { type: 'string' }, message: { type: 'string' }, ...counts },
@@ -101,6 +114,10 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
         },
       },
     }, async (req, reply) => {
+      if (!authorized(req.headers.authorization)) {
+        unauthorized++;
+        return reply.code(401).send({ code: AgentError.HW_AGENT_INTAKE_UNAUTHORIZED.code, message: 'POST /hops needs Authorization: Bearer <intake token>' });
+      }
       const body = typeof req.body === 'string' ? req.body : '';
       const { value: result, stored } = await agent.durably(() => take(body));
       const answer = { accepted: result.accepted, rejected: result.problems.length, problems: result.problems.slice(0, 10) };
@@ -112,7 +129,7 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
         ...answer,
       });
     });
-    app.get('/status', async () => ({ ...agent.status(), intake: { accepted, rejected, unstored, lastProblem } }));
+    app.get('/status', async () => ({ ...agent.status(), intake: { accepted, rejected, unstored, unauthorized, lastProblem } }));
     app.get('/healthz', async () => ({ ok: true }));
     await app.listen({ host: options.host, port: options.httpPort });
     httpPort = (app.server.address() as { port: number }).port;
@@ -121,7 +138,7 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
   return {
     udpPort,
     httpPort,
-    counters: () => ({ accepted, rejected, unstored, ...(lastProblem ? { lastProblem } : {}) }),
+    counters: () => ({ accepted, rejected, unstored, unauthorized, ...(lastProblem ? { lastProblem } : {}) }),
     async close() {
       await new Promise<void>((resolve) => (udp ? udp.close(() => resolve()) : resolve()));
       await http?.close();

@@ -70,6 +70,7 @@ export async function stampCommand(argv: string[]): Promise<void> {
     throw new HopwatchError(AgentError.HW_AGENT_UNREACHABLE.code, `no agent intake answered at ${url}: ${(err as Error).message}`);
   }
   const text = await res.text();
+  if (res.status === 401) throw new HopwatchError(AgentError.HW_AGENT_INTAKE_UNAUTHORIZED.code, `the intake at ${url} needs its token (--token): ${text.trim()}`);
   if (!res.ok) throw new HopwatchError(AgentError.HW_AGENT_BAD_HOP.code, `the intake at ${url} answered ${res.status}: ${text.trim()}`);
   const answer = JSON.parse(text) as IntakeAnswer;
   if (answer.accepted !== 1) throw new HopwatchError(AgentError.HW_AGENT_BAD_HOP.code, `the hop was refused: ${answer.problems[0] ?? 'no reason given'}`);

@@ -29,8 +29,8 @@ export async function tapCommand(argv: string[]): Promise<void> {
   const logger = createLogger(config.agent.logLevel, 'hopwatch-tap');
   const tap = await startTap(config, { logger });
   const withCounters: Agent = { ...tap.agent, status: () => Object.assign(tap.agent.status(), { tap: tap.counters() }) };
-  const { host, udpPort, httpPort } = config.agent.intake;
-  const intake = await startIntake(withCounters, { host, udpPort, httpPort, logger });
+  const { host, udpPort, httpPort, token } = config.agent.intake;
+  const intake = await startIntake(withCounters, { host, udpPort, httpPort, token, logger });
   process.stdout.write([
     `hopwatch tap (agent ${config.agent.agentId}, broker ${config.agent.broker.url})`,
     `  Service Requests   ${tap.dccUrl} -> ${config.dcc.url}`,

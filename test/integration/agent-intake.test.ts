@@ -51,7 +51,7 @@ describe('agent HTTP intake', () => {
       batch: { flushIntervalMs: 600_000 },
       clock: { probeIntervalMs: 0 },
     });
-    intake = await startIntake(agent, { host: '127.0.0.1', udpPort: 0, httpPort: await freePort(), logger: silentLogger });
+    intake = await startIntake(agent, { host: '127.0.0.1', udpPort: 0, httpPort: await freePort(), token: '', logger: silentLogger });
     return intake.httpPort!;
   };
 

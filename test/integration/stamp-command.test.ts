@@ -34,7 +34,7 @@ describe('hopwatch stamp', () => {
     dir = tempDir();
     collector = await startTestCollector(dir.path);
     agent = startTestAgent(dir.path, 'shell-rig', collector.brokerUrl);
-    intake = await startIntake(agent, { host: '127.0.0.1', udpPort: 0, httpPort: await freePort(), logger: silentLogger });
+    intake = await startIntake(agent, { host: '127.0.0.1', udpPort: 0, httpPort: await freePort(), token: '', logger: silentLogger });
     url = `http://127.0.0.1:${intake.httpPort}`;
     // An agent closed while still connecting leaves the broker a half-open socket that holds up its close for seconds.
     await waitFor(() => agent.status().connection === 'connected', 10_000, 'the agent connected');
@@ -69,6 +69,21 @@ describe('hopwatch stamp', () => {
     await expect(stampCommand([KEY, 'UG_IN', '--time-us', 'yesterday', '--intake', url]))
       .rejects.toMatchObject({ code: 'HW_AGENT_BAD_HOP', message: expect.stringContaining('timeUs "yesterday" is not integer microseconds since the Unix epoch') });
     expect(intake.counters()).toMatchObject({ accepted: 0, rejected: 2 });
+  });
+
+  it('needs the intake\'s token when it has one, and takes nothing without it', async () => {
+    const guarded = await startIntake(agent, { host: '127.0.0.1', udpPort: 0, httpPort: await freePort(), token: 'rig-token', logger: silentLogger });
+    const guardedUrl = `http://127.0.0.1:${guarded.httpPort}`;
+    try {
+      await expect(stampCommand([KEY, 'UG_IN', '--intake', guardedUrl])).rejects.toMatchObject({ code: 'HW_AGENT_INTAKE_UNAUTHORIZED' });
+      await expect(stampCommand([KEY, 'UG_IN', '--intake', guardedUrl, '--token', 'rig-tokem'])).rejects.toMatchObject({ code: 'HW_AGENT_INTAKE_UNAUTHORIZED' });
+      expect(guarded.counters()).toMatchObject({ accepted: 0, unauthorized: 2 });
+
+      await stampCommand([KEY, 'UG_IN', '--intake', guardedUrl, '--token', 'rig-token']);
+      expect(guarded.counters()).toMatchObject({ accepted: 1, unauthorized: 2 });
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('fails with HW_AGENT_UNREACHABLE when no agent answers', async () => {
