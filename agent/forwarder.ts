@@ -5,6 +5,7 @@
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { topics } from '../proto/topics.js';
+import { signBatch } from '../proto/batch-checksum.js';
 import { AckStatus } from '../proto/wire.js';
 import { backoffDelay } from '../common/backoff.js';
 import type { TlsMaterial } from '../common/tls-files.js';
@@ -25,7 +26,8 @@ export interface ForwarderOptions {
   readonly password?: string;
   /** mqtt.js TLS options for mqtts:// (agent/broker-tls.ts). */
   readonly tls?: TlsMaterial;
-  /** The agent's ack key (from its secret): acks must carry a MAC under it. undefined: not checked. */
+  /** The agent's ack key (from its secret): batches are signed with it, and acks must carry a MAC
+   *  under it. undefined: neither. */
   readonly ackKey?: Uint8Array;
   readonly store: BufferStore;
   readonly logger: Logger;
@@ -143,7 +145,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       if (batch.length === 0) break;
       for (const b of batch) {
         const again = inFlight.has(b.seq);
-        client.publish(hopsTopic, Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength), { qos: 1 });
+        // Signed as it leaves, so batches buffered before the agent had a secret are signed too.
+        const bytes = options.ackKey ? signBatch(b.bytes, options.ackKey) : b.bytes;
+        client.publish(hopsTopic, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { qos: 1 });
         inFlight.set(b.seq, Date.now());
         lastSentSeq = b.seq;
         if (again) counters.republished++;

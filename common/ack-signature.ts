@@ -1,5 +1,6 @@
-// Acknowledgements and time answers an agent can check came from the collector, whatever the
-// broker lets through: an HMAC over exactly what the message asserts, keyed by a key both sides
+// Acknowledgements and time answers an agent can check came from the collector, and batches the
+// collector can check came from the agent, whatever the broker lets through: an HMAC over exactly
+// what the message asserts, keyed by a key both sides
 // derive from the agent's secret. The collector stores only the derived key (and a slow hash of
 // the secret for authentication), never the secret itself.
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -15,6 +16,11 @@ export function deriveAckKey(secret: string): Buffer {
 /** MAC of a BatchAck: it names the agent, the batch (stream, seq) and what the collector did with it. */
 export function batchAckMac(key: Uint8Array, agentId: string, streamId: number, seq: number, status: number, reason: string): Buffer {
   return createHmac('sha256', key).update(`ack\0${agentId}\0${streamId}\0${seq}\0${status}\0${reason}`).digest().subarray(0, MAC_BYTES);
+}
+
+/** MAC of a Batch: every byte of its encoding before the mac field (proto/batch-checksum.ts). */
+export function batchMac(key: Uint8Array, body: Uint8Array): Buffer {
+  return createHmac('sha256', key).update('batch\0').update(body).digest().subarray(0, MAC_BYTES);
 }
 
 /** MAC of a TimeResponse: the probe it answers and the collector's two times. */

@@ -8,7 +8,7 @@ import { isHopPoint } from '../../proto/hop-point.js';
 import { EARLIEST_PLAUSIBLE_US } from '../../proto/hop-time.js';
 import type { WireEuiTableFields, WireProfileFields } from '../../proto/wire.js';
 import { WIRE_VERSION, WireBatch } from '../../proto/wire.js';
-import { checkChecksum } from '../../proto/batch-checksum.js';
+import { checkBatchMac, checkChecksum } from '../../proto/batch-checksum.js';
 import { AGENT_ID_PATTERN } from '../../proto/topics.js';
 import type { RejectReason } from '../errors.js';
 import { JoinKey } from '../join/join-key.js';
@@ -44,6 +44,8 @@ export interface DecodeLimits {
   /** Accept a batch without a checksum field: only for the collector's own batch log, which
    *  may hold batches logged before batches carried one. A wrong checksum is never accepted. */
   readonly allowMissingChecksum?: boolean;
+  /** The agent's key when the collector holds a credential for it: the batch must carry a valid mac. */
+  readonly macKey?: Uint8Array;
 }
 
 
@@ -60,6 +62,10 @@ export function decodeBatch(payload: Uint8Array, topicAgentId: string, limits: D
   const checked = checkChecksum(payload);
   if (!checked.ok && !(checked.missing && limits.allowMissingChecksum)) {
     return { ok: false, reason: 'HW_COLLECTOR_BAD_CHECKSUM', detail: checked.detail, streamId: 0, seq: 0 };
+  }
+  // Then who sent it: under a credential, a batch the agent did not sign is not the agent's.
+  if (limits.macKey && !(checked.ok && checkBatchMac(checked.body, limits.macKey))) {
+    return { ok: false, reason: 'HW_COLLECTOR_BAD_MAC', detail: 'the batch carries no valid mac under the agent\'s key', streamId: 0, seq: 0 };
   }
   let wire: ReturnType<typeof WireBatch.decode>;
   try {

@@ -113,7 +113,10 @@ export function createIngest(options: IngestOptions): Ingest {
     const rejection = (reason: RejectReason, detail: string): Outcome => ({ kind: 'rejected', agentId, reason, detail, streamId: 0, seq: 0 });
     if (agentId === undefined) return rejection('HW_COLLECTOR_BAD_FIELD', 'topic is not hopwatch/v1/<agentId>/hops with a valid agent id');
     if (msg.payload.length > options.maxBatchBytes) return rejection('HW_COLLECTOR_TOO_LARGE', `${msg.payload.length} bytes, at most ${options.maxBatchBytes}`);
-    const result = decodeBatch(msg.payload, agentId, { maxHopsPerBatch: options.maxHopsPerBatch, latestTimeUs: (nowMs + options.maxFutureSkewMs) * 1000, intern: options.internContext });
+    const macKey = options.ackKey?.(agentId);
+    const result = decodeBatch(msg.payload, agentId, {
+      maxHopsPerBatch: options.maxHopsPerBatch, latestTimeUs: (nowMs + options.maxFutureSkewMs) * 1000, intern: options.internContext, ...(macKey ? { macKey } : {}),
+    });
     if (result.ok) return { kind: 'decoded', batch: result.batch, msg };
     return { kind: 'rejected', agentId, reason: result.reason, detail: result.detail, streamId: result.streamId, seq: result.seq };
   };
@@ -178,7 +181,9 @@ export function createIngest(options: IngestOptions): Ingest {
       counters.batchesRejected++;
       counters.rejectedByReason[r.reason] = (counters.rejectedByReason[r.reason] ?? 0) + 1;
       log.warn({ code: r.reason, agentId: r.agentId, detail: r.detail }, 'batch rejected');
-      if (r.agentId !== undefined) ack(r.agentId, r.streamId, r.seq, AckStatus.REJECTED, r.reason, r.detail);
+      // A batch the agent did not sign gets no answer: a signed REJECTED for its (stream, seq)
+      // would make the agent drop the real batch of that seq.
+      if (r.agentId !== undefined && r.reason !== 'HW_COLLECTOR_BAD_MAC') ack(r.agentId, r.streamId, r.seq, AckStatus.REJECTED, r.reason, r.detail);
     }
     if (!tick.committed) return;
     for (const b of tick.stored) {

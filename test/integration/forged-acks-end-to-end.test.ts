@@ -11,11 +11,13 @@ import { journeyKey } from '../../agent/journey-key.js';
 import { startMosquitto, type Mosquitto } from '../../bench/mosquitto.js';
 import { startCollector, type Collector } from '../../collector/collector.js';
 import { waitFor } from '../../common/wait-for.js';
+import { deriveAckKey } from '../../common/ack-signature.js';
+import { appendChecksum, signBatch } from '../../proto/batch-checksum.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import { topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
 import { seedAgentSecret } from '../helpers/agent-credentials.js';
-import { keyText } from '../helpers/batches.js';
+import { encodeTestBatch, keyText } from '../helpers/batches.js';
 import { startTestAgent, testCollectorConfig } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -153,6 +155,39 @@ describe('signed acks and time answers end to end, on a broker with no ACL', () 
       await collector.close();
     }
     expect(storedHops(join(cdir, 'collector.db'), agentId)).toBe(sent);
+  });
+
+  it('on Mosquitto, drops batches forged under the agent\'s name unanswered, so its real batches of those seqs are stored', async () => {
+    const agentId = 'gw-forged-batches';
+    const cdir = join(dir.path, 'forged-batches-collector');
+    const collector = await startSigningCollector(cdir, agentId, { url: mosquitto.url, clientId: 'collector-forged-batches' });
+    const agent = startSecretAgent(dir.path, agentId, mosquitto.url, 5000);
+    const attacker = await connectAttacker(mosquitto.url, agentId);
+    try {
+      const stream = await attacker.streamId();
+      // Seqs 1..10 before the agent has sent any: unsigned, with a made-up mac field, and well
+      // formed but signed with another agent's key; and one that does not decode at all.
+      const hop = (n: number) => [{ key: keyText(90_000 + n), point: 'UG_IN' as const, timeUs: Date.now() * 1000 }];
+      let forged = 0;
+      for (let seq = 1; seq <= 10; seq++) {
+        const plain = encodeTestBatch(agentId, seq, hop(seq), stream);
+        for (const payload of [plain, signBatch(plain, deriveAckKey('someone else\'s secret')), appendChecksum(new Uint8Array([0x08, 0xff]))]) {
+          await attacker.client.publishAsync(topics.hops(agentId), Buffer.from(payload), { qos: 1 });
+          forged++;
+        }
+      }
+      await waitFor(() => collector.ingest.counters.rejectedByReason.HW_COLLECTOR_BAD_MAC === forged, 10_000, `${forged} forged batches dropped`);
+      expect(collector.ingest.counters.batchesStored).toBe(0);
+
+      const sent = stampJourneys(agent, 1, 100);
+      await agent.drained(15_000);
+      expect(collector.ingest.counters.hopsStored).toBe(sent);
+      expect(agent.status().forward).toMatchObject({ duplicates: 0, rejected: 0 });
+    } finally {
+      await attacker.end();
+      await agent.close();
+      await collector.close();
+    }
   });
 
   it('uses the time answers of a collector that signs them', async () => {
