@@ -10,6 +10,7 @@ import { startCollector } from '../../collector/collector.js';
 import { loadCollectorConfig } from '../../collector/config.js';
 import { waitFor } from '../../common/wait-for.js';
 import { HopPoint } from '../../proto/hop-point.js';
+import { AckStatus, WireBatchAck } from '../../proto/wire.js';
 import { keyText } from '../helpers/batches.js';
 import { startShippedMosquitto, type DeployedMosquitto } from '../helpers/mosquitto-deploy.js';
 import { seedAgentSecret } from '../helpers/agent-credentials.js';
@@ -101,19 +102,59 @@ describe('the shipped Mosquitto deployment', () => {
     expect(new Set(received)).toEqual(new Set(['hopwatch/v1/gw-a/ack']));
   });
 
-  it('carries a real agent\'s hops to a collector started with --broker mqtts:// and its credential, which stores the journey', async () => {
-    const collectorDir = join(dir.path, 'collector');
+  /** A collector on the broker with its own credential, as its flags would start it, holding gw-a's credential. */
+  const startDeployedCollector = async (name: string) => {
+    const collectorDir = join(dir.path, name);
     const config = loadCollectorConfig(undefined, {
       broker: mosquitto.url,
       'broker-username': 'hopwatch-collector',
       'broker-password': users['hopwatch-collector'],
       'broker-tls-ca': pki.caFile,
-      'client-id': 'hopwatch-collector-e2e',
+      'client-id': `hopwatch-collector-${name}`,
     }, testCollectorConfig(collectorDir));
     // The agent's Mosquitto password is its hopwatch secret: the collector signs its acks with it.
     await seedAgentSecret(collectorDir, 'gw-a', users['gw-a']);
-    const collector = await startCollector(config);
-    const agent = startTestAgent(dir.path, 'gw-a', mosquitto.url, { broker: { username: 'gw-a', password: users['gw-a'], caFile: pki.caFile } });
+    return startCollector(config);
+  };
+  const startAgentA = (bufferDir: string) =>
+    startTestAgent(join(dir.path, bufferDir), 'gw-a', mosquitto.url, { broker: { username: 'gw-a', password: users['gw-a'], caFile: pki.caFile }, clock: { probeIntervalMs: 0 } });
+
+  it('never delivers acks forged by agent B to agent A: A keeps every buffered batch until the collector stores it', async () => {
+    const agent = startAgentA('forged');
+    let collector: Awaited<ReturnType<typeof startDeployedCollector>> | undefined;
+    try {
+      await waitFor(() => agent.status().connection === 'connected', 10_000, 'agent A connected');
+      const t = Date.now() * 1000;
+      for (let i = 0; i < 50; i++) {
+        const key = journeyKey(keyText(7000 + i));
+        agent.record(key, HopPoint.UG_IN, t + i, { srv: '1.1.1' });
+        agent.record(key, HopPoint.UG_OUT, t + i + 2_000_000, { code: 'I0' });
+      }
+      agent.flush();
+      await waitFor(() => agent.status().buffer.hops === 100, 5000, 'the hops buffered');
+      const { streamId } = agent.status();
+      const b = await connectAs('gw-b');
+      for (let seq = 1; seq <= 20; seq++) {
+        for (const status of [AckStatus.STORED, AckStatus.REJECTED]) {
+          await b.publishAsync('hopwatch/v1/gw-a/ack', Buffer.from(WireBatchAck.encode({ streamId, seq, status }).finish()), { qos: 1 });
+        }
+      }
+
+      collector = await startDeployedCollector('collector-forged');
+      await agent.drained(15_000);
+      // The broker dropped every forged ack: the agent never even had to ignore one.
+      expect(Object.values(agent.status().forward.ignoredAcks).reduce((x, y) => x + y, 0)).toBe(0);
+      expect(agent.status().forward.rejected).toBe(0);
+      expect(collector.ingest.counters.hopsStored).toBe(100);
+    } finally {
+      await agent.close();
+      await collector?.close();
+    }
+  });
+
+  it('carries a real agent\'s hops to a collector started with --broker mqtts:// and its credential, which stores the journey', async () => {
+    const collector = await startDeployedCollector('collector');
+    const agent = startAgentA('e2e');
     try {
       const key = journeyKey(keyText(4242));
       const t = Date.now() * 1000;
