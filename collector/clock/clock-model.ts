@@ -196,9 +196,9 @@ export class ClockModel {
 
   /**
    * Weighted least squares of offset on time; each exchange's error is uniform within
-   * ± delay / 2, so its standard deviation is delay / (2 √3). The slope's half-width is
-   * three standard errors; decideDrift turns slope and half-width into the rate applied
-   * and its bound. The line goes through the weighted mean whatever its slope.
+   * ± delay / 2, so its standard deviation is at most delay / (2 √3). The slope's
+   * half-width is three standard errors; decideDrift turns slope and half-width into the
+   * rate applied and its bound. The line goes through the weighted mean whatever its slope.
    */
   private refit(seg: Segment): void {
     const pts = seg.points;
@@ -206,17 +206,16 @@ export class ClockModel {
       seg.fit = undefined;
       return;
     }
-    const floorUs = 1;
     let sw = 0, sx = 0, sy = 0;
     for (const [at, offset, delay] of pts) {
-      const w = 1 / (delay / (2 * Math.sqrt(3)) + floorUs) ** 2;
+      const w = weightOf(delay);
       sw += w; sx += w * at; sy += w * offset;
     }
     const t0 = sx / sw;
     const mean = sy / sw;
     let sxx = 0, sxy = 0;
     for (const [at, offset, delay] of pts) {
-      const w = 1 / (delay / (2 * Math.sqrt(3)) + floorUs) ** 2;
+      const w = weightOf(delay);
       sxx += w * (at - t0) ** 2; sxy += w * (at - t0) * (offset - mean);
     }
     const prior = this.options.maxDriftPpm * 1e-6;
@@ -225,9 +224,33 @@ export class ClockModel {
       return;
     }
     const measuredB = sxy / sxx;
-    const drift = decideDrift(measuredB, 3 / Math.sqrt(sxx), {
+    const drift = decideDrift(measuredB, slopeHalfWidth(pts, t0, mean, measuredB, sxx), {
       prior, physical: this.options.driftLimitPpm * 1e-6, floor: this.options.driftFloorPpm * 1e-6,
     });
     seg.fit = { t0, a: mean, b: drift.applied, sigmaB: drift.uncertainty, measuredB, beyondLimit: drift.beyondLimit };
   }
+}
+
+/** Inverse variance of an exchange's offset: uniform within ± delay / 2, and at least 1 µs (the wire's resolution). */
+const weightOf = (delay: number): number => 1 / (delay / (2 * Math.sqrt(3)) + 1) ** 2;
+
+/** Exchanges needed before their scatter about the line is trusted as their noise. */
+const MIN_POINTS_FOR_SCATTER = 20;
+
+/**
+ * Three standard errors of the slope. The delay-based weights are a worst case: the kept
+ * exchanges are each window's fastest, and a fast exchange is rarely very lopsided, so
+ * their real scatter is often several times smaller. Once there are enough of them, the
+ * weighted residuals say how noisy they really are (reduced chi-square), and the three
+ * becomes Student's t at the same confidence, since the scatter is itself estimated; a
+ * line that misses them, as when the drift itself wanders, widens the error the same way.
+ */
+function slopeHalfWidth(pts: readonly ClockPoint[], t0: number, mean: number, b: number, sxx: number): number {
+  const dof = pts.length - 2;
+  if (pts.length < MIN_POINTS_FOR_SCATTER) return 3 / Math.sqrt(sxx);
+  let chi2 = 0;
+  for (const [at, offset, delay] of pts) chi2 += weightOf(delay) * (offset - mean - b * (at - t0)) ** 2;
+  // Cornish-Fisher expansion of t's 99.87 % quantile (z = 3): 3.4 at 18 degrees of freedom, 3.1 at 100.
+  const t = 3 + 7.5 / dof + 17.25 / (dof * dof);
+  return t * Math.sqrt(chi2 / dof / sxx);
 }

@@ -43,7 +43,7 @@ describe('clocks API', () => {
     const exact = clocks.find((a) => a.agentId === 'rig-exact')!;
     expect(Math.abs((fast.driftPpm as number) - 1500)).toBeLessThan(3);
     expect(fast.appliedDriftPpm).toBe(1000);
-    expect(fast.driftUncertaintyPpm as number).toBeGreaterThanOrEqual(499);
+    expect(fast.driftUncertaintyPpm as number).toBeGreaterThanOrEqual(490);
     expect(fast.driftBeyondLimit).toBe(true);
     expect(exact.appliedDriftPpm).toBe(0);
     expect(exact.driftBeyondLimit).toBe(false);
