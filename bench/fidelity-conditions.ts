@@ -26,7 +26,10 @@ export const fidelityConditions: readonly NamedCondition[] = [
     conditions: { clockDrifts: { [rigAgentId(0)]: 500, [cspAgentId('CENTRAL')]: -200 } }, virtualMinutes: 60, requestsPerSecond: 5,
   },
   { name: 'first-minute', description: 'every journey starts in its agents\' first minute (drift up to ±100 ppm)', conditions: {}, virtualMinutes: 1, requestsPerSecond: 20 },
-  { name: 'rig-step', description: '+2 s wall step on a CH-rig agent (rig-003) instead of the gateway', conditions: { wallStep: { agentId: rigAgentId(2), stepMs: 2000 } }, virtualMinutes: 60, requestsPerSecond: 5 },
+  {
+    name: 'rig-step', description: '+2 s clock step on a CH-rig agent (rig-003) that moves its stamps too, as a restart after a clock reset does',
+    conditions: { wallStep: { agentId: rigAgentId(2), stepMs: 2000, timeline: true } }, virtualMinutes: 60, requestsPerSecond: 5,
+  },
 ];
 
 export function conditionNamed(name: string): NamedCondition {

@@ -38,8 +38,8 @@ export interface FidelityConditions {
   readonly clockDriftPpm: number;
   /** Drift (ppm) of named agents in place of the spread: a zero-drift agent beside drifting ones, a fast one. */
   readonly clockDrifts: Readonly<Record<string, number>>;
-  /** A wall-clock step on one agent, half way through the traffic. */
-  readonly wallStep: { readonly agentId: string; readonly stepMs: number };
+  /** A wall-clock step on one agent, half way through the traffic; `timeline`: its stamps jump too (a restart after a clock reset). */
+  readonly wallStep: { readonly agentId: string; readonly stepMs: number; readonly timeline?: boolean };
   readonly faults: DeliveryFaults;
   readonly slowResponses: SlowResponses;
   /** Simulated time probes per agent (a real agent's default interval). */
@@ -198,7 +198,7 @@ async function startParts(run: RunSettings, dir: string, parts: Parts): Promise<
     brokerUrl: collector.brokerUrl, dataDir: join(dir, 'agents'), mode: 'virtual', seed: run.seed, startTrueUs: run.startUs,
     rigs: run.rigs, requestsPerSecond: run.requestsPerSecond, alertsPerSecond: run.alertsPerSecond, durationMs: run.durationMs,
     clocks: { gateway: spread, csp: spread, rig: spread }, clockDrifts: run.clockDrifts,
-    clockSteps: { [run.wallStep.agentId]: [{ atTrueUs: run.startUs + (run.durationMs * 1000) / 2, stepUs: run.wallStep.stepMs * 1000 }] },
+    clockSteps: { [run.wallStep.agentId]: [{ atTrueUs: run.startUs + (run.durationMs * 1000) / 2, stepUs: run.wallStep.stepMs * 1000, timeline: run.wallStep.timeline ?? false }] },
     faults: run.faults, slowResponses: run.slowResponses,
     timeProbes: { intervalMs: run.probeIntervalMs, onSample: (agentId, sample) => feed.publish(agentId, sample) },
     // Agents seal batches only when the run asks (drained), never on a wall-clock timer mid-step, so a

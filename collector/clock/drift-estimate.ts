@@ -3,13 +3,15 @@
 // The fit gives a rate difference b̂ with a half-width w (three standard errors): the true
 // b lies in [b̂ − w, b̂ + w]. Applying b̂ itself adds error whenever w is large beside b̂:
 // an agent that keeps perfect time, fitted from two exchanges a few seconds apart, would
-// have its same-agent figures bent by tens of ppm. Waiting for a long baseline instead
-// does not help it either: its b̂ never beats its error, and the choice of when to switch
-// on is a cliff. So the applied rate is the point of the interval nearest zero (b̂ shrunk
-// towards zero by w, soft thresholding): zero while the interval holds zero, so a
-// well-kept clock is left exact; otherwise never past the truth, so the correction can
-// only reduce an interval's error. What is left is bounded by the interval's far end
-// from the applied rate, which the same-agent figure's bound carries.
+// have its same-agent figures bent by tens of ppm. Waiting for a baseline long enough
+// that b̂ beats w, then applying all of it, is a cliff: the applied rate jumps by w at
+// the switch. Shrinking by w (the interval's point nearest zero) never overshoots but
+// keeps a bias of w for as long as the agent runs, three times the estimate's own error.
+// So b̂ is shrunk in proportion to how poorly it is known, b̂ (1 − (w / b̂)²) (the
+// non-negative garrote): zero while the interval holds zero, so a well-kept clock is
+// left exact however noisy its first exchanges; continuous; and nearly all of b̂ once w
+// is small beside it. What is left is bounded by the interval's far end from the
+// applied rate (at most 2w), which the same-agent figure's bound carries.
 //
 // Two limits narrow the interval. The prior (clock.maxDriftPpm, a crystal's assumed worst
 // case) only until the drift is measured: once w is narrower than the prior, or the data
@@ -45,8 +47,10 @@ export function decideDrift(measured: number, halfWidth: number, limits: DriftLi
   const limit = beyondLimit ? Infinity : priorHolds ? limits.prior : limits.physical;
   const from = Math.max(lo, -limit);
   const to = Math.min(hi, limit);
-  const nearestZero = Math.min(Math.max(0, from), to);
-  const applied = Math.min(Math.max(nearestZero, -limits.physical), limits.physical);
+  const shrunk = Math.abs(measured) > halfWidth ? measured * (1 - (halfWidth / measured) ** 2) : 0;
+  const applied = clamp(clamp(shrunk, from, to), -limits.physical, limits.physical);
   const uncertainty = Math.max(limits.floor, to - applied, applied - from);
   return { applied, uncertainty, beyondLimit };
 }
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), hi);

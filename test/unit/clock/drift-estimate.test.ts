@@ -12,10 +12,13 @@ describe('drift decision', () => {
     expect(d.beyondLimit).toBe(false);
   });
 
-  it('shrinks a clearly measured drift towards zero by its half-width, never past the truth', () => {
-    const d = decideDrift(-60 * ppm, 2 * ppm, limits);
-    expect(d.applied).toBeCloseTo(-58 * ppm, 12);
-    expect(d.uncertainty).toBeCloseTo(4 * ppm, 12);
+  it('shrinks a drift in proportion to how poorly it is known, and bounds what is left by the interval', () => {
+    const clear = decideDrift(-60 * ppm, 2 * ppm, limits);
+    expect(clear.applied).toBeCloseTo(-60 * (1 - 1 / 900) * ppm, 12);
+    expect(clear.uncertainty).toBeCloseTo((2 + 60 / 900) * ppm, 12);
+    const faint = decideDrift(12 * ppm, 10 * ppm, limits);
+    expect(faint.applied).toBeCloseTo(12 * (1 - 100 / 144) * ppm, 12);
+    expect(faint.uncertainty).toBeCloseTo((22 - 12 * (1 - 100 / 144)) * ppm, 12);
   });
 
   it('rests on the prior while the exchanges know less than it and do not contradict it', () => {
@@ -26,14 +29,14 @@ describe('drift decision', () => {
 
   it('drops the prior once the exchanges put the rate outside it', () => {
     const d = decideDrift(500 * ppm, 300 * ppm, limits);
-    expect(d.applied).toBeCloseTo(200 * ppm, 12);
-    expect(d.uncertainty).toBeCloseTo(600 * ppm, 12);
+    expect(d.applied).toBeCloseTo(320 * ppm, 12);
+    expect(d.uncertainty).toBeCloseTo(480 * ppm, 12);
   });
 
   it('never clips a measured drift to the prior', () => {
     const d = decideDrift(-200 * ppm, 5 * ppm, limits);
-    expect(d.applied).toBeCloseTo(-195 * ppm, 12);
-    expect(d.uncertainty).toBeCloseTo(10 * ppm, 12);
+    expect(d.applied).toBeCloseTo(-199.875 * ppm, 12);
+    expect(d.uncertainty).toBeCloseTo(5.125 * ppm, 12);
     expect(d.beyondLimit).toBe(false);
   });
 
