@@ -53,7 +53,7 @@ export interface Mapping {
 interface Fit {
   readonly t0: number;
   readonly a: number;
-  /** The rate difference applied (the fitted one, shrunk by its uncertainty). */
+  /** The rate difference applied (the fitted one, shrunk in proportion to its uncertainty). */
   readonly b: number;
   /** Bound on the error of b. */
   readonly sigmaB: number;
@@ -88,7 +88,7 @@ export interface ClockSummary {
   readonly offsetUs: number;
   /** How fast the agent's clock runs, as measured (ppm, positive: fast). */
   readonly driftPpm: number;
-  /** The drift applied to its times: the measured one shrunk by its uncertainty. */
+  /** The drift applied to its times: the measured one shrunk in proportion to its uncertainty. */
   readonly appliedDriftPpm: number;
   /** Bound on the error of the applied drift (ppm). */
   readonly driftUncertaintyPpm: number;

@@ -19,7 +19,7 @@ export interface AgentClockSummary {
   readonly offsetUs: number;
   /** As measured, never clipped to the prior. */
   readonly driftPpm: number;
-  /** As applied to the agent's times (the measured drift shrunk by its uncertainty). */
+  /** As applied to the agent's times (the measured drift shrunk in proportion to its uncertainty). */
   readonly appliedDriftPpm: number;
   readonly driftUncertaintyPpm: number;
   /** The measured drift lies beyond the physical limit: bounds widened to cover it. */
