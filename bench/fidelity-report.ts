@@ -99,8 +99,9 @@ export function formatFidelityTable(r: FidelityReport): string {
   const lines: string[] = [];
   lines.push(`hopwatch fidelity: seed ${k.seed}, ${k.virtualMinutes} virtual min of traffic (${r.run.virtualMinutesTotal.toFixed(0)} in all), ` +
     `${k.requestsPerSecond} requests/s + ${k.alertsPerSecond} alerts/s, ${k.rigs} rigs; ${r.run.wallSeconds.toFixed(0)} s wall`);
-  lines.push(`conditions: clock offsets ±${k.clockOffsetMs} ms and drift ±${k.clockDriftPpm} ppm on every agent; wall step ${k.wallStep.stepMs > 0 ? '+' : ''}${k.wallStep.stepMs} ms on ` +
-    `${k.wallStep.agentId} mid-run (its detector saw ${r.run.wallStepsSeen}); asymmetric probe paths and WAN legs; duplicates ${f.duplicateRate * 100} %, ` +
+  const drifts = Object.entries(k.clockDrifts).map(([id, ppm]) => `${id} ${ppm} ppm`).join(', ');
+  lines.push(`conditions: clock offsets ±${k.clockOffsetMs} ms and drift ±${k.clockDriftPpm} ppm on every agent${drifts ? ` but ${drifts}` : ''}; wall step ${k.wallStep.stepMs > 0 ? '+' : ''}${k.wallStep.stepMs} ms on ` +
+    `${k.wallStep.agentId} mid-run${k.wallStep.timeline ? ', its stamps too' : ''} (its detector saw ${r.run.wallStepsSeen}); asymmetric probe paths and WAN legs; duplicates ${f.duplicateRate * 100} %, ` +
     `reordered ${f.reorderRate * 100} % (<= ${f.reorderMaxMs / 1000} s), late ${f.lateRate * 100} % (<= ${f.lateMaxMs / 1000} s); slow ${k.slowResponses.srvs.join(', ')} ` +
     `${k.slowResponses.rate * 100} % (${k.slowResponses.minMs / 1000}-${k.slowResponses.maxMs / 1000} s HAN)`);
   const st = r.run.stats;

@@ -36,8 +36,10 @@ export interface FidelityConditions {
   readonly clockOffsetMs: number;
   /** ...and runs fast or slow by a uniform ±this. */
   readonly clockDriftPpm: number;
-  /** A wall-clock step on one agent, half way through the traffic. */
-  readonly wallStep: { readonly agentId: string; readonly stepMs: number };
+  /** Drift (ppm) of named agents in place of the spread: a zero-drift agent beside drifting ones, a fast one. */
+  readonly clockDrifts: Readonly<Record<string, number>>;
+  /** A wall-clock step on one agent, half way through the traffic; `timeline`: its stamps jump too (a restart after a clock reset). */
+  readonly wallStep: { readonly agentId: string; readonly stepMs: number; readonly timeline?: boolean };
   readonly faults: DeliveryFaults;
   readonly slowResponses: SlowResponses;
   /** Simulated time probes per agent (a real agent's default interval). */
@@ -58,6 +60,7 @@ export const defaultFidelityConditions: FidelityConditions = {
   alertsPerSecond: 0.5,
   clockOffsetMs: 5000,
   clockDriftPpm: 100,
+  clockDrifts: {},
   wallStep: { agentId: GATEWAY_AGENT_ID, stepMs: 2000 },
   faults: { duplicateRate: 0.05, reorderRate: 0.2, reorderMaxMs: 5000, lateRate: 0.01, lateMaxMs: 600_000 },
   // 4.8.1 is an eighth of the default SRV mix: a fifth of those slow gives a few hundred long journeys an hour.
@@ -194,8 +197,8 @@ async function startParts(run: RunSettings, dir: string, parts: Parts): Promise<
   const sim = (parts.sim = startSimulation({
     brokerUrl: collector.brokerUrl, dataDir: join(dir, 'agents'), mode: 'virtual', seed: run.seed, startTrueUs: run.startUs,
     rigs: run.rigs, requestsPerSecond: run.requestsPerSecond, alertsPerSecond: run.alertsPerSecond, durationMs: run.durationMs,
-    clocks: { gateway: spread, csp: spread, rig: spread },
-    clockSteps: { [run.wallStep.agentId]: [{ atTrueUs: run.startUs + (run.durationMs * 1000) / 2, stepUs: run.wallStep.stepMs * 1000 }] },
+    clocks: { gateway: spread, csp: spread, rig: spread }, clockDrifts: run.clockDrifts,
+    clockSteps: { [run.wallStep.agentId]: [{ atTrueUs: run.startUs + (run.durationMs * 1000) / 2, stepUs: run.wallStep.stepMs * 1000, timeline: run.wallStep.timeline ?? false }] },
     faults: run.faults, slowResponses: run.slowResponses,
     timeProbes: { intervalMs: run.probeIntervalMs, onSample: (agentId, sample) => feed.publish(agentId, sample) },
     // Agents seal batches only when the run asks (drained), never on a wall-clock timer mid-step, so a

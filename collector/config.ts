@@ -142,7 +142,7 @@ export const collectorSchema = object({
     lateHopWindowSeconds: int(1), lateHopCapacity: int(1000), persistAfterSeconds: int(0), maxResidentJourneys: int(1000),
     finalPoints: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...HOP_POINT_NAMES] } },
   }),
-  clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 10_000), stepThresholdMs: int(0) }),
+  clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 1000), stepThresholdMs: int(0) }),
   metrics: metricsSchema,
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 });
@@ -178,7 +178,7 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'max-resident-journeys', path: 'join.maxResidentJourneys', type: 'integer', description: 'open journeys kept in memory at most; older checkpointed ones wait in the store' },
   { flag: 'persist-after-seconds', path: 'join.persistAfterSeconds', type: 'integer', description: 'open journeys older than this are checkpointed to the store' },
   { flag: 'clock-window-seconds', path: 'clock.windowSeconds', type: 'integer', description: 'keep the lowest-delay time probe of each window this long' },
-  { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent before its drift is measured' },
+  { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent until its drift is measured (a measured drift is never capped by it; up to 1,000 ppm is measured)' },
   { flag: 'clock-step-threshold-ms', path: 'clock.stepThresholdMs', type: 'integer', description: 'an agent clock jump beyond its bound by this much starts a new clock segment' },
   { flag: 'time-zone', path: 'metrics.timeZone', type: 'string', description: 'IANA time zone of report days, months and time-of-day bands' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },

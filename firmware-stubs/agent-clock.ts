@@ -11,6 +11,11 @@ export interface ClockStep {
   readonly atTrueUs: number;
   /** How far the clock jumps (negative: backwards). */
   readonly stepUs: number;
+  /**
+   * The agent's timeline (its stamps) jumps too, as when an agent is restarted after its
+   * host's clock was reset; otherwise only the wall clock steps, which a running agent ignores.
+   */
+  readonly timeline?: boolean;
 }
 
 export interface AgentClockSpec {
@@ -48,16 +53,18 @@ export function createAgentClock(options: AgentClockOptions): SimulatedClock {
     if (!Number.isFinite(s.atTrueUs) || !Number.isFinite(s.stepUs)) throw new RangeError(`clock step must have finite atTrueUs and stepUs, got ${JSON.stringify(s)}`);
   }
 
-  const readAt = (trueUs: number): number => trueUs + offsetUs + (driftPpm * (trueUs - startUs)) / 1e6;
-  const wallAt = (trueUs: number): number => {
-    let stepped = 0;
-    // Steps are few (usually none), so a scan beats anything cleverer.
+  /** The steps taken by true time `trueUs`: all of them, or the timeline's only. Steps are few (usually none), so a scan beats anything cleverer. */
+  const stepped = (trueUs: number, timelineOnly: boolean): number => {
+    let sum = 0;
     for (const s of steps) {
       if (s.atTrueUs > trueUs) break;
-      stepped += s.stepUs;
+      if (!timelineOnly || s.timeline) sum += s.stepUs;
     }
-    return readAt(trueUs) + stepped;
+    return sum;
   };
+  const steady = (trueUs: number): number => trueUs + offsetUs + (driftPpm * (trueUs - startUs)) / 1e6;
+  const readAt = (trueUs: number): number => steady(trueUs) + stepped(trueUs, true);
+  const wallAt = (trueUs: number): number => steady(trueUs) + stepped(trueUs, false);
 
   return {
     nowUs: () => readAt(trueNowUs()),

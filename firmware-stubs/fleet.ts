@@ -105,6 +105,8 @@ export interface FleetOptions {
   readonly clocks: Readonly<Record<AgentRole, ClockSpread>>;
   /** Wall-clock steps by agent id. */
   readonly clockSteps: Readonly<Record<string, readonly ClockStep[]>>;
+  /** Drift (ppm) of named agents, in place of their role's spread (a zero-drift agent, a fast one). */
+  readonly clockDrifts?: Readonly<Record<string, number>>;
 }
 
 export const defaultClockSpread: Readonly<Record<AgentRole, ClockSpread>> = {
@@ -120,11 +122,10 @@ export const rigAgentId = (index: number) => `rig-${String(index + 1).padStart(3
 export function createFleet(options: FleetOptions, random: Random): Fleet {
   const clockOf = (role: AgentRole, agentId: string): AgentClockSpec => {
     const spread = options.clocks[role];
-    return {
-      offsetUs: Math.round(random.uniform(-1, 1) * spread.maxOffsetMs * 1000),
-      driftPpm: random.uniform(-1, 1) * spread.maxDriftPpm,
-      steps: options.clockSteps[agentId] ?? [],
-    };
+    const offsetUs = Math.round(random.uniform(-1, 1) * spread.maxOffsetMs * 1000);
+    // Drawn even when overridden, so the other agents' clocks stay as the seed makes them.
+    const drawnPpm = random.uniform(-1, 1) * spread.maxDriftPpm;
+    return { offsetUs, driftPpm: options.clockDrifts?.[agentId] ?? drawnPpm, steps: options.clockSteps[agentId] ?? [] };
   };
   const gateway: AgentSpec = { agentId: GATEWAY_AGENT_ID, role: 'gateway', clock: clockOf('gateway', GATEWAY_AGENT_ID) };
   const csps = Object.fromEntries(CSP_REGIONS.map((region) => {
@@ -181,6 +182,9 @@ export function createFleet(options: FleetOptions, random: Random): Fleet {
   const agents = [gateway, ...Object.values(csps), ...rigAgents];
   for (const agentId of Object.keys(options.clockSteps)) {
     if (!agents.some((a) => a.agentId === agentId)) throw new RangeError(`clock steps given for ${JSON.stringify(agentId)}, which is not an agent of this fleet`);
+  }
+  for (const agentId of Object.keys(options.clockDrifts ?? {})) {
+    if (!agents.some((a) => a.agentId === agentId)) throw new RangeError(`clock drift given for ${JSON.stringify(agentId)}, which is not an agent of this fleet`);
   }
   return { gateway, csps, rigAgents, rigs, users: options.users, agents };
 }

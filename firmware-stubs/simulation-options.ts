@@ -42,6 +42,8 @@ export interface ResolvedSimulationOptions {
   readonly failures: FailureRates;
   readonly clocks: Readonly<Record<AgentRole, ClockSpread>>;
   readonly clockSteps: Readonly<Record<string, readonly ClockStep[]>>;
+  /** Drift (ppm) of named agents, in place of their role's spread. */
+  readonly clockDrifts: Readonly<Record<string, number>>;
   readonly faults: DeliveryFaults;
   readonly slowResponses: SlowResponses;
   /**
@@ -76,6 +78,7 @@ export interface SimulationOptions {
   readonly failures?: Partial<FailureRates>;
   readonly clocks?: Partial<Record<AgentRole, ClockSpread>>;
   readonly clockSteps?: Readonly<Record<string, readonly ClockStep[]>>;
+  readonly clockDrifts?: Readonly<Record<string, number>>;
   readonly faults?: Partial<DeliveryFaults>;
   readonly slowResponses?: Partial<SlowResponses>;
   readonly timeProbes?: TimeProbeOptions;
@@ -121,6 +124,7 @@ export function resolveSimulationOptions(options: SimulationOptions, wallNowUs: 
     failures: { ...d.failures, ...options.failures },
     clocks: { ...defaultClockSpread, ...options.clocks },
     clockSteps: options.clockSteps ?? {},
+    clockDrifts: options.clockDrifts ?? {},
     faults: { ...d.faults, ...options.faults },
     slowResponses: { ...d.slowResponses, ...options.slowResponses },
     ...(options.timeProbes !== undefined ? { timeProbes: options.timeProbes } : {}),
@@ -186,6 +190,7 @@ function problemsOf(o: ResolvedSimulationOptions, given: SimulationOptions): str
     }
     check(Array.isArray(steps), `clockSteps.${agentId}`, steps, 'must be a list of steps');
   }
+  for (const [agentId, ppm] of Object.entries(o.clockDrifts)) check(Number.isFinite(ppm), `clockDrifts.${agentId}`, ppm, 'must be a finite number (ppm)');
   integer('agent.bufferMaxBytes', o.agent.bufferMaxBytes, 1024 * 1024, Number.MAX_SAFE_INTEGER);
   integer('agent.flushIntervalMs', o.agent.flushIntervalMs, 1, 60_000);
   integer('agent.maxHops', o.agent.maxHops, 1, 65_536);

@@ -3,10 +3,12 @@
 // clock running 40 ppm fast has b = -40e-6). Each kept exchange bounds the true offset at
 // its time to offset ± delay / 2; the fit and those bounds give an uncertainty for any
 // time, which grows with distance from the exchanges by the drift's own uncertainty.
+// How much of the fitted drift is applied, and the limits on it, is drift-estimate.ts.
 //
 // Exchanges are filtered the NTP way: within each window only the lowest-delay one is
 // kept (queueing only ever adds delay). A jump in offset that the model cannot explain,
 // seen twice in a row, starts a new segment: earlier times keep the earlier fit.
+import { decideDrift } from './drift-estimate.js';
 import { agentMidpointOf, delayOf, offsetOf, type TimeSample } from './time-sample.js';
 
 export interface ClockModelOptions {
@@ -14,8 +16,10 @@ export interface ClockModelOptions {
   readonly windowUs: number;
   /** Exchanges kept per segment (the oldest windows go first). */
   readonly maxPoints: number;
-  /** Rate error assumed before there are two exchanges (a crystal's worst case). */
+  /** Rate error assumed until the drift is measured (a crystal's worst case); never a cap on a measured drift. */
   readonly maxDriftPpm: number;
+  /** No working clock drifts further: a fit beyond it is not applied beyond it, and the agent is flagged. */
+  readonly driftLimitPpm: number;
   /** Least rate uncertainty ever claimed (temperature and ageing change a rate). */
   readonly driftFloorPpm: number;
   /** An offset this far outside the model's bound is a step, not noise. */
@@ -25,7 +29,7 @@ export interface ClockModelOptions {
 // 256 one-minute windows: a drift fitted over four hours keeps a 5,600-second journey's
 // figures within a few milliseconds (64 windows, one hour, left only twice the margin).
 export const defaultClockModelOptions: ClockModelOptions = {
-  windowUs: 60e6, maxPoints: 256, maxDriftPpm: 100, driftFloorPpm: 0.1, stepThresholdUs: 5000,
+  windowUs: 60e6, maxPoints: 256, maxDriftPpm: 100, driftLimitPpm: 1000, driftFloorPpm: 0.1, stepThresholdUs: 5000,
 };
 
 /** An exchange as kept: agent time, offset, delay. */
@@ -49,8 +53,13 @@ export interface Mapping {
 interface Fit {
   readonly t0: number;
   readonly a: number;
+  /** The rate difference applied (the fitted one, shrunk in proportion to its uncertainty). */
   readonly b: number;
+  /** Bound on the error of b. */
   readonly sigmaB: number;
+  /** The rate difference the exchanges say, before shrinking. */
+  readonly measuredB: number;
+  readonly beyondLimit: boolean;
 }
 
 class Segment {
@@ -73,6 +82,20 @@ class Segment {
     }
     return u;
   }
+}
+
+export interface ClockSummary {
+  readonly offsetUs: number;
+  /** How fast the agent's clock runs, as measured (ppm, positive: fast). */
+  readonly driftPpm: number;
+  /** The drift applied to its times: the measured one shrunk in proportion to its uncertainty. */
+  readonly appliedDriftPpm: number;
+  /** Bound on the error of the applied drift (ppm). */
+  readonly driftUncertaintyPpm: number;
+  readonly driftBeyondLimit: boolean;
+  readonly uncertaintyUs: number;
+  readonly exchanges: number;
+  readonly steps: number;
 }
 
 export class ClockModel {
@@ -128,15 +151,24 @@ export class ClockModel {
   }
 
   /** Offset, drift and uncertainty now, for status pages and the API. */
-  summary(atAgentUs: number): { offsetUs: number; driftPpm: number; uncertaintyUs: number; exchanges: number; steps: number } {
+  summary(atAgentUs: number): ClockSummary {
     const seg = this.segmentAt(atAgentUs);
+    const fit = seg?.fit;
     return {
       offsetUs: seg?.offsetAt(atAgentUs) ?? 0,
-      driftPpm: -(seg?.fit?.b ?? 0) * 1e6,
+      driftPpm: -(fit?.measuredB ?? 0) * 1e6,
+      appliedDriftPpm: -(fit?.b ?? 0) * 1e6,
+      driftUncertaintyPpm: (fit?.sigmaB ?? this.options.maxDriftPpm * 1e-6) * 1e6,
+      driftBeyondLimit: fit?.beyondLimit ?? false,
       uncertaintyUs: seg?.uncertaintyAt(atAgentUs) ?? Infinity,
       exchanges: seg?.points.length ?? 0,
       steps: this.steps,
     };
+  }
+
+  /** The latest segment's fitted drift lies beyond the physical limit. */
+  get driftBeyondLimit(): boolean {
+    return this.segments[this.segments.length - 1]?.fit?.beyondLimit ?? false;
   }
 
   state(): ClockModelState {
@@ -164,10 +196,9 @@ export class ClockModel {
 
   /**
    * Weighted least squares of offset on time; each exchange's error is uniform within
-   * ± delay / 2, so its standard deviation is delay / (2 √3). The slope is combined with
-   * the prior (|drift| ≤ maxDriftPpm, uniform: variance P² / 3), so that two noisy
-   * exchanges a minute apart cannot claim more than they know; the rate's uncertainty is
-   * three posterior standard deviations, never below the floor.
+   * ± delay / 2, so its standard deviation is at most delay / (2 √3). The slope's
+   * half-width is three standard errors; decideDrift turns slope and half-width into the
+   * rate applied and its bound. The line goes through the weighted mean whatever its slope.
    */
   private refit(seg: Segment): void {
     const pts = seg.points;
@@ -175,29 +206,51 @@ export class ClockModel {
       seg.fit = undefined;
       return;
     }
-    const floorUs = 1;
     let sw = 0, sx = 0, sy = 0;
     for (const [at, offset, delay] of pts) {
-      const w = 1 / (delay / (2 * Math.sqrt(3)) + floorUs) ** 2;
+      const w = weightOf(delay);
       sw += w; sx += w * at; sy += w * offset;
     }
     const t0 = sx / sw;
     const mean = sy / sw;
     let sxx = 0, sxy = 0;
     for (const [at, offset, delay] of pts) {
-      const w = 1 / (delay / (2 * Math.sqrt(3)) + floorUs) ** 2;
+      const w = weightOf(delay);
       sxx += w * (at - t0) ** 2; sxy += w * (at - t0) * (offset - mean);
     }
     const prior = this.options.maxDriftPpm * 1e-6;
-    const priorVar = (prior * prior) / 3;
-    const dataVar = pts.length >= 2 && sxx > 0 ? 1 / sxx : Infinity;
-    if (!Number.isFinite(dataVar)) {
-      seg.fit = { t0, a: mean, b: 0, sigmaB: prior };
+    if (!(pts.length >= 2 && sxx > 0)) {
+      seg.fit = { t0, a: mean, b: 0, sigmaB: prior, measuredB: 0, beyondLimit: false };
       return;
     }
-    const b = Math.max(-prior, Math.min(prior, (sxy / sxx) * (priorVar / (priorVar + dataVar))));
-    const posterior = Math.sqrt((priorVar * dataVar) / (priorVar + dataVar));
-    const sigmaB = Math.min(prior + Math.abs(b), Math.max(this.options.driftFloorPpm * 1e-6, 3 * posterior));
-    seg.fit = { t0, a: mean, b, sigmaB };
+    const measuredB = sxy / sxx;
+    const drift = decideDrift(measuredB, slopeHalfWidth(pts, t0, mean, measuredB, sxx), {
+      prior, physical: this.options.driftLimitPpm * 1e-6, floor: this.options.driftFloorPpm * 1e-6,
+    });
+    seg.fit = { t0, a: mean, b: drift.applied, sigmaB: drift.uncertainty, measuredB, beyondLimit: drift.beyondLimit };
   }
+}
+
+/** Inverse variance of an exchange's offset: uniform within ± delay / 2, and at least 1 µs (the wire's resolution). */
+const weightOf = (delay: number): number => 1 / (delay / (2 * Math.sqrt(3)) + 1) ** 2;
+
+/** Exchanges needed before their scatter about the line is trusted as their noise. */
+const MIN_POINTS_FOR_SCATTER = 10;
+
+/**
+ * Three standard errors of the slope. The delay-based weights are a worst case: the kept
+ * exchanges are each window's fastest, and a fast exchange is rarely very lopsided, so
+ * their real scatter is often several times smaller. Once there are enough of them, the
+ * weighted residuals say how noisy they really are (reduced chi-square), and the three
+ * becomes Student's t at the same confidence, since the scatter is itself estimated; a
+ * line that misses them, as when the drift itself wanders, widens the error the same way.
+ */
+function slopeHalfWidth(pts: readonly ClockPoint[], t0: number, mean: number, b: number, sxx: number): number {
+  const dof = pts.length - 2;
+  if (pts.length < MIN_POINTS_FOR_SCATTER) return 3 / Math.sqrt(sxx);
+  let chi2 = 0;
+  for (const [at, offset, delay] of pts) chi2 += weightOf(delay) * (offset - mean - b * (at - t0)) ** 2;
+  // Cornish-Fisher expansion of t's 99.87 % quantile (z = 3), within 0.3 % from 8 degrees of freedom: 4.27 there, 3.08 at 100.
+  const t = 3 + 7.5 / dof + 17.25 / dof ** 2 + 30.2 / dof ** 3;
+  return t * Math.sqrt(chi2 / dof / sxx);
 }

@@ -17,7 +17,13 @@ export interface ClockMapper {
 export interface AgentClockSummary {
   readonly agentId: string;
   readonly offsetUs: number;
+  /** As measured, never clipped to the prior. */
   readonly driftPpm: number;
+  /** As applied to the agent's times (the measured drift shrunk in proportion to its uncertainty). */
+  readonly appliedDriftPpm: number;
+  readonly driftUncertaintyPpm: number;
+  /** The measured drift lies beyond the physical limit: bounds widened to cover it. */
+  readonly driftBeyondLimit: boolean;
   readonly uncertaintyUs: number | null;
   readonly exchanges: number;
   readonly steps: number;
@@ -30,6 +36,8 @@ export interface ClockRegistry extends ClockMapper {
   save(nowMs: number): void;
   summaries(atAgentUs: (agentId: string) => number): AgentClockSummary[];
   readonly samples: number;
+  /** Agents whose measured drift lies beyond the physical limit now. */
+  readonly agentsBeyondDriftLimit: number;
 }
 
 /** At most this many agents are tracked (one model each, a few kilobytes). */
@@ -67,6 +75,11 @@ export function createClockRegistry(store: ClockStateStore, options: ClockModelO
     }),
     get samples() {
       return samples;
+    },
+    get agentsBeyondDriftLimit() {
+      let n = 0;
+      for (const model of models.values()) if (model.driftBeyondLimit) n++;
+      return n;
     },
   };
 }

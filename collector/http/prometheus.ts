@@ -56,6 +56,7 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   counter('hopwatch_unreconciled_records_total', 'Records whose cross-agent segments are negative beyond their bounds (flagged, figures not clamped).', () => join.unreconciled);
   counter('hopwatch_late_hop_lookups_total', 'Hops for a key with no open journey that were looked up among stored records.', () => join.lateLookups);
   counter('hopwatch_time_samples_total', 'Four-timestamp time exchanges reported by agents.', () => src.clocks.samples);
+  gauge('hopwatch_clock_agents_beyond_drift_limit', 'Agents whose measured clock drift is beyond 1,000 ppm (bounds widened; see GET /api/v1/clocks).', () => src.clocks.agentsBeyondDriftLimit);
   gauge('hopwatch_ingest_queue_batches', 'Batches received and waiting for ingest.', () => src.ingest.queued);
   new client.Gauge({
     name: 'hopwatch_agent_buffer_batches', help: 'Batches buffered by each agent, from its last status.', labelNames: ['agent'], registers: [registry],

@@ -93,7 +93,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
                 type: 'object',
                 properties: {
                   agentId: { type: 'string' }, offsetUs: { type: 'number', description: 'collector clock minus agent clock, now' },
-                  driftPpm: { type: 'number', description: 'how fast the agent clock runs, parts per million' },
+                  driftPpm: { type: 'number', description: 'how fast the agent clock runs, parts per million, as measured' },
+                  appliedDriftPpm: { type: 'number', description: 'the drift applied to its times: the measured one shrunk in proportion to its uncertainty' },
+                  driftUncertaintyPpm: { type: 'number', description: 'bound on the error of the applied drift' },
+                  driftBeyondLimit: { type: 'boolean', description: 'measured drift beyond 1,000 ppm: bounds widened to cover it' },
                   uncertaintyUs: { type: ['number', 'null'] }, exchanges: { type: 'integer' }, steps: { type: 'integer' }, rejected: { type: 'integer' },
                 },
               },

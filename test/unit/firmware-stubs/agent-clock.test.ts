@@ -37,6 +37,13 @@ describe('agent clock', () => {
     expect(clock.readAt(T0 + 30_000_000)).toBe(T0 + 30_000_000);
   });
 
+  it('moves the timeline too for a step marked as one, as an agent restarted after a clock reset', () => {
+    const c = createAgentClock({ startUs: T0, steps: [{ atTrueUs: T0 + 10e6, stepUs: 2e6, timeline: true }, { atTrueUs: T0 + 20e6, stepUs: 5e6 }], trueNowUs: () => T0 });
+    expect(c.readAt(T0 + 9e6)).toBe(T0 + 9e6);
+    expect(c.readAt(T0 + 30e6)).toBe(T0 + 32e6);
+    expect(c.wallAt(T0 + 30e6)).toBe(T0 + 37e6);
+  });
+
   it('combines offset, drift and steps exactly', () => {
     const trueUs = T0 + 1_000_000_000;
     const clock = createAgentClock({

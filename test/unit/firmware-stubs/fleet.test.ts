@@ -74,6 +74,17 @@ describe('fleet', () => {
     expect(f.rigAgents[6]!.clock.steps).toEqual(steps);
   });
 
+  it('sets the drift of named agents and leaves every other clock as the seed makes it', () => {
+    const plain = createFleet(options(6), createRandom(5));
+    const f = createFleet(options(6, { clockDrifts: { 'rig-002': 500, 'dcc-gateway': 0 } }), createRandom(5));
+    const drift = (fleet: typeof f, id: string) => fleet.agents.find((a) => a.agentId === id)!.clock;
+    expect(drift(f, 'rig-002').driftPpm).toBe(500);
+    expect(drift(f, 'dcc-gateway').driftPpm).toBe(0);
+    expect(drift(f, 'rig-003')).toEqual(drift(plain, 'rig-003'));
+    expect(drift(f, 'rig-002').offsetUs).toBe(drift(plain, 'rig-002').offsetUs);
+    expect(() => createFleet(options(6, { clockDrifts: { 'rig-099': 1 } }), createRandom(5))).toThrow(/rig-099/);
+  });
+
   it('gives every agent a perfect clock when the spreads are zero', () => {
     const zero = { maxOffsetMs: 0, maxDriftPpm: 0 };
     const f = createFleet(options(4, { clocks: { gateway: zero, csp: zero, rig: zero } }), createRandom(5));
