@@ -1,4 +1,6 @@
 // Agent identity on the embedded broker: real aedes on 127.0.0.1, credentials in a real SQLite file.
+import { deriveAckKey } from '../../common/ack-signature.js';
+import { signBatch } from '../../proto/batch-checksum.js';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.js';
@@ -43,10 +45,11 @@ describe('agent identity on the embedded broker', () => {
   const refusalCode = (options: IClientOptions) => connect(options).then(() => 0, (err: { code?: number }) => err.code);
   const batch = (agentId: string, seq: number) => {
     const t = nowUs();
-    return Buffer.from(encodeTestBatch(agentId, seq, [
+    // Signed as the agent would: the collector holds its credential, so it drops unsigned batches.
+    return Buffer.from(signBatch(encodeTestBatch(agentId, seq, [
       { key: keyText(seq), point: 'UG_IN', timeUs: t, context: { srv: '2.2' } },
       { key: keyText(seq), point: 'UG_OUT', timeUs: t + 500_000, context: { code: 'I0' } },
-    ]));
+    ]), deriveAckKey(secrets[agentId]!)));
   };
 
   it('refuses an anonymous CONNECT once agent credentials exist', async () => {

@@ -4,6 +4,7 @@
 // counted, to make room when full; sequence numbers only increase, also across reopen.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BufferStore, StoredBatch } from '../../../agent/buffer-store.js';
+import { appendChecksum, CHECKSUM_BYTES } from '../../../proto/batch-checksum.js';
 
 /** One buffer location (a file), opened as often as a test needs, one open at a time. */
 export interface BufferLocation {
@@ -33,7 +34,8 @@ export function bufferStoreContract(backend: BufferBackend): void {
     };
     const batch = (s: BufferStore, size: number, hops = 1): StoredBatch => {
       const seq = s.nextSeq();
-      return { seq, hops, bytes: new Uint8Array(size).fill(seq % 256) };
+      // A real batch ends in its checksum (proto/batch-checksum.ts): the buffer checks it as it reads.
+      return { seq, hops, bytes: appendChecksum(new Uint8Array(size - CHECKSUM_BYTES).fill(seq % 256)) };
     };
     const seqs = (s: BufferStore) => s.readAfter(0, 1000).map((b) => b.seq);
 
@@ -83,7 +85,7 @@ export function bufferStoreContract(backend: BufferBackend): void {
       const given = [s.nextSeq(), s.nextSeq(), s.nextSeq()];
       expect(given).toEqual([...given].sort((x, y) => x - y));
       expect(new Set(given).size).toBe(3);
-      s.append(given.map((seq) => ({ seq, hops: 1, bytes: new Uint8Array(4) })));
+      s.append(given.map((seq) => ({ seq, hops: 1, bytes: appendChecksum(new Uint8Array(4)) })));
       s.remove(given);
       close(s);
       const again = open(at);
@@ -97,7 +99,7 @@ export function bufferStoreContract(backend: BufferBackend): void {
       s.append(written.slice(0, 2));
       s.append(written.slice(2));
       expect(seqs(s)).toEqual([written[2]!.seq, written[3]!.seq]);
-      expect(s.counters()).toEqual({ batches: 2, hops: 7, bytes: 80, droppedBatches: 2, droppedHops: 3 });
+      expect(s.counters()).toMatchObject({ batches: 2, hops: 7, bytes: 80, droppedBatches: 2, droppedHops: 3 });
     });
   });
 }
