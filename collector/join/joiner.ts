@@ -6,7 +6,7 @@
 import type { JourneyContext } from '../../proto/hop-context.js';
 import { ALERT_CHAIN_RANK, HopPoint, hopPointByName, REQUEST_CHAIN_RANK, SMETS1_CHAIN_RANK } from '../../proto/hop-point.js';
 import type { DecodedBatch } from '../ingest/batch-decoder.js';
-import type { Catalogue } from '../metrics/catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { JourneyHops, JourneyRecord } from './journey-record.js';
 import { buildRecord } from './journey-record.js';
 import { Journey } from './journey.js';

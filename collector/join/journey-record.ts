@@ -6,7 +6,7 @@ import type { HopPointName } from '../../proto/hop-point.js';
 import {
   ALERT_CHAIN_RANK, HOP_POINT_COUNT, HopPoint, hopPointName, isAlertPoint, isSmets1Point, REQUEST_CHAIN_RANK, SMETS1_CHAIN_RANK,
 } from '../../proto/hop-point.js';
-import type { Catalogue } from '../metrics/catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 
 /** Each hop's time on the collector's clock, and how far it may be off (see collector/clock). */
 export interface MappedTimes {

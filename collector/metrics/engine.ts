@@ -6,7 +6,7 @@ import type { Logger } from '../../common/logger.js';
 import type { AgentStatusRow } from '../store/store.js';
 import { createActivityTracker } from './activity.js';
 import { createCalendar } from './calendar.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { createCosTracker } from './cos-tracker.js';
 import { createFolder } from './fold.js';
 import { createLevels } from './rollup-levels.js';

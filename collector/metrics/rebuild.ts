@@ -11,7 +11,7 @@ import type { RecordWrite } from '../join/joiner.js';
 import { buildRecord } from '../join/journey-record.js';
 import { CONTEXT_COLUMNS } from '../store/context-registry.js';
 import { decodeHops } from '../store/hops-codec.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { MetricsConfig } from './metrics-config.js';
 import type { RollupSink } from './rollup-sink.js';
 

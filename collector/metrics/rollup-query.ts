@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { Aggregate, type AggregateParts } from './aggregate.js';
 import type { Calendar } from './calendar.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { dimensionValue, type Dimension, type GroupDims, type RecordKind } from './dimensions.js';
 import { factsOf } from './fold.js';
 import { ALL_REQUESTS, type GroupRegistry } from './groups.js';

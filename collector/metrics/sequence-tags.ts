@@ -8,7 +8,7 @@
 //   window, failed is that one's next attempt; otherwise it is a first attempt.
 import type Database from 'better-sqlite3';
 import type { JourneyRecord } from '../join/journey-record.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 
 /** MP122 PP1: Prepayment top-up, SRV 2.2 Top Up Device. */
 export const TOP_UP_SRV = '2.2';

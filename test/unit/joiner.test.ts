@@ -4,7 +4,7 @@ import { createClockRegistry } from '../../collector/clock/clock-registry.js';
 import { createContextInterner } from '../../collector/join/context-interner.js';
 import { createJoiner, type Joiner, type JoinOptions } from '../../collector/join/joiner.js';
 import { segmentsOf } from '../../collector/join/journey-record.js';
-import { loadCatalogue } from '../../collector/metrics/catalogue.js';
+import { loadCatalogue } from '../../collector/catalogue/catalogue.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
 import type { Store } from '../../collector/store/store.js';
 import { HopPoint } from '../../proto/hop-point.js';

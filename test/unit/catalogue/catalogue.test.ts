@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogueProblems } from '../../../collector/metrics/catalogue-check.js';
-import { DEFAULT_CATALOGUE_FILE, loadCatalogue } from '../../../collector/metrics/catalogue.js';
+import { catalogueProblems } from '../../../collector/catalogue/catalogue-check.js';
+import { DEFAULT_CATALOGUE_FILE, loadCatalogue } from '../../../collector/catalogue/catalogue.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const shipped = () => JSON.parse(readFileSync(DEFAULT_CATALOGUE_FILE, 'utf8')) as Record<string, any>;
