@@ -14,10 +14,12 @@ import { createTimeServer } from './clock/time-server.js';
 import type { CollectorConfig } from './config.js';
 import { createMetricsRegistry } from './http/prometheus.js';
 import { createHttpServer } from './http/server.js';
-import { createIngest, type Ingest, type RecordSink } from './ingest/ingest.js';
+import { createCommitStep } from './ingest/commit-step.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
+import { recoverJoinState } from './ingest/recovery.js';
 import { createContextInterner } from './join/context-interner.js';
 import { createJoiner, type Joiner } from './join/joiner.js';
-import { recoverJoinState } from './join/recovery.js';
+import type { RecordSink } from './join/record-sink.js';
 import type { Catalogue } from './catalogue/catalogue.js';
 import { loadCatalogue } from './catalogue/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
@@ -75,12 +77,18 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   // Sinks see every record written: the metric engine's rollups (see collector/metrics).
   const metricEngine = createMetricEngine({ db: store.db, catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
   const sinks: RecordSink[] = [metricEngine.sink];
-  const recovered = recoverJoinState(store, joiner, contexts, sinks, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs(), logger);
+  const i = config.ingest;
+  const commit = createCommitStep({
+    store, joiner, sinks, logger,
+    checkpointIntervalMs: i.checkpointIntervalMs,
+    dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
+    lastBatchId: store.replayFromBatchId() - 1,
+  });
+  const recovered = recoverJoinState({ store, joiner, commit, contexts, logger }, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs());
 
   let broker: BrokerLink | undefined;
-  const i = config.ingest;
   const ingest = createIngest({
-    store, joiner, logger, nowMs, sinks,
+    store, commit, logger, nowMs,
     publish: (topic, payload) => broker?.publish(topic, payload, 1),
     internContext: contexts.intern,
     maxQueuedBatches: i.maxQueuedBatches,
@@ -89,9 +97,6 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     maxFutureSkewMs: i.maxFutureSkewSeconds * 1000,
     maxBatchesPerTick: i.maxBatchesPerTick,
     tickIntervalMs: i.tickIntervalMs,
-    checkpointIntervalMs: i.checkpointIntervalMs,
-    dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
-    lastBatchId: recovered.lastBatchId,
   });
 
   const timeServer = createTimeServer(clock, clocks, (topic, payload, qos) => broker?.publish(topic, payload, qos), logger);

@@ -10,8 +10,8 @@
 // In-memory caches are only ever ahead of the database after a rolled-back tick; a tick epoch
 // stored beside them detects that at the next call, and they are reloaded.
 import type Database from 'better-sqlite3';
-import type { RecordSink } from '../ingest/ingest.js';
 import type { RecordWrite } from '../join/joiner.js';
+import type { RecordSink } from '../join/record-sink.js';
 import type { AgentStatusRow } from '../store/store.js';
 import type { ActivityTracker } from './activity.js';
 import type { CosTracker } from './cos-tracker.js';
@@ -133,6 +133,9 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
       }
       setEpoch.run(String(++epoch));
     },
+    // A rolled-back tick is found by the epoch at the next onRecords.
+    committed: () => undefined,
+    rolledBack: () => undefined,
     foldNow,
     reload,
   };
