@@ -134,4 +134,20 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE metric_state (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // 3: records keep the figures and segments the joiner computed (figures-codec.ts; rows from
+  //    before are measured once by figures-backfill.ts), and a journey has one identity, its
+  //    key and start: copies of one journey written before (a failed commit could cause them)
+  //    are reduced to the one with the most hops, and writes upsert on the identity. The
+  //    identity index starts with key_hash, so it serves lookups by key as journeys_key did.
+  `
+  ALTER TABLE journeys ADD COLUMN figures BLOB;
+  DELETE FROM journeys WHERE id IN (
+    SELECT id FROM (
+      SELECT id, ROW_NUMBER() OVER (PARTITION BY key_hash, started_us, key ORDER BY length(hops) DESC, amendments DESC, id) AS copy
+      FROM journeys
+    ) WHERE copy > 1
+  );
+  CREATE UNIQUE INDEX journeys_identity ON journeys (key_hash, started_us, key);
+  DROP INDEX journeys_key;
+  `,
 ];

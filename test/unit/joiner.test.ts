@@ -3,7 +3,6 @@ import { defaultClockModelOptions } from '../../collector/clock/clock-model.js';
 import { createClockRegistry } from '../../collector/clock/clock-registry.js';
 import { createContextInterner } from '../../collector/join/context-interner.js';
 import { createJoiner, type Joiner, type JoinOptions } from '../../collector/join/joiner.js';
-import { segmentsOf } from '../../collector/join/journey-record.js';
 import { loadCatalogue } from '../../collector/catalogue/catalogue.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
 import type { Store } from '../../collector/store/store.js';
@@ -61,7 +60,7 @@ describe('joiner', () => {
       figures: { rttUs: ms(4400), hanUs: ms(1200), dccUs: ms(3200), ackUs: ms(100), cspRoundTripUs: ms(3500), chResidenceUs: ms(100) },
       context: { srv: '4.1.1', userRole: 'IS', cspRegion: 'NORTH', deviceType: 'ESME', deviceModel: 'EM-A1' },
     });
-    expect(segmentsOf(write!.record.hops).map((s) => s.from)).toEqual(['UG_IN', 'DSP_OUT', 'CSP_OUT', 'CH_IN', 'HAN_OUT', 'HAN_IN', 'CH_OUT', 'CSP_IN', 'DSP_IN']);
+    expect(write!.record.segments.map((s) => s.from)).toEqual(['UG_IN', 'DSP_OUT', 'CSP_OUT', 'CH_IN', 'HAN_OUT', 'HAN_IN', 'CH_OUT', 'CSP_IN', 'DSP_IN']);
     expect(write?.record.crossAgent).toEqual([]);
   });
 
