@@ -1,8 +1,9 @@
 // One open journey: the hops seen so far for a correlation key, and what is known of it.
 // A million of these may be open (the 24-hour class), so a hop is two numbers in one flat
 // array, [point | agent << 5, time, ...], and the points seen are a bit mask.
-// The hop and code arrays are replaced on every change, never written in place: the joiner's
-// undo log (journey-undo-log.ts) keeps the old references as its copy of a tick's journeys.
+// What a hop already stored has is never written in place (the hop array is replaced, and a
+// code array too when one of its codes changes): the joiner's undo log (journey-undo-log.ts)
+// keeps the old references as its copy of a tick's journeys.
 import type { JourneyContext } from '../../proto/hop-context.js';
 import { EMPTY_CONTEXT } from '../../proto/hop-context.js';
 import type { JoinKey } from './join-key.js';
@@ -14,7 +15,7 @@ const POINT_MASK = (1 << POINT_BITS) - 1;
 
 export class Journey {
   private hops: readonly number[] = [];
-  private codes: readonly (string | undefined)[] | undefined;
+  private codes: (string | undefined)[] | undefined;
   /** Bit p set: point p has a hop. */
   pointMask = 0;
   context: JourneyContext = EMPTY_CONTEXT;
@@ -68,7 +69,9 @@ export class Journey {
       // the 24-hour class may wait a day with one or two hops.
       this.hops = this.hops.concat(tag, timeUs);
       this.pointMask |= 1 << point;
-      if (code !== undefined) this.setCode(this.count - 1, code);
+      // In place: the index is new, so a journey put back to fewer hops never reads it.
+      if (code !== undefined) (this.codes ??= [])[this.count - 1] = code;
+      else if (this.codes !== undefined) this.codes[this.count - 1] = undefined;
       this.dirty = true;
       return 'added';
     }
@@ -89,7 +92,7 @@ export class Journey {
     return 'conflict';
   }
 
-  /** The hop and code arrays as they are now (for the undo log; never changed in place). */
+  /** The hop and code arrays as they are now (for the undo log). */
   get hopArray(): readonly number[] {
     return this.hops;
   }
@@ -101,9 +104,10 @@ export class Journey {
   /** Puts back arrays taken from hopArray and codeArray (the undo log's abort). */
   restoreArrays(hops: readonly number[], codes: readonly (string | undefined)[] | undefined): void {
     this.hops = hops;
-    this.codes = codes;
+    this.codes = codes as (string | undefined)[] | undefined;
   }
 
+  /** A code of a hop already there: a new array, the old one may be in the undo log. */
   private setCode(i: number, code: string): void {
     const codes = this.codes ? this.codes.slice() : [];
     codes[i] = code;
