@@ -10,12 +10,13 @@ import { createContextRegistry } from '../../collector/store/context-registry.js
 import { encodeHops } from '../../collector/store/hops-codec.js';
 import { MIGRATIONS } from '../../collector/store/migrations.js';
 import { keyHashOf, openSqliteStore } from '../../collector/store/sqlite-store.js';
+import type { JourneyContext } from '../../proto/hop-context.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import { keyText, T0_US } from '../helpers/batches.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const catalogue = loadCatalogue();
-const context = { srv: '4.1.1', cspRegion: 'NORTH' };
+const context: JourneyContext = { srv: '4.1.1', cspRegion: 'NORTH' };
 
 /** A request seen by the gateway and the CSP agent, on the collector's clock (offsets known within 500 µs). */
 function hops(withCsp: boolean): JourneyHops {
