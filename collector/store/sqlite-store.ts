@@ -53,9 +53,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     // A journey is one row: writing the same journey (key and start) again replaces it.
     insertRecord: db.prepare(`INSERT INTO journeys (key, key_hash, kind, started_us, ended_us, written_at_ms, outcome, code, reason, rtt_us, dcc_us, context_id, hops, amendments, figures)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (key_hash, started_us, key) DO UPDATE SET kind = excluded.kind, ended_us = excluded.ended_us, written_at_ms = excluded.written_at_ms,
+      ON CONFLICT (key_hash, started_us) DO UPDATE SET kind = excluded.kind, ended_us = excluded.ended_us, written_at_ms = excluded.written_at_ms,
         outcome = excluded.outcome, code = excluded.code, reason = excluded.reason, rtt_us = excluded.rtt_us, dcc_us = excluded.dcc_us,
-        context_id = excluded.context_id, hops = excluded.hops, amendments = excluded.amendments, figures = excluded.figures`),
+        context_id = excluded.context_id, hops = excluded.hops, amendments = excluded.amendments, figures = excluded.figures
+      WHERE journeys.key = excluded.key`),
     updateRecord: db.prepare(`UPDATE OR REPLACE journeys SET kind = ?, started_us = ?, ended_us = ?, written_at_ms = ?, outcome = ?, code = ?, reason = ?,
       rtt_us = ?, dcc_us = ?, context_id = ?, hops = ?, amendments = ?, figures = ? WHERE id = ?`),
     recordsByKey: db.prepare('SELECT * FROM journeys WHERE key_hash = ? AND key = ? ORDER BY started_us'),
