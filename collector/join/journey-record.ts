@@ -190,8 +190,8 @@ function segmentsOf(h: JourneyHops): Segment[] {
   const times = h.mapped?.us ?? h.times;
   const segments: Segment[] = [];
   let a = -1;
-  for (const point of chain) {
-    const b = at[point]! - 1;
+  for (let k = 0; k < chain.length; k++) {
+    const b = at[chain[k]!]! - 1;
     if (b < 0) continue;
     if (a >= 0) {
       const crossAgent = h.agentIds[a] !== h.agentIds[b];
