@@ -15,7 +15,7 @@ import { createContextInterner } from '../collector/join/context-interner.js';
 import { JoinKey } from '../collector/join/join-key.js';
 import type { RecordWrite } from '../collector/join/joiner.js';
 import { buildRecord } from '../collector/join/journey-record.js';
-import { loadCatalogue, type Catalogue } from '../collector/metrics/catalogue.js';
+import { loadCatalogue, type Catalogue } from '../collector/catalogue/catalogue.js';
 import { createMetricEngine, openMetricReader } from '../collector/metrics/engine.js';
 import { metricsDefaults, type MetricsConfig } from '../collector/metrics/metrics-config.js';
 import { rsvpRows } from '../collector/metrics/rsvp.js';

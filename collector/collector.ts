@@ -21,12 +21,14 @@ import { CollectorError } from './errors.js';
 import { createMetricsRegistry } from './http/prometheus.js';
 import { httpsOptions } from './http/https-options.js';
 import { createHttpServer } from './http/server.js';
-import { createIngest, type Ingest, type RecordSink } from './ingest/ingest.js';
+import { createCommitStep } from './ingest/commit-step.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
+import { recoverJoinState } from './ingest/recovery.js';
 import { createContextInterner } from './join/context-interner.js';
 import { createJoiner, type Joiner } from './join/joiner.js';
-import { recoverJoinState } from './join/recovery.js';
-import type { Catalogue } from './metrics/catalogue.js';
-import { loadCatalogue } from './metrics/catalogue.js';
+import type { RecordSink } from './join/record-sink.js';
+import type { Catalogue } from './catalogue/catalogue.js';
+import { loadCatalogue } from './catalogue/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
 import { createSqliteApiTokens } from './store/sqlite/api-tokens.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -100,14 +102,20 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   // Sinks see every record written: the metric engine's rollups (see collector/metrics).
   const metricEngine = createMetricEngine({ ports: sqliteMetricPorts(store), catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
   const sinks: RecordSink[] = [metricEngine.sink];
-  const recovered = recoverJoinState(store, joiner, contexts, sinks, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs(), logger);
+  const i = config.ingest;
+  const commit = createCommitStep({
+    store, joiner, sinks, logger,
+    checkpointIntervalMs: i.checkpointIntervalMs,
+    dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
+    lastBatchId: store.replayFromBatchId() - 1,
+  });
+  const recovered = recoverJoinState({ store, joiner, commit, contexts, logger }, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs());
 
   let broker: BrokerLink | undefined;
   const ackKey = (agentId: string) => agentAuthority.ackKey(agentId);
   const mqttDenials = createMqttDenials();
-  const i = config.ingest;
   const ingest = createIngest({
-    store, joiner, logger, nowMs, sinks,
+    store, commit, logger, nowMs,
     publish: (topic, payload) => broker?.publish(topic, payload, 1),
     internContext: contexts.intern,
     maxQueuedBatches: i.maxQueuedBatches,
@@ -116,9 +124,6 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     maxFutureSkewMs: i.maxFutureSkewSeconds * 1000,
     maxBatchesPerTick: i.maxBatchesPerTick,
     tickIntervalMs: i.tickIntervalMs,
-    checkpointIntervalMs: i.checkpointIntervalMs,
-    dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
-    lastBatchId: recovered.lastBatchId,
     ackKey,
   });
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HopwatchError } from '../../common/error-codes.js';
 import { loadCollectorConfig } from '../config.js';
-import { loadCatalogue } from '../metrics/catalogue.js';
+import { loadCatalogue } from '../catalogue/catalogue.js';
 import { createSqliteApiTokens } from '../store/sqlite/api-tokens.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { TOKEN_SCOPES } from './principal.js';

@@ -6,7 +6,7 @@ import type { MqttDenials } from '../broker/mqtt-denials.js';
 import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
-import type { RecoveryResult } from '../join/recovery.js';
+import type { RecoveryResult } from '../ingest/recovery.js';
 
 export interface MetricSources {
   readonly clocks: ClockRegistry;

@@ -10,7 +10,7 @@ import type { BrokerLink } from '../broker/broker-link.js';
 import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
-import type { Catalogue } from '../metrics/catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { MetricReader } from '../metrics/engine.js';
 import type { Store } from '../store/store.js';
 import type { HttpsOptions } from './https-options.js';

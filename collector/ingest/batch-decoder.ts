@@ -11,25 +11,8 @@ import { WIRE_VERSION, WireBatch } from '../../proto/wire.js';
 import { checkBatchMac, checkChecksum } from '../../proto/batch-checksum.js';
 import { AGENT_ID_PATTERN } from '../../proto/topics.js';
 import type { RejectReason } from '../errors.js';
+import type { DecodedBatch } from '../join/decoded-batch.js';
 import { JoinKey } from '../join/join-key.js';
-
-/** A validated batch: key rows and hop columns, with absolute times. */
-export interface DecodedBatch {
-  readonly agentId: string;
-  readonly streamId: number;
-  readonly seq: number;
-  /** Correlation key per key row. */
-  readonly keys: readonly JoinKey[];
-  /** Context per key row; shared objects, EMPTY_CONTEXT when the agent knew nothing. */
-  readonly keyContexts: readonly JourneyContext[];
-  readonly hopCount: number;
-  readonly hopKey: readonly number[];
-  readonly hopPoint: readonly number[];
-  /** Agent clock, integer microseconds since the Unix epoch. */
-  readonly hopTimeUs: Float64Array;
-  /** Response code per hop, or undefined. */
-  readonly hopCode: readonly (string | undefined)[];
-}
 
 export type DecodeResult =
   | { readonly ok: true; readonly batch: DecodedBatch }

@@ -1,5 +1,6 @@
 // Ingest as a pipeline of named steps, run once per tick over every batch that arrived:
-//   decode (and validate) -> dedupe + store + join + persist, in one transaction -> ack.
+//   decode (and validate) -> dedupe + store + join + persist, in one transaction (the commit
+//   step, commit-step.ts, shared with the replay after a restart) -> ack.
 // The collector acknowledges a batch only after that transaction commits. A redelivered
 // batch is acknowledged again and counted once. A bad batch is rejected with a reason and
 // never disturbs the good batches beside it.
@@ -8,19 +9,16 @@ import type { JourneyContext } from '../../proto/hop-context.js';
 import { agentIdOf, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
 import { batchAckMac } from '../../common/ack-signature.js';
-import { CollectorError, type RejectReason } from '../errors.js';
-import type { Joiner, TickWrites } from '../join/joiner.js';
-import type { RecordSink } from '../metrics/record-sink.js';
+import type { RejectReason } from '../errors.js';
+import type { DecodedBatch } from '../join/decoded-batch.js';
 import type { Store } from '../store/store.js';
-import type { DecodedBatch } from './batch-decoder.js';
 import { decodeBatch } from './batch-decoder.js';
-
-export type { RecordSink };
+import type { CommitStep, JoinInput } from './commit-step.js';
 
 export interface IngestOptions {
+  /** Where batches are logged (dedupe on agent, stream and seq). */
   readonly store: Store;
-  readonly sinks?: readonly RecordSink[];
-  readonly joiner: Joiner;
+  readonly commit: CommitStep;
   readonly publish: (topic: string, payload: Uint8Array) => void;
   readonly logger: Logger;
   readonly nowMs: () => number;
@@ -32,10 +30,6 @@ export interface IngestOptions {
   readonly maxFutureSkewMs: number;
   readonly maxBatchesPerTick: number;
   readonly tickIntervalMs: number;
-  readonly checkpointIntervalMs: number;
-  readonly dedupeRetentionMs: number;
-  /** Highest batch log position already joined (after recovery). */
-  readonly lastBatchId: number;
   /** The key an agent's acks are signed with; undefined (or no option): sent unsigned. */
   readonly ackKey?: (agentId: string) => Uint8Array | undefined;
 }
@@ -86,14 +80,11 @@ interface Tick {
 const MAX_STATUS_BYTES = 64 * 1024;
 
 export function createIngest(options: IngestOptions): Ingest {
-  const { store, joiner, logger } = options;
+  const { store, logger } = options;
   const log = logger.child({ component: 'ingest' });
   const queue: Inbound[] = [];
   const statuses = new Map<string, Record<string, unknown>>();
-  const dirtyStatuses = new Set<string>();
-  let unwritten: TickWrites = { records: [], closedOpenKeys: [] };
-  let lastBatchId = options.lastBatchId;
-  let nextCheckpointMs = 0;
+  const dirtyStatuses = new Map<string, Record<string, unknown>>();
   let scheduled = false;
   const counters: IngestCounters = {
     batchesStored: 0, batchesDuplicate: 0, batchesRejected: 0, hopsStored: 0, overloaded: 0, storeFailures: 0, rejectedByReason: {},
@@ -124,7 +115,7 @@ export function createIngest(options: IngestOptions): Ingest {
   // Step 2: in one transaction, dedupe on (agent, stream, seq) and log new batches, join
   // their hops, write the records that completed, and checkpoint open journeys when due.
   const storeAndJoin = (tick: Tick) => {
-    const writes = () => {
+    function* logged(): Iterable<JoinInput> {
       for (const { batch, msg } of tick.decoded) {
         const id = store.insertBatch({
           agentId: batch.agentId, streamId: batch.streamId, seq: batch.seq,
@@ -134,38 +125,17 @@ export function createIngest(options: IngestOptions): Ingest {
           tick.duplicates.push(batch);
           continue;
         }
-        lastBatchId = Math.max(lastBatchId, id);
-        joiner.apply(batch, id, msg.receivedAtMs);
         tick.stored.push(batch);
+        yield { batch, batchId: id, receivedAtMs: msg.receivedAtMs };
       }
-      joiner.expire(tick.nowMs);
-      const fresh = joiner.takeWrites();
-      const all: TickWrites = {
-        records: [...unwritten.records, ...fresh.records],
-        closedOpenKeys: [...unwritten.closedOpenKeys, ...fresh.closedOpenKeys],
-      };
-      unwritten = all;
-      store.writeTick(all, tick.nowMs);
-      for (const sink of options.sinks ?? []) sink.onRecords(all.records, tick.nowMs);
-      for (const agentId of dirtyStatuses) store.upsertAgentStatus(agentId, statuses.get(agentId)!, tick.nowMs);
-      if (tick.nowMs >= nextCheckpointMs || joiner.overBound) {
-        store.writeCheckpoint(joiner.checkpoint(tick.nowMs, lastBatchId));
-        store.prune(tick.nowMs, options.dedupeRetentionMs);
-        nextCheckpointMs = tick.nowMs + options.checkpointIntervalMs;
-      }
-    };
-    try {
-      store.transaction(writes);
-      for (const sink of options.sinks ?? []) sink.committed();
-      unwritten = { records: [], closedOpenKeys: [] };
+    }
+    const committed = options.commit.run({ nowMs: tick.nowMs, joinNowMs: tick.nowMs, replaying: false, batches: logged, statuses: dirtyStatuses });
+    if (committed) {
       dirtyStatuses.clear();
       tick.committed = true;
-    } catch (err) {
-      // Nothing of this tick is stored: no ack goes out, agents send again, and the
-      // records stay queued in `unwritten` for the next tick.
-      for (const sink of options.sinks ?? []) sink.rolledBack();
+    } else {
+      // Nothing of this tick is stored or kept: no ack goes out and agents send again.
       counters.storeFailures++;
-      log.error({ code: CollectorError.HW_COLLECTOR_STORE_FAILED.code, err: (err as Error).message }, 'store transaction failed');
     }
   };
 
@@ -236,7 +206,7 @@ export function createIngest(options: IngestOptions): Ingest {
         const status = JSON.parse(payload.toString('utf8')) as unknown;
         if (typeof status !== 'object' || status === null || Array.isArray(status)) return;
         statuses.set(agentId, status as Record<string, unknown>);
-        dirtyStatuses.add(agentId);
+        dirtyStatuses.set(agentId, status as Record<string, unknown>);
       } catch {
         log.debug({ agentId }, 'status is not JSON; ignored');
       }

@@ -3,16 +3,25 @@
 // runs out (a failure with reason `no-response`, never dropped). Lookups are per key
 // row of a batch, not per hop. All state changes are collected as writes for the
 // ingest step to commit in its transaction.
+//
+// Memory follows the store. Between two commits the joiner keeps what it needs to go back:
+// each journey a batch row reaches is saved first (journey-undo-log.ts), journeys entering
+// and leaving memory are noted (open-journeys.ts), counters and scalars are copied at each
+// commit, and what cannot be undone is held until commit() (keys for the late-hop filter,
+// a checkpoint's persisted marks and evictions). commit() keeps the tick's changes; abort()
+// puts the joiner back exactly as it was at the last commit, so the batches agents send again
+// after a failed transaction meet the state they met the first time.
 import type { JourneyContext } from '../../proto/hop-context.js';
 import { ALERT_CHAIN_RANK, HopPoint, hopPointByName, REQUEST_CHAIN_RANK, SMETS1_CHAIN_RANK } from '../../proto/hop-point.js';
-import type { DecodedBatch } from '../ingest/batch-decoder.js';
-import type { Catalogue } from '../metrics/catalogue.js';
+import type { DecodedBatch } from './decoded-batch.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { JourneyHops, JourneyRecord } from './journey-record.js';
 import { buildRecord } from './journey-record.js';
 import { Journey } from './journey.js';
 import type { ClockMapper } from '../clock/clock-registry.js';
 import type { ContextInterner } from './context-interner.js';
 import { JoinKey } from './join-key.js';
+import { JourneyUndoLog } from './journey-undo-log.js';
 import { RotatingKeyFilter } from './key-filter.js';
 import { KeyTable } from './key-table.js';
 import { OpenJourneys, type Checkpoint, type KeyHashes, type OpenJourneyStore } from './open-journeys.js';
@@ -101,6 +110,10 @@ export interface Joiner {
    * the keys of all of them, and keys closed recently (for late hops).
    */
   restore(states: Iterable<OpenJourneyState>, openKeys: Iterable<KeyHashes>, recentlyClosedKeys: Iterable<string>, nowMs: number): void;
+  /** The store committed everything since the last commit: keep it. */
+  commit(): void;
+  /** The store rolled back: the joiner returns to its state at the last commit (or restore). */
+  abort(): void;
   readonly openCount: number;
   readonly counters: Readonly<JoinCounters>;
   openJourneyCounters(): OpenJourneyCounters;
@@ -136,6 +149,13 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   let earliestDeadlineMs = Infinity;
   let nextStoreScanMs = 0;
   const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0, unreconciled: 0 };
+  // Since the last commit: journeys as they were, keys closed (the late-hop filter cannot
+  // forget a key, so they enter it at commit), journeys taken off the front of `settling`.
+  const undo = new JourneyUndoLog();
+  const closedKeys: JoinKey[] = [];
+  const closedAtMs: number[] = [];
+  const settled: Journey[] = [];
+  const committed = { counters: { ...counters }, seenPoints, earliestDeadlineMs, nextStoreScanMs, settling: 0, persistedClosed, persistedClosedLength: 0 };
 
   const agentOf = (id: string) => {
     let i = agentIndex.get(id);
@@ -146,6 +166,21 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     return i;
   };
   const agentName = (i: number) => agentIds[i]!;
+
+  /** The current state becomes the one abort() returns to. */
+  const markCommitted = () => {
+    undo.clear();
+    closedKeys.length = 0;
+    closedAtMs.length = 0;
+    settled.length = 0;
+    Object.assign(committed.counters, counters);
+    committed.seenPoints = seenPoints;
+    committed.earliestDeadlineMs = earliestDeadlineMs;
+    committed.nextStoreScanMs = nextStoreScanMs;
+    committed.settling = settling.length;
+    committed.persistedClosed = persistedClosed;
+    committed.persistedClosedLength = persistedClosed.length;
+  };
   const open = new OpenJourneys(store, options, (state) => journeyOf(state, agentOf, contexts.intern));
 
   const windowMs = (isAlert: boolean, srv: string | undefined, atMs: number) => {
@@ -161,7 +196,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
 
   const close = (j: Journey, cause: 'final' | 'timeout', atMs: number) => {
     open.delete(j);
-    recentlyClosed.add(j.key, atMs);
+    closedKeys.push(j.key);
+    closedAtMs.push(atMs);
     if (j.persisted) persistedClosed.push(j.key.toString());
     if (cause === 'timeout') counters.timedOut++;
     else counters.completed++;
@@ -246,6 +282,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
         let j = rows[row];
         if (j === undefined) {
           j = journeyFor(batch.keys[row]!, batch.hopTimeUs[i]!, batchId, receivedAtMs, replaying);
+          undo.save(j);
           const before = j.context;
           j.context = contexts.merge(before, batch.keyContexts[row]!);
           if (j.context !== before) j.dirty = true;
@@ -276,6 +313,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     expire(nowMs) {
       while (settling.length > 0 && settling[0]!.finalAtMs + options.settleMs <= nowMs) {
         const j = settling.shift()!;
+        settled.push(j);
         if (open.resident.get(j.key) === j) close(j, 'final', nowMs);
       }
       if (nowMs >= nextStoreScanMs) {
@@ -321,6 +359,27 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
         earliestDeadlineMs = Math.min(earliestDeadlineMs, j.deadlineMs);
         if (!Number.isNaN(j.finalAtMs)) settling.push(j);
       }
+      markCommitted();
+    },
+
+    commit() {
+      for (let i = 0; i < closedKeys.length; i++) recentlyClosed.add(closedKeys[i]!, closedAtMs[i]!);
+      open.commit();
+      markCommitted();
+    },
+
+    abort() {
+      closed.clear();
+      undo.restore();
+      open.abort();
+      // settled then settling is the committed queue followed by what this tick pushed.
+      settling.unshift(...settled);
+      settling.length = committed.settling;
+      persistedClosed = committed.persistedClosed;
+      persistedClosed.length = committed.persistedClosedLength;
+      Object.assign(counters, committed.counters);
+      ({ seenPoints, earliestDeadlineMs, nextStoreScanMs } = committed);
+      markCommitted();
     },
 
     get openCount() {

@@ -6,7 +6,7 @@ import type { HopPointName } from '../../proto/hop-point.js';
 import {
   ALERT_CHAIN_RANK, HOP_POINT_COUNT, HopPoint, hopPointName, isAlertPoint, isSmets1Point, REQUEST_CHAIN_RANK, SMETS1_CHAIN_RANK,
 } from '../../proto/hop-point.js';
-import type { Catalogue } from '../metrics/catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 
 /** Each hop's time on the collector's clock, and how far it may be off (see collector/clock). */
 export interface MappedTimes {
@@ -69,6 +69,8 @@ export interface JourneyRecord {
   /** Figures that combine stamps of different agents. */
   readonly crossAgent: readonly FigureName[];
   readonly flags: readonly RecordFlag[];
+  /** Between consecutive points of the journey's chain, in chain order. */
+  readonly segments: readonly Segment[];
   readonly hops: JourneyHops;
   readonly context: JourneyContext;
   /** How many times hops arriving after completion changed this record. */
@@ -103,6 +105,7 @@ export interface Measurement {
   readonly figureUncertaintyUs: Figures;
   readonly crossAgent: readonly FigureName[];
   readonly flags: readonly RecordFlag[];
+  readonly segments: readonly Segment[];
   readonly hasFinal: boolean;
   readonly finalCode?: string;
 }
@@ -166,6 +169,7 @@ export function measure(h: JourneyHops): Measurement {
   const hasFinal = has(finalPoint);
   const times = h.mapped?.us ?? h.times;
   const finalCode = hasFinal ? h.codes?.[i(finalPoint)] : latestCode(h.codes, times);
+  const segments = segmentsOf(h);
   const m: Measurement = {
     kind,
     startedUs: has(firstPoint) ? time(firstPoint) : Math.min(...times),
@@ -173,28 +177,41 @@ export function measure(h: JourneyHops): Measurement {
     figures,
     figureUncertaintyUs: uncertainty,
     crossAgent: crossAgent ?? NO_CROSS,
-    flags: flagsOf(h),
+    flags: flagsOf(segments),
+    segments,
     hasFinal,
   };
   return finalCode === undefined ? m : { ...m, finalCode };
 }
 
-/** Looks at each cross-agent step along the chain, without building the segments. */
-function flagsOf(h: JourneyHops): readonly RecordFlag[] {
+/** The segments between consecutive points of the chain, from the index `measure` built. */
+function segmentsOf(h: JourneyHops): Segment[] {
   const chain = h.points.some(isAlertPoint) ? ALERT_CHAIN : h.points.some(isSmets1Point) ? SMETS1_CHAIN : REQUEST_CHAIN;
   const times = h.mapped?.us ?? h.times;
+  const segments: Segment[] = [];
+  let a = -1;
+  for (let k = 0; k < chain.length; k++) {
+    const b = at[chain[k]!]! - 1;
+    if (b < 0) continue;
+    if (a >= 0) {
+      const crossAgent = h.agentIds[a] !== h.agentIds[b];
+      const uncertaintyUs = !crossAgent ? sameAgentBound(h, a, b)
+        : h.mapped ? h.mapped.uncertaintyUs[a]! + h.mapped.uncertaintyUs[b]! : Infinity;
+      segments.push({ from: hopPointName(h.points[a]!), to: hopPointName(h.points[b]!), us: times[b]! - times[a]!, uncertaintyUs, crossAgent });
+    }
+    a = b;
+  }
+  return segments;
+}
+
+/** A step between two agents' clocks that is negative beyond its bound, or whose bound is unknown. */
+function flagsOf(segments: readonly Segment[]): readonly RecordFlag[] {
   let unreconciled = false;
   let unsynchronised = false;
-  let prev = -1;
-  for (const point of chain) {
-    const i = at[point]! - 1;
-    if (i < 0) continue;
-    if (prev >= 0 && h.agentIds[prev] !== h.agentIds[i]) {
-      const bound = h.mapped ? h.mapped.uncertaintyUs[prev]! + h.mapped.uncertaintyUs[i]! : Infinity;
-      if (!Number.isFinite(bound)) unsynchronised = true;
-      else if (times[i]! - times[prev]! < -bound) unreconciled = true;
-    }
-    prev = i;
+  for (const g of segments) {
+    if (!g.crossAgent) continue;
+    if (!Number.isFinite(g.uncertaintyUs)) unsynchronised = true;
+    else if (g.us < -g.uncertaintyUs) unreconciled = true;
   }
   if (!unreconciled && !unsynchronised) return NO_FLAGS;
   return [...(unreconciled ? ['unreconciled' as const] : []), ...(unsynchronised ? ['unsynchronised' as const] : [])];
@@ -217,6 +234,7 @@ export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRe
     figureUncertaintyUs: m.figureUncertaintyUs,
     crossAgent: m.crossAgent,
     flags: m.flags,
+    segments: m.segments,
     hops: input.hops,
     context: input.context,
     amendments: input.amendments,
@@ -227,23 +245,6 @@ export function buildRecord(input: RecordInput, catalogue: Catalogue): JourneyRe
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** The segments between consecutive points of the journey's chain, in chain order. */
-export function segmentsOf(h: JourneyHops): Segment[] {
-  const chain = h.points.some(isAlertPoint) ? ALERT_CHAIN_RANK : h.points.some(isSmets1Point) ? SMETS1_CHAIN_RANK : REQUEST_CHAIN_RANK;
-  const onChain = h.points.map((_, i) => i).filter((i) => chain.has(h.points[i]!)).sort((a, b) => chain.get(h.points[a]!)! - chain.get(h.points[b]!)!);
-  const times = h.mapped?.us ?? h.times;
-  const segments: Segment[] = [];
-  for (let n = 1; n < onChain.length; n++) {
-    const a = onChain[n - 1]!;
-    const b = onChain[n]!;
-    const crossAgent = h.agentIds[a] !== h.agentIds[b];
-    const uncertaintyUs = !crossAgent ? sameAgentBound(h, a, b)
-      : h.mapped ? h.mapped.uncertaintyUs[a]! + h.mapped.uncertaintyUs[b]! : Infinity;
-    segments.push({ from: hopPointName(h.points[a]!), to: hopPointName(h.points[b]!), us: times[b]! - times[a]!, uncertaintyUs, crossAgent });
-  }
-  return segments;
-}
 
 /** Without the User-side final point, the response code is the latest one stamped (a lab's CSP or CH agent). */
 function latestCode(codes: readonly (string | undefined)[] | undefined, times: ArrayLike<number>): string | undefined {

@@ -4,6 +4,10 @@
 // maxResident are in memory, the oldest checkpointed ones leave memory (they stay in the
 // store, their keys in a Bloom filter); a hop for one of them brings it back. Journeys of
 // the 24-hour class can so be held by the million without holding them all in memory.
+//
+// Changes follow the store's transaction (see joiner.ts): journeys added to or removed from
+// memory since the last commit are noted, and abort() undoes them; a checkpoint marks its
+// journeys persisted, and evicts, only at commit(), once they are really in the store.
 import type { Journey } from './journey.js';
 import { BloomFilter } from './key-filter.js';
 import { KeyTable } from './key-table.js';
@@ -43,6 +47,12 @@ export class OpenJourneys {
   evictedCount = 0;
   evictions = 0;
   reloads = 0;
+  /** Since the last commit: journeys put in memory, taken out of it, and checkpointed. */
+  private readonly added: Journey[] = [];
+  private readonly removed: Journey[] = [];
+  private readonly checkpointed: Journey[] = [];
+  private checkpointRan = false;
+  private committedCounts = { evictedCount: 0, evictions: 0, reloads: 0 };
 
   constructor(private readonly store: OpenJourneyStore, private readonly options: OpenJourneyOptions, private readonly revive: (state: OpenJourneyState) => Journey) {
     this.evicted = new BloomFilter(Math.max(1024, options.maxResident * 4));
@@ -59,7 +69,7 @@ export class OpenJourneys {
     const state = this.store.loadOpenJourney(key.toString());
     if (!state) return undefined;
     const back = this.revive(state);
-    this.resident.set(back);
+    this.add(back);
     this.evictedCount--;
     this.reloads++;
     return back;
@@ -67,13 +77,44 @@ export class OpenJourneys {
 
   add(j: Journey): void {
     this.resident.set(j);
+    this.added.push(j);
   }
 
   delete(j: Journey): void {
     this.resident.delete(j.key);
+    this.removed.push(j);
   }
 
-  /** Writes journeys older than persistAfterMs (new or changed since), then evicts down to the bound. */
+  /** The store committed: the checkpointed journeys are persisted, and memory may shrink to the bound. */
+  commit(): void {
+    for (const j of this.checkpointed) {
+      j.persisted = true;
+      j.dirty = false;
+    }
+    if (this.checkpointRan) this.evict();
+    this.forget();
+  }
+
+  /** The store rolled back: memory holds the journeys it held at the last commit. */
+  abort(): void {
+    for (let i = this.removed.length - 1; i >= 0; i--) this.resident.set(this.removed[i]!);
+    for (let i = this.added.length - 1; i >= 0; i--) {
+      const j = this.added[i]!;
+      if (this.resident.get(j.key) === j) this.resident.delete(j.key);
+    }
+    ({ evictedCount: this.evictedCount, evictions: this.evictions, reloads: this.reloads } = this.committedCounts);
+    this.forget();
+  }
+
+  private forget(): void {
+    this.added.length = 0;
+    this.removed.length = 0;
+    this.checkpointed.length = 0;
+    this.checkpointRan = false;
+    this.committedCounts = { evictedCount: this.evictedCount, evictions: this.evictions, reloads: this.reloads };
+  }
+
+  /** Journeys older than persistAfterMs (new or changed since) to write; commit() then evicts down to the bound. */
   checkpoint(nowMs: number, lastBatchId: number, persistAfterMs: number, stateOf: (j: Journey) => OpenJourneyState): Checkpoint {
     const upserts: OpenJourneyState[] = [];
     let replayFrom = lastBatchId + 1;
@@ -82,14 +123,15 @@ export class OpenJourneys {
     const limit = Math.max(this.options.maxPersistPerCheckpoint, over);
     for (const j of this.resident.values()) {
       const due = j.openedAtMs <= nowMs - persistAfterMs || upserts.length < over;
+      let persisted = j.persisted;
       if (due && (!j.persisted || j.dirty) && upserts.length < limit) {
         upserts.push(stateOf(j));
-        j.persisted = true;
-        j.dirty = false;
+        this.checkpointed.push(j);
+        persisted = true;
       }
-      if (!j.persisted && j.firstBatchId < replayFrom) replayFrom = j.firstBatchId;
+      if (!persisted && j.firstBatchId < replayFrom) replayFrom = j.firstBatchId;
     }
-    this.evict();
+    this.checkpointRan = true;
     return { upserts, replayFromBatchId: replayFrom };
   }
 
@@ -101,7 +143,7 @@ export class OpenJourneys {
       const key = JoinKey.parse(state.key);
       if (!key || this.resident.get(key)) continue;
       const j = this.revive(state);
-      this.resident.set(j);
+      this.add(j);
       this.evictedCount--;
       out.push(j);
     }
@@ -126,6 +168,7 @@ export class OpenJourneys {
       stored++;
     }
     this.evictedCount = stored - restored.length;
+    this.forget();
     return restored;
   }
 

@@ -14,7 +14,7 @@ import { HopPoint } from '../../proto/hop-point.js';
 import type { JourneyRecord } from '../join/journey-record.js';
 import type { ActivityStore } from '../store/ports/activity-evidence.js';
 import type { AgentStatusRow } from '../store/store.js';
-import type { TransactionFollower } from './record-sink.js';
+import type { TransactionFollower } from '../join/record-sink.js';
 import { createUndoJournal } from './undo-journal.js';
 
 const MINUTE_MS = 60_000;

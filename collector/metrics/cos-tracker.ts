@@ -8,7 +8,7 @@ import type { JoinKey } from '../join/join-key.js';
 import type { JourneyRecord } from '../join/journey-record.js';
 import type { CosStore } from '../store/ports/cos-state.js';
 import { deviceOf, partyOf } from './record-facts.js';
-import type { TransactionFollower } from './record-sink.js';
+import type { TransactionFollower } from '../join/record-sink.js';
 import { createUndoJournal } from './undo-journal.js';
 
 /** MP122 CoS1: SRV 6.23 Update Security Credentials (CoS). */

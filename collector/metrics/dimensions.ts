@@ -2,7 +2,7 @@
 // is the record's SRV (or alert code), its context, its party and a sequence tag; the
 // business process is derived from the SRV and, for SRVs several processes share, the tag
 // (an SRV that only one process lists belongs to that process alone).
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 
 /** Slices a user can filter and group by (query parameters `by` and one per dimension). */
 export const SLICE_DIMENSIONS = [

@@ -7,7 +7,7 @@ import type { OperationsLog } from '../store/ports/operations-log.js';
 import type { AgentStatusRow } from '../store/store.js';
 import { createActivityTracker } from './activity.js';
 import { createCalendar } from './calendar.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { createCosTracker } from './cos-tracker.js';
 import { createFolder } from './fold.js';
 import { createLevels } from './rollup-levels.js';

@@ -14,7 +14,7 @@ import type { MetricRollupStore } from '../store/ports/metric-rollups.js';
 import { Aggregate, type AggregateParts } from './aggregate.js';
 import { ALL_REQUESTS, type GroupRegistry } from './groups.js';
 import { FACT } from './record-facts.js';
-import type { TransactionFollower } from './record-sink.js';
+import type { TransactionFollower } from '../join/record-sink.js';
 import { LEVEL, PART, type Level, type Levels } from './rollup-levels.js';
 import { encodeRow, mergeRow } from './rollup-row.js';
 import { createUndoJournal } from './undo-journal.js';

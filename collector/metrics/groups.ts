@@ -4,7 +4,7 @@
 // never handed out again.
 import type { RollupGroupStore } from '../store/ports/rollup-groups.js';
 import { groupSignature, type GroupDims } from './dimensions.js';
-import type { TransactionFollower } from './record-sink.js';
+import type { TransactionFollower } from '../join/record-sink.js';
 import { createUndoJournal } from './undo-journal.js';
 
 /** Identifies a record's group without building it: its (interned) context, party EUI-64 halves and tag. */
@@ -108,7 +108,7 @@ export function createGroupRegistry(store: RollupGroupStore, readonly = false): 
     idOf(g) {
       ensureLoaded();
       const signature = groupSignature(g);
-      let id = bySignature.get(signature);
+      const id = bySignature.get(signature);
       if (id !== undefined) return id;
       if (readonly) throw new Error('group registry is read-only');
       const added = store.addGroup(signature, g);
@@ -140,7 +140,7 @@ export function createGroupRegistry(store: RollupGroupStore, readonly = false): 
       return values;
     },
     reasonId(reason) {
-      let id = reasonIds.get(reason);
+      const id = reasonIds.get(reason);
       if (id !== undefined) return id;
       if (readonly) throw new Error('group registry is read-only');
       const added = store.addReason(reason);

@@ -8,7 +8,7 @@ import { JoinKey } from '../join/join-key.js';
 import type { RecordWrite } from '../join/joiner.js';
 import { buildRecord } from '../join/journey-record.js';
 import type { MetricPorts } from '../store/ports/metric-ports.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { MetricsConfig } from './metrics-config.js';
 import type { RollupSink } from './rollup-sink.js';
 

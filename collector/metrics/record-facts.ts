@@ -7,7 +7,7 @@ import { HOP_POINT_COUNT, HopPoint } from '../../proto/hop-point.js';
 import type { JoinKey } from '../join/join-key.js';
 import type { JourneyHops, JourneyRecord } from '../join/journey-record.js';
 import type { Calendar } from './calendar.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { GroupDims } from './dimensions.js';
 import type { GroupRegistry } from './groups.js';
 import { SUCCESS_REASON } from './groups.js';

@@ -6,7 +6,7 @@ import type { MetricPorts } from '../store/ports/metric-ports.js';
 import type { StoredRollupRow } from '../store/ports/metric-rollups.js';
 import { Aggregate, type AggregateParts } from './aggregate.js';
 import type { Calendar } from './calendar.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { dimensionValue, type Dimension, type GroupDims, type RecordKind } from './dimensions.js';
 import { factsOf } from './fold.js';
 import { ALL_REQUESTS, type GroupRegistry } from './groups.js';

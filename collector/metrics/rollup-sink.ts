@@ -7,7 +7,7 @@
 //      foldIntervalMs has passed (the pending facts are the bound; queries read them too), and
 //      compacts closed days (fold.ts);
 // Invariant: each record in the journeys table is counted exactly once in facts (folded or not).
-// Memory follows the transaction (record-sink.ts): committed() and rolledBack() pass to every
+// Memory follows the transaction (collector/join/record-sink.ts): committed() and rolledBack() pass to every
 // tracker, and the sink's own marks and counters are restored on a rollback.
 import type { RecordWrite } from '../join/joiner.js';
 import type { MetricRollupStore } from '../store/ports/metric-rollups.js';
@@ -18,7 +18,7 @@ import type { Folder } from './fold.js';
 import type { GroupRegistry } from './groups.js';
 import { SUCCESS_REASON } from './groups.js';
 import { deviceOf, FactBuffer, type FactMaker } from './record-facts.js';
-import type { RecordSink } from './record-sink.js';
+import type { RecordSink } from '../join/record-sink.js';
 import type { SequenceTags } from './sequence-tags.js';
 
 export interface RollupSinkOptions {

@@ -7,7 +7,7 @@
 // CSP shares of each DCC time against their budgets (SECMP0053 Annex C).
 import type { Aggregate, Budget, Tally } from './aggregate.js';
 import type { Calendar } from './calendar.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Dimension } from './dimensions.js';
 import type { GroupRegistry } from './groups.js';
 import { queryRollups, type RollupQuery, type RollupRow, type RollupSource } from './rollup-query.js';

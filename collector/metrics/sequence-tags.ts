@@ -10,7 +10,7 @@
 // transaction takes its changes with it.
 import type { JourneyRecord } from '../join/journey-record.js';
 import type { SequenceStateStore } from '../store/ports/sequence-state.js';
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 
 /** MP122 PP1: Prepayment top-up, SRV 2.2 Top Up Device. */
 export const TOP_UP_SRV = '2.2';

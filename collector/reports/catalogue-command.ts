@@ -1,13 +1,13 @@
 // `hopwatch catalogue check <file>`: validates a user's catalogue the way the collector will
 // at start-up, and says exactly what is wrong (every problem, with its JSON path).
 import { HopwatchError } from '../../common/error-codes.js';
-import { loadCatalogue } from '../metrics/catalogue.js';
+import { loadCatalogue } from '../catalogue/catalogue.js';
 
 const USAGE = `Usage: hopwatch catalogue check <file>
 
 Checks a catalogue file (SRVs, TRTs with effective dates, codes, processes, attribution
 rules, targets) against the schema and for cross-references; the collector takes it with
---catalogue <file>. Start from collector/metrics/catalogue/default-catalogue.json.
+--catalogue <file>. Start from collector/catalogue/default-catalogue.json.
 `;
 
 export async function catalogueCommand(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {

@@ -6,7 +6,7 @@ import { parseCommand } from '../../common/cli.js';
 import { helpText, type FlagSpec } from '../../common/config.js';
 import { HopwatchError } from '../../common/error-codes.js';
 import { collectorDefaults, collectorFlags, loadCollectorConfig } from '../config.js';
-import { loadCatalogue } from '../metrics/catalogue.js';
+import { loadCatalogue } from '../catalogue/catalogue.js';
 import { openMetricReader } from '../metrics/engine.js';
 import { parseMetricQuery } from '../metrics/metric-params.js';
 import { precisionOf } from '../metrics/rollup-query.js';

@@ -162,4 +162,23 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE api_token_changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER NOT NULL);
   INSERT INTO api_token_changes (id, counter) VALUES (1, 0);
   `,
+  // 5: records keep the figures and segments the joiner computed (figures-codec.ts; rows from
+  //    before are measured once by figures-backfill.ts), and a journey has one identity, its
+  //    key and start: copies of one journey written before (a failed commit could cause them)
+  //    are reduced to the one with the most hops, and writes upsert on the identity. The index
+  //    holds the key's 53-bit hash, not its text (an insert costs less with two integers);
+  //    the upsert still checks the text, so of two keys sharing a hash and a start microsecond
+  //    (not expected in practice) the second never overwrites the first.
+  //    It starts with key_hash, so it serves lookups by key as journeys_key did.
+  `
+  ALTER TABLE journeys ADD COLUMN figures BLOB;
+  DELETE FROM journeys WHERE id IN (
+    SELECT id FROM (
+      SELECT id, ROW_NUMBER() OVER (PARTITION BY key_hash, started_us ORDER BY length(hops) DESC, amendments DESC, id) AS copy
+      FROM journeys
+    ) WHERE copy > 1
+  );
+  CREATE UNIQUE INDEX journeys_identity ON journeys (key_hash, started_us);
+  DROP INDEX journeys_key;
+  `,
 ];

@@ -5,11 +5,12 @@ import Database from 'better-sqlite3';
 import type { ClockModelState } from '../clock/clock-model.js';
 import { JoinKey } from '../join/join-key.js';
 import type { CheckpointWrites, StoredRecordRef, TickWrites } from '../join/joiner.js';
-import type { JourneyRecord, Outcome } from '../join/journey-record.js';
-import { measure, segmentsOf } from '../join/journey-record.js';
+import type { JourneyKind, JourneyRecord, Outcome } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
 import type { KeyHashes } from '../join/open-journeys.js';
 import { createContextRegistry } from './context-registry.js';
+import { backfillFigures, FIGURES_VERSION } from './figures-backfill.js';
+import { decodeFigures, encodeFigures } from './figures-codec.js';
 import { decodeHops, encodeHops } from './hops-codec.js';
 import { MIGRATIONS } from './migrations.js';
 import type { AgentStatusRow, FigureRow, JourneyFilter, LoggedBatch, Store, StoredJourney } from './store.js';
@@ -23,7 +24,7 @@ export interface SqliteStoreOptions {
 
 interface JourneyRow {
   id: number; key: string; kind: string; started_us: number; ended_us: number; written_at_ms: number;
-  outcome: string; code: string | null; reason: string | null; context_id: number; hops: Buffer; amendments: number;
+  outcome: string; code: string | null; reason: string | null; context_id: number; hops: Buffer; amendments: number; figures: Buffer;
 }
 
 /** A 53-bit number from the key's two 32-bit hashes: the journeys_key index. */
@@ -49,10 +50,15 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   const s = {
     insertBatch: db.prepare('INSERT INTO batches (agent_id, stream_id, seq, received_at_ms, hops, payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    insertRecord: db.prepare(`INSERT INTO journeys (key, key_hash, kind, started_us, ended_us, written_at_ms, outcome, code, reason, rtt_us, dcc_us, context_id, hops, amendments)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    updateRecord: db.prepare(`UPDATE journeys SET kind = ?, started_us = ?, ended_us = ?, written_at_ms = ?, outcome = ?, code = ?, reason = ?,
-      rtt_us = ?, dcc_us = ?, context_id = ?, hops = ?, amendments = ? WHERE id = ?`),
+    // A journey is one row: writing the same journey (key and start) again replaces it.
+    insertRecord: db.prepare(`INSERT INTO journeys (key, key_hash, kind, started_us, ended_us, written_at_ms, outcome, code, reason, rtt_us, dcc_us, context_id, hops, amendments, figures)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (key_hash, started_us) DO UPDATE SET kind = excluded.kind, ended_us = excluded.ended_us, written_at_ms = excluded.written_at_ms,
+        outcome = excluded.outcome, code = excluded.code, reason = excluded.reason, rtt_us = excluded.rtt_us, dcc_us = excluded.dcc_us,
+        context_id = excluded.context_id, hops = excluded.hops, amendments = excluded.amendments, figures = excluded.figures
+      WHERE journeys.key = excluded.key`),
+    updateRecord: db.prepare(`UPDATE OR REPLACE journeys SET kind = ?, started_us = ?, ended_us = ?, written_at_ms = ?, outcome = ?, code = ?, reason = ?,
+      rtt_us = ?, dcc_us = ?, context_id = ?, hops = ?, amendments = ?, figures = ? WHERE id = ?`),
     recordsByKey: db.prepare('SELECT * FROM journeys WHERE key_hash = ? AND key = ? ORDER BY started_us'),
     upsertOpen: db.prepare('INSERT INTO open_journeys (key, hash, hash2, deadline_ms, state) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET deadline_ms = excluded.deadline_ms, state = excluded.state'),
     deleteOpen: db.prepare('DELETE FROM open_journeys WHERE key = ?'),
@@ -75,30 +81,24 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   const rowValues = (r: JourneyRecord, nowMs: number) => [
     r.kind, r.startedUs, r.endedUs, nowMs, r.outcome, r.code ?? null, r.reason ?? null,
-    r.figures.rttUs ?? null, r.figures.dccUs ?? null, contexts.idOf(r.context), encodeHops(r.hops), r.amendments,
+    r.figures.rttUs ?? null, r.figures.dccUs ?? null, contexts.idOf(r.context), encodeHops(r.hops), r.amendments, encodeFigures(r),
   ];
 
   const toStored = (row: JourneyRow): StoredJourney => {
-    const hops = decodeHops(row.hops);
-    const m = measure(hops);
     const context = contexts.contextOf(row.context_id);
     return {
       id: row.id,
       writtenAtMs: row.written_at_ms,
       key: row.key,
-      kind: m.kind,
+      kind: row.kind as JourneyKind,
       ...(context.srv !== undefined ? { srv: context.srv } : {}),
       startedUs: row.started_us,
       endedUs: row.ended_us,
       outcome: row.outcome as Outcome,
       ...(row.code !== null ? { code: row.code } : {}),
       ...(row.reason !== null ? { reason: row.reason } : {}),
-      figures: m.figures,
-      figureUncertaintyUs: m.figureUncertaintyUs,
-      crossAgent: m.crossAgent,
-      flags: m.flags,
-      segments: segmentsOf(hops),
-      hops,
+      ...decodeFigures(row.figures),
+      hops: decodeHops(row.hops),
       context,
       amendments: row.amendments,
     };
@@ -215,6 +215,7 @@ function migrate(db: Database.Database): void {
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
+      if (v + 1 === FIGURES_VERSION) backfillFigures(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

@@ -2,7 +2,7 @@
 // the same suite against every implementation).
 import type { ClockStateStore } from '../clock/clock-registry.js';
 import type { CheckpointWrites, JoinStoreReader, TickWrites } from '../join/joiner.js';
-import type { JourneyRecord, Outcome, Segment } from '../join/journey-record.js';
+import type { JourneyRecord, Outcome } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
 
 export interface NewBatch {
@@ -34,7 +34,6 @@ export interface JourneyFilter {
 }
 
 export interface StoredJourney extends JourneyRecord {
-  readonly segments: readonly Segment[];
   readonly id: number;
   readonly writtenAtMs: number;
 }

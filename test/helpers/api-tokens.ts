@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Collector } from '../../collector/collector.js';
 import { checkTokenRequest, issueApiToken, type TokenRequest } from '../../collector/auth/token-issuer.js';
-import { loadCatalogue } from '../../collector/metrics/catalogue.js';
+import { loadCatalogue } from '../../collector/catalogue/catalogue.js';
 import { createSqliteApiTokens } from '../../collector/store/sqlite/api-tokens.js';
 
 /** The database file of a collector started by startTestCollector(dir). */

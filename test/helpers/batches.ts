@@ -2,7 +2,8 @@
 import { encodeHops } from '../../agent/batch-encoder.js';
 import { HopChunk } from '../../agent/hop-recorder.js';
 import { journeyKey, type JourneyKey } from '../../agent/journey-key.js';
-import { decodeBatch, type DecodedBatch } from '../../collector/ingest/batch-decoder.js';
+import { decodeBatch } from '../../collector/ingest/batch-decoder.js';
+import type { DecodedBatch } from '../../collector/join/decoded-batch.js';
 import type { HopContext } from '../../proto/hop-context.js';
 import { HopPoint, type HopPointName } from '../../proto/hop-point.js';
 import { appendChecksum } from '../../proto/batch-checksum.js';

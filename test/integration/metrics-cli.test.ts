@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOGUE_FILE } from '../../collector/metrics/catalogue.js';
+import { DEFAULT_CATALOGUE_FILE } from '../../collector/catalogue/catalogue.js';
 import { catalogueCommand } from '../../collector/reports/catalogue-command.js';
 import { reportCommand } from '../../collector/reports/report-command.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';

@@ -1,4 +1,4 @@
-// The metric engine's sink follows the store transaction (collector/metrics/record-sink.ts):
+// The metric engine's sink follows the store transaction (collector/join/record-sink.ts):
 // when the transaction fails after onRecords, rolledBack() leaves every tracker as before,
 // and the same records written again count once, as if the failure never happened.
 import { join } from 'node:path';

@@ -3,8 +3,7 @@ import { defaultClockModelOptions } from '../../collector/clock/clock-model.js';
 import { createClockRegistry } from '../../collector/clock/clock-registry.js';
 import { createContextInterner } from '../../collector/join/context-interner.js';
 import { createJoiner, type Joiner, type JoinOptions } from '../../collector/join/joiner.js';
-import { segmentsOf } from '../../collector/join/journey-record.js';
-import { loadCatalogue } from '../../collector/metrics/catalogue.js';
+import { loadCatalogue } from '../../collector/catalogue/catalogue.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
 import type { Store } from '../../collector/store/store.js';
 import { HopPoint } from '../../proto/hop-point.js';
@@ -37,6 +36,7 @@ describe('joiner', () => {
   const commit = (at = NOW) => {
     const writes = joiner.takeWrites();
     store.writeTick(writes, at);
+    joiner.commit();
     return writes.records;
   };
 
@@ -60,7 +60,7 @@ describe('joiner', () => {
       figures: { rttUs: ms(4400), hanUs: ms(1200), dccUs: ms(3200), ackUs: ms(100), cspRoundTripUs: ms(3500), chResidenceUs: ms(100) },
       context: { srv: '4.1.1', userRole: 'IS', cspRegion: 'NORTH', deviceType: 'ESME', deviceModel: 'EM-A1' },
     });
-    expect(segmentsOf(write!.record.hops).map((s) => s.from)).toEqual(['UG_IN', 'DSP_OUT', 'CSP_OUT', 'CH_IN', 'HAN_OUT', 'HAN_IN', 'CH_OUT', 'CSP_IN', 'DSP_IN']);
+    expect(write!.record.segments.map((s) => s.from)).toEqual(['UG_IN', 'DSP_OUT', 'CSP_OUT', 'CH_IN', 'HAN_OUT', 'HAN_IN', 'CH_OUT', 'CSP_IN', 'DSP_IN']);
     expect(write?.record.crossAgent).toEqual([]);
   });
 
@@ -156,6 +156,7 @@ describe('joiner', () => {
   it('restores checkpointed open journeys and recognises keys closed before a restart', () => {
     apply('gw', journeyHops(1009).gw!.slice(0, 2));
     store.writeCheckpoint(joiner.checkpoint(NOW + options.persistAfterMs, seq));
+    joiner.commit();
     const restarted = createJoiner(catalogue, store, createContextInterner(), createClockRegistry(store, defaultClockModelOptions), options, NOW + 2000);
 
     restarted.restore(store.openJourneys(1000), store.openJourneyHashes(), [], NOW + 2000);
@@ -164,6 +165,39 @@ describe('joiner', () => {
     restarted.apply(decodedTestBatch('gw', ++seq, journeyHops(1009).gw!.slice(2)), seq, NOW + 2000);
     const { records } = restarted.takeWrites();
     expect(records[0]?.record).toMatchObject({ outcome: 'success', figures: { rttUs: ms(4400) } });
+  });
+
+  it('returns to its state at the last commit on abort(), so batches sent again join as if the failed tick never ran', () => {
+    const [j1, j2, j3] = [journeyHops(1020), journeyHops(1021), journeyHops(1022)];
+    apply('rig', j2.rig!);
+    apply('gw', j1.gw!);
+    apply('csp', j1.csp!);
+    commit();
+    const before = { open: joiner.openCount, counters: { ...joiner.counters }, bounds: joiner.openJourneyCounters() };
+    const failedTick = () => {
+      apply('rig', j1.rig!, NOW + 10);
+      apply('gw', j2.gw!, NOW + 10);
+      apply('csp', j2.csp!, NOW + 10);
+      apply('gw', j3.gw!.slice(0, 2), NOW + 10);
+      joiner.expire(NOW + 10);
+    };
+
+    failedTick();
+    expect(joiner.takeWrites().records).toHaveLength(2);
+    joiner.checkpoint(NOW + 10 + options.persistAfterMs, seq);
+    joiner.abort();
+
+    expect(joiner.openCount).toBe(before.open);
+    expect(joiner.counters).toEqual(before.counters);
+    expect(joiner.openJourneyCounters()).toEqual(before.bounds);
+    failedTick();
+    const records = commit(NOW + 10);
+    expect(records.map((w) => [w.record.key, w.record.figures.rttUs, w.record.figures.hanUs, w.amends])).toEqual([
+      [keyText(1020), ms(4400), ms(1200), undefined],
+      [keyText(1021), ms(4400), ms(1200), undefined],
+    ]);
+    expect(joiner.counters.lateLookups).toBe(0);
+    expect(joiner.openCount).toBe(1);
   });
 
   it('flags figures whose two stamps come from different agents', () => {
@@ -193,6 +227,7 @@ describe('joiner with more open journeys than it may hold in memory', () => {
     const joiner = make();
     for (let c = 0; c < 50; c++) openOnly(joiner, 2000 + c);
     store.writeCheckpoint(joiner.checkpoint(NOW, seq));
+    joiner.commit();
     expect(joiner.openJourneyCounters()).toMatchObject({ resident: 10, evicted: 40 });
     expect(joiner.openCount).toBe(50);
   });
@@ -201,6 +236,7 @@ describe('joiner with more open journeys than it may hold in memory', () => {
     const joiner = make();
     for (let c = 0; c < 50; c++) openOnly(joiner, 3000 + c);
     store.writeCheckpoint(joiner.checkpoint(NOW, seq));
+    joiner.commit();
     joiner.apply(decodedTestBatch('gw', ++seq, [{ key: keyText(3000), point: 'UG_OUT', timeUs: T0_US + ms(5000), context: { code: 'I0' } }]), seq, NOW + 10);
     joiner.expire(NOW + 10 + bounded.settleMs);
     const { records, closedOpenKeys } = joiner.takeWrites();
@@ -213,6 +249,7 @@ describe('joiner with more open journeys than it may hold in memory', () => {
     const joiner = make();
     for (let c = 0; c < 50; c++) openOnly(joiner, 4000 + c);
     store.writeCheckpoint(joiner.checkpoint(NOW, seq));
+    joiner.commit();
     joiner.expire(NOW + 86_400_000 + bounded.graceMs);
     const { records } = joiner.takeWrites();
     expect(records).toHaveLength(50);
@@ -223,7 +260,9 @@ describe('joiner with more open journeys than it may hold in memory', () => {
     const first = make();
     for (let c = 0; c < 50; c++) openOnly(first, 5000 + c);
     store.writeCheckpoint(first.checkpoint(NOW, seq));
+    first.commit();
     store.writeCheckpoint(first.checkpoint(NOW, seq));
+    first.commit();
     const second = make(NOW + 1000);
     second.restore(store.openJourneys(10), store.openJourneyHashes(), [], NOW + 1000);
     expect(second.openJourneyCounters()).toMatchObject({ resident: 10, evicted: 40 });

@@ -3,7 +3,7 @@
 // a failed transaction leaves nothing, and read-only ports read but refuse every write.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordWrite } from '../../../collector/join/joiner.js';
-import { loadCatalogue } from '../../../collector/metrics/catalogue.js';
+import { loadCatalogue } from '../../../collector/catalogue/catalogue.js';
 import type { MetricPorts } from '../../../collector/store/ports/metric-ports.js';
 import type { GroupFields } from '../../../collector/store/ports/rollup-groups.js';
 import { request, writeOf } from '../../unit/metrics/harness.js';

@@ -5,7 +5,7 @@ import { createFleet, defaultClockSpread, defaultInventory, defaultUsers } from 
 import { createRandom } from '../../../firmware-stubs/random.js';
 import { createTraffic, defaultAlertMix, defaultSrvMix } from '../../../firmware-stubs/traffic.js';
 
-const catalogue = JSON.parse(readFileSync(new URL('../../../collector/metrics/catalogue/default-catalogue.json', import.meta.url), 'utf8')) as {
+const catalogue = JSON.parse(readFileSync(new URL('../../../collector/catalogue/default-catalogue.json', import.meta.url), 'utf8')) as {
   srvs: { srv: string; kind: string }[];
   alertCodes: { code: string }[];
 };

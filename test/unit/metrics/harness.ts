@@ -4,7 +4,7 @@ import { silentLogger } from '../../../common/logger.js';
 import { JoinKey } from '../../../collector/join/join-key.js';
 import type { RecordWrite } from '../../../collector/join/joiner.js';
 import { buildRecord, type JourneyRecord } from '../../../collector/join/journey-record.js';
-import { loadCatalogue, type Catalogue } from '../../../collector/metrics/catalogue.js';
+import { loadCatalogue, type Catalogue } from '../../../collector/catalogue/catalogue.js';
 import { createMetricEngine, type MetricEngine } from '../../../collector/metrics/engine.js';
 import { metricsDefaults, type MetricsConfig } from '../../../collector/metrics/metrics-config.js';
 import type { MetricPorts } from '../../../collector/store/ports/metric-ports.js';

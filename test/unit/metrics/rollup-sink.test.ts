@@ -1,7 +1,7 @@
 // The rollup sink keeps rollups consistent with the records: an amendment retracts what the
 // previous version added, a rolled-back tick counts nothing, and a new catalogue rebuilds.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCatalogue } from '../../../collector/metrics/catalogue.js';
+import { createCatalogue } from '../../../collector/catalogue/catalogue.js';
 import { rsvpRows } from '../../../collector/metrics/rsvp.js';
 import { openSqliteStore } from '../../../collector/store/sqlite-store.js';
 import { harness, request, writeOf, type Harness } from './harness.js';

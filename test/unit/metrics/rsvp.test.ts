@@ -1,7 +1,7 @@
 // RSVP checked against hand-worked examples written from MP122 §2.3.1 (Table 3) and §2.3.2,
 // SEC Appendix E as amended by SECMP0053, and DP187 §2.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCatalogue, type CatalogueData } from '../../../collector/metrics/catalogue.js';
+import { createCatalogue, type CatalogueData } from '../../../collector/catalogue/catalogue.js';
 import { rsvpRows, type RsvpRow } from '../../../collector/metrics/rsvp.js';
 import { harness, request, type Harness, type JourneySpec } from './harness.js';
 

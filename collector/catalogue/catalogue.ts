@@ -1,7 +1,7 @@
 // The catalogue: SRVs with their response classes and TRTs (with effective dates and the
 // DSP/CSP split), response and alert codes with what they count as, business processes and
 // how shared SRVs are attributed to them, RTT and Success Rate targets, regions, User Roles.
-// Data, not code: collector/metrics/catalogue/default-catalogue.json cites a source for
+// Data, not code: collector/catalogue/default-catalogue.json cites a source for
 // every entry, and a user's file can replace it (--catalogue). A file is checked in full
 // (catalogue-check.ts) before it is used; an invalid one stops the collector with every problem listed.
 import { readFileSync } from 'node:fs';
@@ -118,7 +118,7 @@ export interface Catalogue {
   isShared(srv: string): boolean;
 }
 
-export const DEFAULT_CATALOGUE_FILE = packageFile('collector', 'metrics', 'catalogue', 'default-catalogue.json');
+export const DEFAULT_CATALOGUE_FILE = packageFile('collector', 'catalogue', 'default-catalogue.json');
 
 /** Reads and checks a catalogue file; throws HW_COLLECTOR_CATALOGUE listing every problem. */
 export function loadCatalogue(file: string = DEFAULT_CATALOGUE_FILE): Catalogue {

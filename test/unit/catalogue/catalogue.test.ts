@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogueProblems } from '../../../collector/metrics/catalogue-check.js';
-import type { CatalogueData, SrvEntry } from '../../../collector/metrics/catalogue.js';
-import { DEFAULT_CATALOGUE_FILE, loadCatalogue } from '../../../collector/metrics/catalogue.js';
+import { catalogueProblems } from '../../../collector/catalogue/catalogue-check.js';
+import type { CatalogueData, SrvEntry } from '../../../collector/catalogue/catalogue.js';
+import { DEFAULT_CATALOGUE_FILE, loadCatalogue } from '../../../collector/catalogue/catalogue.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 /** A parsed catalogue file is plain JSON: every field and list can be edited to break it on purpose. */
