@@ -18,6 +18,7 @@ interface Dashboard {
 }
 
 const dashboard = JSON.parse(readFileSync(packageFile('deploy', 'grafana', 'hopwatch-collector.json'), 'utf8')) as Dashboard;
+// eslint-disable-next-line no-template-curly-in-string -- Grafana's placeholder for the datasource chosen at import
 const DATASOURCE = '${DS_PROMETHEUS}';
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'];
 
