@@ -2,7 +2,7 @@
 // that is not listed here fails (collector/http/access-control.ts), so no route can be added
 // without deciding who may see it. Keys are `METHOD url` as fastify registers them.
 //
-// need:  public  no token (the dashboard page and CORS preflights carry no data)
+// need:  public  no token (the dashboard page, the API's description and CORS preflights carry no data)
 //        read    admin, viewer and party tokens (party subject to `party` below)
 //        write   admin only
 //        metrics admin, viewer and metrics tokens (Prometheus)

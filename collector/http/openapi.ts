@@ -13,17 +13,9 @@ import { routeAccess, scopesFor, type RouteAccess } from './access.js';
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PREFIX = '/docs';
 
-/** Routes of the API that are not API operations: the documentation page's own files, and CORS preflights. */
-const NOT_OPERATIONS = new Set(['OPTIONS *']);
-
 // The page loads swagger-ui's script and styles from /docs/static; the rest of the policy is the
 // dashboard's (collector/http/security-headers.ts): nothing from elsewhere, no framing.
 const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-export interface OpenApiOptions {
-  /** The route table (default: collector/http/access.ts). */
-  readonly routes?: Readonly<Record<string, RouteAccess>>;
-}
 
 const packageVersion = () => (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 
@@ -32,8 +24,12 @@ function securityOf(access: RouteAccess | undefined): Pick<FastifySchema, 'secur
   return { security: [{ bearerAuth: [] }], 'x-hopwatch-scopes': scopesFor(access) };
 }
 
-/** Registers the document and the page; call before any route is added, so every route is seen. */
-export function installOpenApi(app: FastifyInstance, options: OpenApiOptions = {}): void {
+/**
+ * Registers the document and the page. Only routes added after this, in plugins registered
+ * after it, are documented (collector/http/server.ts registers the API's routes so); the CORS
+ * preflight route, added before, is not an operation of the API.
+ */
+export function installOpenApi(app: FastifyInstance): void {
   void app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -45,9 +41,7 @@ export function installOpenApi(app: FastifyInstance, options: OpenApiOptions = {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token from `hopwatch tokens create`.' } } },
     },
     transform({ schema, url, route }) {
-      const method = [route.method].flat()[0]!;
-      if (NOT_OPERATIONS.has(`${method} ${url}`)) return { schema: { ...schema, hide: true }, url };
-      return { schema: { ...schema, ...securityOf(routeAccess(method, url, options.routes)) }, url };
+      return { schema: { ...schema, ...securityOf(routeAccess([route.method].flat()[0]!, url)) }, url };
     },
   });
   void app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: DOCS_CSP });
