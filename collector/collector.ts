@@ -30,6 +30,7 @@ import type { RecordSink } from './join/record-sink.js';
 import type { Catalogue } from './catalogue/catalogue.js';
 import { loadCatalogue } from './catalogue/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
+import { createJourneyTimeHistograms } from './metrics/journey-time-histograms.js';
 import { createSqliteApiTokens } from './store/sqlite/api-tokens.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { sqliteMetricPorts } from './store/sqlite/metric-ports.js';
@@ -99,9 +100,10 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     maxPersistPerCheckpoint: 50_000,
     finalPoints: j.finalPoints,
   }, nowMs());
-  // Sinks see every record written: the metric engine's rollups (see collector/metrics).
+  // Sinks see every record written: the metric engine's rollups and the RTT/DCC histograms (see collector/metrics).
   const metricEngine = createMetricEngine({ ports: sqliteMetricPorts(store), catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
-  const sinks: RecordSink[] = [metricEngine.sink];
+  const journeyTimes = createJourneyTimeHistograms(catalogue);
+  const sinks: RecordSink[] = [metricEngine.sink, journeyTimes.sink];
   const i = config.ingest;
   const commit = createCommitStep({
     store, joiner, sinks, logger,
@@ -145,7 +147,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     }, handlers);
 
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;

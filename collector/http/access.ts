@@ -2,7 +2,7 @@
 // that is not listed here fails (collector/http/access-control.ts), so no route can be added
 // without deciding who may see it. Keys are `METHOD url` as fastify registers them.
 //
-// need:  public  no token (the dashboard page and CORS preflights carry no data)
+// need:  public  no token (the dashboard page, the API's description and CORS preflights carry no data)
 //        read    admin, viewer and party tokens (party subject to `party` below)
 //        write   admin only
 //        metrics admin, viewer and metrics tokens (Prometheus)
@@ -55,6 +55,16 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/incidents': read('deny'),
   'POST /api/v1/incidents': write,
   'PATCH /api/v1/incidents/:id': write,
+  // The API's description and its interactive page (collector/http/openapi.ts): route shapes
+  // and swagger-ui's own files, no data; the page asks for a token before it calls anything else.
+  'GET /openapi.json': { need: 'public', party: 'reference' },
+  'GET /docs': { need: 'public', party: 'reference' },
+  'GET /docs/': { need: 'public', party: 'reference' },
+  'GET /docs/json': { need: 'public', party: 'reference' },
+  'GET /docs/yaml': { need: 'public', party: 'reference' },
+  'GET /docs/static/index.html': { need: 'public', party: 'reference' },
+  'GET /docs/static/swagger-initializer.js': { need: 'public', party: 'reference' },
+  'GET /docs/static/*': { need: 'public', party: 'reference' },
 };
 
 /** The rule of a route; HEAD routes fastify adds for GET ones follow their GET. */
@@ -67,6 +77,11 @@ const SCOPES_FOR: Record<Exclude<Need, 'public'>, readonly TokenScope[]> = {
   write: ['admin'],
   metrics: ['admin', 'viewer', 'metrics'],
 };
+
+/** The token scopes that may call a route (none needed for a public one). */
+export function scopesFor(access: RouteAccess): readonly TokenScope[] {
+  return access.need === 'public' ? [] : SCOPES_FOR[access.need];
+}
 
 export function scopeAllows(scope: TokenScope, access: RouteAccess): boolean {
   if (access.need === 'public') return true;

@@ -17,6 +17,8 @@ export interface MetricSources {
   readonly mqttDenials?: MqttDenials;
   /** Agent secret checks (absent with an external broker). */
   readonly agentAuth?: AgentAuthorityCounters;
+  /** Histograms observed as records commit (collector/metrics/journey-time-histograms.ts). */
+  readonly journeyTimes?: readonly client.Metric[];
 }
 
 export function createMetricsRegistry(src: MetricSources): client.Registry {
@@ -93,5 +95,6 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
     counter('hopwatch_agent_secret_failures_total', 'Agent secret checks that failed (unknown or revoked agent, wrong secret).', () => auth.failedVerifications);
     gauge('hopwatch_agent_secret_cache_entries', 'Recent successful secret checks kept (bounded; the oldest goes first).', () => auth.cachedEntries);
   }
+  for (const metric of src.journeyTimes ?? []) registry.registerMetric(metric);
   return registry;
 }

@@ -16,6 +16,7 @@ import type { Store } from '../store/store.js';
 import type { HttpsOptions } from './https-options.js';
 import { installAccessControl } from './access-control.js';
 import { dashboardRoutes, dashboardScriptHashes } from './routes/dashboard.js';
+import { installOpenApi } from './openapi.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -58,7 +59,13 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: `no route ${req.method} ${req.url}` }));
   installSecurityHeaders(app, { corsOrigins: deps.auth.corsOrigins, scriptHashes: dashboardScriptHashes() });
   installAccessControl(app, { tokens: deps.auth.tokens, authFailuresPerMinute: deps.auth.authFailuresPerMinute, metrics: deps.metrics, logger: deps.logger });
+  installOpenApi(app);
+  // In a plugin registered after the OpenAPI one, so that it sees every route.
+  void app.register(async (api) => apiRoutes(api, deps));
+  return app;
+}
 
+function apiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   dashboardRoutes(app);
   journeyRoutes(app, deps.store);
   metricRoutes(app, { metrics: deps.metricEngine, nowMs: Date.now });
@@ -124,10 +131,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(broker ? 200 : 503).send(body);
   });
 
-  app.get('/metrics', { schema: { response: { 200: { type: 'string' } } } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { response: { 200: { content: { 'text/plain': { schema: { type: 'string' } } } } } } }, async (_req, reply) => {
     reply.header('content-type', deps.metrics.contentType);
     return deps.metrics.metrics();
   });
-
-  return app;
 }

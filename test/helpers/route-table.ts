@@ -10,7 +10,9 @@ export interface RouteRef {
 export function routeTable(app: FastifyInstance): RouteRef[] {
   const routes: RouteRef[] = [];
   const path: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+  // Split at common prefixes: the compact form (commonPrefix: false) drops the prefix of a
+  // wildcard route such as /docs/static/* (swagger-ui's files).
+  for (const line of app.printRoutes({ commonPrefix: true }).split('\n')) {
     // "│   ├── api/v1/journeys (GET, HEAD)": four characters of tree per level, then the segment and its methods.
     const m = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!m) continue;

@@ -25,7 +25,9 @@ describe('metric routes', () => {
   const req = (spec: JourneySpec) => request(spec, c.catalogue);
 
   beforeAll(async () => {
-    c = await startTestCollector(dir.path, { metrics: { peers: { minPeers: 1 } } });
+    // The collector's own ticks run on the wall clock: one before the writes below would poll
+    // heartbeats at today's time and none at the simulated times, so none runs while they are written.
+    c = await startTestCollector(dir.path, { metrics: { peers: { minPeers: 1 } }, ingest: { tickIntervalMs: 10_000 } });
     // Tuesday 10 November 2026, NORTH: 5 requests a minute 09:00-10:00; none succeed 09:20-09:30.
     // The CSP probe reports a heartbeat every 10 s from 08:50 to 10:10.
     for (let t = T('2026-11-10T08:50:00Z'); t <= T('2026-11-10T10:10:00Z'); t += 10_000) {

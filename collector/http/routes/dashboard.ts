@@ -16,5 +16,5 @@ export function dashboardScriptHashes(): string[] {
 
 export function dashboardRoutes(app: FastifyInstance): void {
   const html = dashboardPage();
-  app.get('/', { schema: { response: { 200: { type: 'string' } } } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+  app.get('/', { schema: { response: { 200: { content: { 'text/html': { schema: { type: 'string' } } } } } } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
 }

@@ -20,7 +20,7 @@ export function metricRoutes(app: FastifyInstance, deps: MetricRouteDeps): void 
 
   // The monthly RSVP table as a PDF (MP176: CSV data files and PDF reports).
   app.get<{ Querystring: MetricParams }>('/api/v1/reports/rsvp.pdf', {
-    schema: { querystring: querySchema(reportParams), response: { 400: errorSchema } },
+    schema: { querystring: querySchema(reportParams), response: { 200: { content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, 400: errorSchema } },
   }, async (req, reply) => {
     const q = parseReport(deps, req.query, { days: 30, granularity: 'month', by: ['srv'] });
     const e = envelope(m, q);
