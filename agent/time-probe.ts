@@ -7,7 +7,7 @@
 // times and skew every figure of this agent, so an answer counts only for the probe in
 // flight (its seq and t1), once, and, when the agent has a secret, with a MAC that verifies.
 import type { Logger } from 'pino';
-import { timeResponseMac, macMatches } from '../common/ack-signature.js';
+import { macMatches, timeResponseMac, timeSampleMac } from '../common/ack-signature.js';
 import { topics } from '../proto/topics.js';
 import { WireTimeRequest, WireTimeResponse, WireTimeSample } from '../proto/wire.js';
 import type { Clock } from '../common/clock.js';
@@ -87,7 +87,8 @@ export function createTimeProbe(options: TimeProbeOptions): TimeProbe {
       }
       pendingT1Us = undefined;
       completed++;
-      options.publish(topics.timeSample(agentId), WireTimeSample.encode({ t1Us: resp.t1Us, t2Us: resp.t2Us, t3Us: resp.t3Us, t4Us }).finish(), 1);
+      const mac = ackKey ? timeSampleMac(ackKey, agentId, resp.t1Us, resp.t2Us, resp.t3Us, t4Us) : undefined;
+      options.publish(topics.timeSample(agentId), WireTimeSample.encode({ t1Us: resp.t1Us, t2Us: resp.t2Us, t3Us: resp.t3Us, t4Us, mac }).finish(), 1);
     },
     get sent() {
       return sent;

@@ -15,7 +15,7 @@ import { connectExternalBroker } from './broker/external-broker.js';
 import { createMqttDenials } from './broker/mqtt-denials.js';
 import { createClockRegistry, type ClockRegistry } from './clock/clock-registry.js';
 import { defaultClockModelOptions } from './clock/clock-model.js';
-import { createTimeServer } from './clock/time-server.js';
+import { createTimeServer, type TimeServer } from './clock/time-server.js';
 import type { CollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
 import { createMetricsRegistry } from './http/prometheus.js';
@@ -47,6 +47,7 @@ export interface Collector {
   readonly catalogue: Catalogue;
   readonly metricEngine: MetricEngine;
   readonly clocks: ClockRegistry;
+  readonly timeServer: TimeServer;
   readonly http: FastifyInstance;
   /** Agent credentials (`hopwatch agents`), re-read about once a second. */
   readonly agentAuthority: RunningAgentAuthority;
@@ -127,6 +128,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     maxBatchesPerTick: i.maxBatchesPerTick,
     tickIntervalMs: i.tickIntervalMs,
     ackKey,
+    revoked: (agentId) => agentAuthority.isRevoked(agentId),
   });
 
   const timeServer = createTimeServer(clock, clocks, (topic, payload, qos) => broker?.publish(topic, payload, qos), logger, { ackKey });
@@ -147,7 +149,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     }, handlers);
 
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
@@ -157,7 +159,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   return {
     brokerUrl: broker.agentUrl,
     httpUrl,
-    store, ingest, joiner, catalogue, metricEngine, clocks, http, agentAuthority,
+    store, ingest, joiner, catalogue, metricEngine, clocks, timeServer, http, agentAuthority,
     close() {
       closing ??= (async () => {
         await http.close();

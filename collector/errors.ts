@@ -4,6 +4,7 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_UNDECODABLE: 'The payload on a hops topic is not a hopwatch.v1.Batch. Check that the publisher encodes proto/hopwatch.proto.',
   HW_COLLECTOR_BAD_CHECKSUM: 'The batch does not end in its CRC-32C checksum field, or the checksum does not match its bytes: it was damaged in transit or run together with another. Nothing of it is read.',
   HW_COLLECTOR_BAD_MAC: 'A batch under the name of an agent the collector holds a credential for carries no valid mac: someone other than the agent published it. It is dropped unanswered and counted.',
+  HW_COLLECTOR_AGENT_REVOKED: 'A batch under the name of an agent whose credential was revoked (hopwatch agents revoke): it is dropped unanswered and counted, whichever broker let it through.',
   HW_COLLECTOR_BAD_VERSION: 'The batch has a wire version this collector does not accept. Upgrade the collector or the agent.',
   HW_COLLECTOR_AGENT_MISMATCH: 'The batch\'s agent_id differs from the <agentId> in its topic.',
   HW_COLLECTOR_MISSING_FIELD: 'A field the batch needs is absent (agent_id, stream_id, seq or hops).',
@@ -31,6 +32,7 @@ export type RejectReason =
   | 'HW_COLLECTOR_UNDECODABLE'
   | 'HW_COLLECTOR_BAD_CHECKSUM'
   | 'HW_COLLECTOR_BAD_MAC'
+  | 'HW_COLLECTOR_AGENT_REVOKED'
   | 'HW_COLLECTOR_BAD_VERSION'
   | 'HW_COLLECTOR_AGENT_MISMATCH'
   | 'HW_COLLECTOR_MISSING_FIELD'

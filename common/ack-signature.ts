@@ -28,6 +28,11 @@ export function timeResponseMac(key: Uint8Array, agentId: string, seq: number, t
   return createHmac('sha256', key).update(`time\0${agentId}\0${seq}\0${t1Us}\0${t2Us}\0${t3Us}`).digest().subarray(0, MAC_BYTES);
 }
 
+/** MAC of a TimeSample: the four times an agent reports for one probe. */
+export function timeSampleMac(key: Uint8Array, agentId: string, t1Us: number, t2Us: number, t3Us: number, t4Us: number): Buffer {
+  return createHmac('sha256', key).update(`sample\0${agentId}\0${t1Us}\0${t2Us}\0${t3Us}\0${t4Us}`).digest().subarray(0, MAC_BYTES);
+}
+
 /** Constant-time comparison; false for a missing or short MAC. */
 export function macMatches(expected: Uint8Array, received: Uint8Array | undefined): boolean {
   return received !== undefined && received.length === expected.length && timingSafeEqual(expected, received);

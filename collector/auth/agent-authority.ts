@@ -16,11 +16,23 @@ export interface AgentAuthorityOptions {
   readonly pollIntervalMs?: number;
   /** Recent successful verifications kept (default 4096); the oldest goes first. */
   readonly maxCachedVerifications?: number;
+  /** scrypt checks running at once (default 2) and waiting (default 32); beyond, verify() refuses at once. */
+  readonly maxRunningVerifications?: number;
+  readonly maxWaitingVerifications?: number;
+}
+
+/** verify() refused to queue another scrypt check: too many are running and waiting. */
+export class VerificationBusyError extends Error {
+  constructor() {
+    super('too many secret checks under way');
+  }
 }
 
 export interface AgentAuthorityCounters {
   /** Secrets checked with scrypt. */
   readonly slowVerifications: number;
+  /** Checks refused because too many were running and waiting (a flood of CONNECTs). */
+  readonly busyVerifications: number;
   /** Secrets accepted from the cache of recent successes. */
   readonly cachedVerifications: number;
   readonly failedVerifications: number;
@@ -30,6 +42,8 @@ export interface AgentAuthorityCounters {
 export interface RunningAgentAuthority extends AgentAuthority {
   /** Whether the agent has an unrevoked credential now. */
   isActive(agentId: string): boolean;
+  /** Whether the agent had a credential and it was revoked (and not added again). */
+  isRevoked(agentId: string): boolean;
   /** `listener` runs after each change read from the store, with the agents whose credential was
    *  revoked or rotated by it (empty when agents were only added). */
   onChange(listener: (invalidated: readonly string[]) => void): void;
@@ -44,19 +58,38 @@ export function createAgentAuthority(options: AgentAuthorityOptions): RunningAge
   const maxCached = options.maxCachedVerifications ?? 4096;
   const listeners: ((agentIds: readonly string[]) => void)[] = [];
   let active = new Map<string, AgentCredential>();
+  let revoked = new Set<string>();
   let anyCredential = false;
   let seenCounter = -1;
   // Recent successes, by agent: a digest of the secret and which credential it matched. A
   // restarted collector or a network blip brings every agent back at once; scrypt for each
   // (tens of ms and 16 MB apiece, on libuv's four threads) would hold reconnects for minutes.
-  const verified = new Map<string, { digest: Buffer; createdAtMs: number }>();
-  const counters = { slowVerifications: 0, cachedVerifications: 0, failedVerifications: 0, get cachedEntries() { return verified.size; } };
+  const verified = new Map<string, { digest: Buffer; secretHash: string }>();
+  const counters = { slowVerifications: 0, busyVerifications: 0, cachedVerifications: 0, failedVerifications: 0, get cachedEntries() { return verified.size; } };
+  // scrypt runs on libuv's four threads: unbounded, a flood of CONNECTs with wrong secrets (48
+  // bytes each) would queue checks without end and hold every real agent's login behind them.
+  const maxRunning = options.maxRunningVerifications ?? 2;
+  const maxWaiting = options.maxWaitingVerifications ?? 32;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const slot = async () => {
+    if (running >= maxRunning) {
+      if (waiting.length >= maxWaiting) throw new VerificationBusyError();
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    running++;
+  };
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
 
   const load = () => {
     const all = options.store.list();
     const next = new Map(all.filter((c) => c.revokedAtMs === undefined).map((c) => [c.agentId, c]));
-    const invalidated = [...active.values()].filter((c) => next.get(c.agentId)?.createdAtMs !== c.createdAtMs).map((c) => c.agentId);
+    const invalidated = [...active.values()].filter((c) => next.get(c.agentId)?.secretHash !== c.secretHash).map((c) => c.agentId);
     active = next;
+    revoked = new Set(all.filter((c) => c.revokedAtMs !== undefined && !next.has(c.agentId)).map((c) => c.agentId));
     anyCredential = all.length > 0;
     for (const id of invalidated) verified.delete(id);
     if (invalidated.length > 0) log.info({ agents: invalidated }, 'agent credentials revoked or rotated');
@@ -81,9 +114,9 @@ export function createAgentAuthority(options: AgentAuthorityOptions): RunningAge
   timer.unref();
 
   const digestOf = (secret: string) => createHash('sha256').update(secret).digest();
-  const remember = (agentId: string, digest: Buffer, createdAtMs: number) => {
+  const remember = (agentId: string, digest: Buffer, secretHash: string) => {
     verified.delete(agentId);
-    verified.set(agentId, { digest, createdAtMs });
+    verified.set(agentId, { digest, secretHash });
     if (verified.size > maxCached) verified.delete(verified.keys().next().value!);
   };
 
@@ -91,6 +124,7 @@ export function createAgentAuthority(options: AgentAuthorityOptions): RunningAge
     // Revoked credentials count too: revoking the last agent must not reopen the broker to anonymous clients.
     enabled: () => anyCredential,
     isActive: (agentId) => active.has(agentId),
+    isRevoked: (agentId) => revoked.has(agentId),
     ackKey: (agentId) => active.get(agentId)?.ackKey,
     async verify(agentId, secret) {
       const credential = active.get(agentId);
@@ -100,15 +134,26 @@ export function createAgentAuthority(options: AgentAuthorityOptions): RunningAge
       }
       const digest = digestOf(secret);
       const cached = verified.get(agentId);
-      if (cached && cached.createdAtMs === credential.createdAtMs && timingSafeEqual(cached.digest, digest)) {
+      if (cached && cached.secretHash === credential.secretHash && timingSafeEqual(cached.digest, digest)) {
         counters.cachedVerifications++;
         return true;
       }
-      counters.slowVerifications++;
-      const ok = await secretMatches(secret, credential.secretHash);
+      try {
+        await slot();
+      } catch (err) {
+        counters.busyVerifications++;
+        throw err;
+      }
+      let ok: boolean;
+      try {
+        counters.slowVerifications++;
+        ok = await secretMatches(secret, credential.secretHash);
+      } finally {
+        release();
+      }
       // The credential may have been revoked or rotated while scrypt ran.
-      const stillValid = ok && active.get(agentId)?.createdAtMs === credential.createdAtMs;
-      if (stillValid) remember(agentId, digest, credential.createdAtMs);
+      const stillValid = ok && active.get(agentId)?.secretHash === credential.secretHash;
+      if (stillValid) remember(agentId, digest, credential.secretHash);
       else counters.failedVerifications++;
       return stillValid;
     },

@@ -28,4 +28,6 @@ export interface AgentAuthority {
   verify(agentId: string, secret: string): Promise<boolean>;
   /** The key acks and time answers to this agent are signed with; undefined without a credential. */
   ackKey(agentId: string): Uint8Array | undefined;
+  /** Whether the agent had a credential and it was revoked (and not added again): refused everywhere. */
+  isRevoked(agentId: string): boolean;
 }

@@ -10,6 +10,7 @@
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from '../../common/logger.js';
 import { AGENT_ID_PATTERN, topics } from '../../proto/topics.js';
+import { VerificationBusyError } from '../auth/agent-authority.js';
 import type { AgentAuthority } from '../auth/principal.js';
 import { CollectorError } from '../errors.js';
 import { verifiedPeerNames } from './listener.js';
@@ -46,7 +47,13 @@ export interface AgentAccess {
   deny(client: Client | undefined, action: DeniedAction, reason: DeniedReason, detail?: Record<string, unknown>): void;
 }
 
-const RETURN_CODE = { 'client-id': 2, 'bad-credentials': 4, anonymous: 5 } as const;
+// MQTT 3.1.1 CONNACK return codes: identifier rejected, server unavailable, bad user name or password, not authorized.
+const RETURN_CODE = { 'client-id': 2, busy: 3, 'rate-limited': 3, 'bad-credentials': 4, anonymous: 5 } as const;
+
+/** Failed logins one address may have in a minute before it is refused without a check. */
+const MAX_FAILURES_PER_ADDRESS = 20;
+/** Addresses whose failures are remembered at most (the oldest goes first). */
+const MAX_TRACKED_ADDRESSES = 10_000;
 
 export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
   const log = options.logger.child({ component: 'broker-access' });
@@ -55,6 +62,22 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
     let s = states.get(client);
     if (!s) states.set(client, (s = { inFlight: 0, logged: false }));
     return s;
+  };
+  // Failed logins by remote address, per minute: a flood from one address is refused before it
+  // costs a secret check.
+  const failures = new Map<string, { windowStart: number; count: number }>();
+  const addressOf = (client: Client) => (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress ?? 'unknown';
+  const limited = (address: string) => {
+    const f = failures.get(address);
+    return f !== undefined && Date.now() - f.windowStart < 60_000 && f.count >= MAX_FAILURES_PER_ADDRESS;
+  };
+  const failed = (address: string) => {
+    const now = Date.now();
+    const f = failures.get(address);
+    if (f && now - f.windowStart < 60_000) return void f.count++;
+    failures.delete(address);
+    failures.set(address, { windowStart: now, count: 1 });
+    if (failures.size > MAX_TRACKED_ADDRESSES) failures.delete(failures.keys().next().value!);
   };
   // Under mutual TLS every client is an agent named by its certificate, credentials or not.
   const authOn = () => options.mutualTls || options.authority?.enabled() === true;
@@ -65,8 +88,9 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
     const s = client && stateOf(client);
     if (s?.logged) return;
     if (s) s.logged = true;
-    // Refusals before any client exists (connections dropped at the limit): once a minute.
-    if (!client) {
+    // Refusals before any client exists (connections dropped at the limit), and refused logins
+    // (each a new connection, so a flood of them would be a flood of lines): once a minute per reason.
+    if (!client || action === 'connect') {
       const now = Date.now();
       if (now - (unattributedLoggedAt.get(reason) ?? -Infinity) < 60_000) return;
       unattributedLoggedAt.set(reason, now);
@@ -82,12 +106,13 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
   return {
     authenticate(client, username, password, done) {
       if (options.mutualTls) {
-        // The CA vouched for the certificate; it must name the agent the client claims to be
-        // (the username, or else the certificate's first name), and the client id must be that agent's.
-        const names = verifiedPeerNames(client.conn);
-        const agentId = username || names[0];
-        if (agentId === undefined || !names.includes(agentId)) return refuseConnect(client, 'bad-credentials', username, done);
+        // The CA vouched for the certificate; its subject CN (first of its names) is the agent,
+        // which the username, if given, must repeat; the client id must be that agent's; and an
+        // agent whose credential was revoked is refused, certificate or not.
+        const agentId = verifiedPeerNames(client.conn)[0];
+        if (agentId === undefined || !AGENT_ID_PATTERN.test(agentId) || (username && username !== agentId)) return refuseConnect(client, 'bad-credentials', username, done);
         if (client.id !== agentClientId(agentId)) return refuseConnect(client, 'client-id', agentId, done);
+        if (options.authority?.isRevoked(agentId)) return refuseConnect(client, 'bad-credentials', agentId, done);
         stateOf(client).agentId = agentId;
         return done(null, true);
       }
@@ -96,13 +121,19 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
       if (username === undefined || username === '') return refuseConnect(client, 'anonymous', username, done);
       if (!AGENT_ID_PATTERN.test(username) || password === undefined) return refuseConnect(client, 'bad-credentials', username, done);
       if (client.id !== agentClientId(username)) return refuseConnect(client, 'client-id', username, done);
+      const address = addressOf(client);
+      if (limited(address)) return refuseConnect(client, 'rate-limited', username, done);
       authority.verify(username, password.toString('utf8')).then(
         (ok) => {
-          if (!ok) return refuseConnect(client, 'bad-credentials', username, done);
+          if (!ok) {
+            failed(address);
+            return refuseConnect(client, 'bad-credentials', username, done);
+          }
           stateOf(client).agentId = username;
           done(null, true);
         },
         (err: unknown) => {
+          if (err instanceof VerificationBusyError) return refuseConnect(client, 'busy', username, done);
           log.error({ err: (err as Error).message, agent: username }, 'checking an agent secret failed');
           refuseConnect(client, 'bad-credentials', username, done);
         },

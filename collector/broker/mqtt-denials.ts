@@ -8,6 +8,10 @@ export type DeniedReason =
   | 'anonymous'
   /** Unknown or revoked agent id, or a wrong secret. */
   | 'bad-credentials'
+  /** Too many failed logins from the client's address within a minute: refused without a check. */
+  | 'rate-limited'
+  /** Too many secret checks running and waiting (a flood of CONNECTs): refused, try later. */
+  | 'busy'
   /** The client id is not hopwatch-agent-<username>. */
   | 'client-id'
   /** A topic outside the agent's own (or a wildcard). */

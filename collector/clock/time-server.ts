@@ -5,7 +5,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { agentIdOf, topics } from '../../proto/topics.js';
 import { WireTimeRequest, WireTimeResponse, WireTimeSample } from '../../proto/wire.js';
-import { timeResponseMac } from '../../common/ack-signature.js';
+import { macMatches, timeResponseMac, timeSampleMac } from '../../common/ack-signature.js';
 import type { ClockRegistry } from './clock-registry.js';
 
 export interface TimeServer {
@@ -13,6 +13,8 @@ export interface TimeServer {
   onSample(topic: string, payload: Buffer): void;
   readonly answered: number;
   readonly malformed: number;
+  /** Samples without a valid mac from an agent the collector holds a credential for: ignored. */
+  readonly unsigned: number;
 }
 
 export interface TimeServerOptions {
@@ -25,6 +27,7 @@ export function createTimeServer(
 ): TimeServer {
   const log = logger.child({ component: 'time-server' });
   let answered = 0;
+  let unsigned = 0;
   let malformed = 0;
   return {
     onRequest(topic, payload) {
@@ -49,6 +52,12 @@ export function createTimeServer(
       if (agentId === undefined) return void malformed++;
       try {
         const s = WireTimeSample.decode(payload);
+        // Under a credential only the agent's own samples count: anyone else's would skew its clock model.
+        const key = options.ackKey?.(agentId);
+        if (key && !macMatches(timeSampleMac(key, agentId, s.t1Us, s.t2Us, s.t3Us, s.t4Us), s.mac)) {
+          unsigned++;
+          return;
+        }
         registry.addSample(agentId, { t1Us: s.t1Us, t2Us: s.t2Us, t3Us: s.t3Us, t4Us: s.t4Us }, clock.nowUs() / 1000);
       } catch (err) {
         malformed++;
@@ -57,6 +66,9 @@ export function createTimeServer(
     },
     get answered() {
       return answered;
+    },
+    get unsigned() {
+      return unsigned;
     },
     get malformed() {
       return malformed;

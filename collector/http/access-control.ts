@@ -36,16 +36,17 @@ function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-type Query = Record<string, string | undefined>;
-const listOf = (v: string) => v.split(',').map((x) => x.trim().toUpperCase()).filter((x) => x !== '');
+type Query = Record<string, string | string[] | undefined>;
+// A repeated parameter (?party=A&party=B) arrives as an array: every value counts.
+const listOf = (v: string | string[]) => [v].flat().flatMap((x) => x.split(',')).map((x) => x.trim().toUpperCase()).filter((x) => x !== '');
 
 /** Narrows a party token's query to its own party; returns why it is refused, if it is. */
 function narrowToParty(query: Query, access: RouteAccess, p: Extract<Principal, { scope: 'party' }>): string | undefined {
   if (access.party !== 'own-rows' && access.party !== 'own-peers') return undefined;
-  if (query.party !== undefined && listOf(query.party).some((x) => x !== p.party)) return `a party token for ${p.party} reads its own figures only (party=${query.party})`;
+  if (query.party !== undefined && listOf(query.party).some((x) => x !== p.party)) return `a party token for ${p.party} reads its own figures only (party=${String(query.party)})`;
   query.party = p.party;
   if (access.party === 'own-peers') {
-    if (query.userRole !== undefined && !p.roles.includes(query.userRole)) return `the token's User Roles are ${p.roles.join(', ')}, not ${query.userRole}`;
+    if (query.userRole !== undefined && (typeof query.userRole !== 'string' || !p.roles.includes(query.userRole))) return `the token's User Roles are ${p.roles.join(', ')}, not ${String(query.userRole)}`;
     if (query.userRole === undefined && p.roles.length === 1) query.userRole = p.roles[0];
   }
   return undefined;

@@ -17,6 +17,7 @@ export interface MetricSources {
   readonly mqttDenials?: MqttDenials;
   /** Agent secret checks (absent with an external broker). */
   readonly agentAuth?: AgentAuthorityCounters;
+  readonly timeServer?: { readonly unsigned: number };
   /** Histograms observed as records commit (collector/metrics/journey-time-histograms.ts). */
   readonly journeyTimes?: readonly client.Metric[];
 }
@@ -93,8 +94,11 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
     counter('hopwatch_agent_secret_checks_total', 'Agent secrets checked with scrypt (the rest came from the cache of recent successes).', () => auth.slowVerifications);
     counter('hopwatch_agent_secret_cache_hits_total', 'Agent secrets accepted from the cache of recent successful checks.', () => auth.cachedVerifications);
     counter('hopwatch_agent_secret_failures_total', 'Agent secret checks that failed (unknown or revoked agent, wrong secret).', () => auth.failedVerifications);
+    counter('hopwatch_agent_secret_checks_busy_total', 'Agent secret checks refused because too many were running and waiting (a flood of CONNECTs).', () => auth.busyVerifications);
     gauge('hopwatch_agent_secret_cache_entries', 'Recent successful secret checks kept (bounded; the oldest goes first).', () => auth.cachedEntries);
   }
+  const time = src.timeServer;
+  if (time) counter('hopwatch_time_samples_unsigned_total', 'Clock samples without a valid mac from an agent the collector holds a credential for: ignored.', () => time.unsigned);
   for (const metric of src.journeyTimes ?? []) registry.registerMetric(metric);
   return registry;
 }

@@ -30,8 +30,10 @@ export interface IngestOptions {
   readonly maxFutureSkewMs: number;
   readonly maxBatchesPerTick: number;
   readonly tickIntervalMs: number;
-  /** The key an agent's acks are signed with; undefined (or no option): sent unsigned. */
+  /** The key an agent's acks are signed with, and its batches must be; undefined (or no option): unsigned. */
   readonly ackKey?: (agentId: string) => Uint8Array | undefined;
+  /** An agent whose credential was revoked: its batches are dropped unanswered. */
+  readonly revoked?: (agentId: string) => boolean;
 }
 
 export interface IngestCounters {
@@ -104,6 +106,7 @@ export function createIngest(options: IngestOptions): Ingest {
     const rejection = (reason: RejectReason, detail: string): Outcome => ({ kind: 'rejected', agentId, reason, detail, streamId: 0, seq: 0 });
     if (agentId === undefined) return rejection('HW_COLLECTOR_BAD_FIELD', 'topic is not hopwatch/v1/<agentId>/hops with a valid agent id');
     if (msg.payload.length > options.maxBatchBytes) return rejection('HW_COLLECTOR_TOO_LARGE', `${msg.payload.length} bytes, at most ${options.maxBatchBytes}`);
+    if (options.revoked?.(agentId)) return rejection('HW_COLLECTOR_AGENT_REVOKED', 'the agent\'s credential was revoked');
     const macKey = options.ackKey?.(agentId);
     const result = decodeBatch(msg.payload, agentId, {
       maxHopsPerBatch: options.maxHopsPerBatch, latestTimeUs: (nowMs + options.maxFutureSkewMs) * 1000, intern: options.internContext, ...(macKey ? { macKey } : {}),
@@ -152,8 +155,8 @@ export function createIngest(options: IngestOptions): Ingest {
       counters.rejectedByReason[r.reason] = (counters.rejectedByReason[r.reason] ?? 0) + 1;
       log.warn({ code: r.reason, agentId: r.agentId, detail: r.detail }, 'batch rejected');
       // A batch the agent did not sign gets no answer: a signed REJECTED for its (stream, seq)
-      // would make the agent drop the real batch of that seq.
-      if (r.agentId !== undefined && r.reason !== 'HW_COLLECTOR_BAD_MAC') ack(r.agentId, r.streamId, r.seq, AckStatus.REJECTED, r.reason, r.detail);
+      // would make the agent drop the real batch of that seq. A revoked agent gets none either.
+      if (r.agentId !== undefined && r.reason !== 'HW_COLLECTOR_BAD_MAC' && r.reason !== 'HW_COLLECTOR_AGENT_REVOKED') ack(r.agentId, r.streamId, r.seq, AckStatus.REJECTED, r.reason, r.detail);
     }
     if (!tick.committed) return;
     for (const b of tick.stored) {

@@ -1,7 +1,7 @@
 // The agent credential store on a real SQLite file, and the authority the broker asks.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAgentAuthority, type RunningAgentAuthority } from '../../collector/auth/agent-authority.js';
+import { createAgentAuthority, VerificationBusyError, type RunningAgentAuthority } from '../../collector/auth/agent-authority.js';
 import { issueAgentCredential } from '../../collector/auth/issue-credential.js';
 import { deriveAckKey } from '../../common/ack-signature.js';
 import { silentLogger } from '../../common/logger.js';
@@ -129,6 +129,30 @@ describe('agent authority', () => {
     await waitFor(() => authority.counters.cachedEntries === 0, 2000, 'rotation read');
     expect(await authority.verify('rig-1', first.secret)).toBe(false);
     expect(await authority.verify('rig-1', second.secret)).toBe(true);
+  });
+
+  it('tells a revoked agent from one it never knew', async () => {
+    store.add((await issueAgentCredential('rig-1', 1)).credential);
+    start();
+    expect([authority.isRevoked('rig-1'), authority.isRevoked('rig-2')]).toEqual([false, false]);
+    store.revoke('rig-1', 2);
+    await waitFor(() => authority.isRevoked('rig-1'), 2000, 'revocation read');
+    expect(authority.isRevoked('rig-2')).toBe(false);
+    store.add((await issueAgentCredential('rig-1', 3)).credential);
+    await waitFor(() => authority.isActive('rig-1'), 2000, 'the new credential read');
+    expect(authority.isRevoked('rig-1')).toBe(false);
+  });
+
+  it('runs a bounded number of secret checks and refuses more at once, however many wrong secrets arrive', async () => {
+    const { secret, credential } = await issueAgentCredential('rig-1', 1);
+    store.add(credential);
+    authority = createAgentAuthority({ store: createSqliteAgentCredentials(db.db), logger: silentLogger, maxRunningVerifications: 1, maxWaitingVerifications: 2 });
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => authority.verify('rig-1', 'wrong secret')));
+    const busy = outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof VerificationBusyError).length;
+    expect(busy).toBe(7);
+    expect(outcomes.filter((o) => o.status === 'fulfilled' && o.value === false)).toHaveLength(3);
+    expect(authority.counters).toMatchObject({ slowVerifications: 3, busyVerifications: 7 });
+    expect(await authority.verify('rig-1', secret)).toBe(true);
   });
 
   it('keeps at most the configured number of cached checks', async () => {

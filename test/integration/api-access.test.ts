@@ -132,6 +132,7 @@ describe('a collector with API tokens', () => {
       '/api/v1/clocks', '/api/v1/agents', '/metrics', '/healthz', '/api/v1/availability', '/api/v1/incidents',
       `/api/v1/rsvp?party=${PARTY_B}`, `/api/v1/rsvp?party=${PARTY_A},${PARTY_B}`, `/api/v1/alerts?party=${PARTY_B.toLowerCase()}`,
       `/api/v1/peers?party=${PARTY_B}`, '/api/v1/peers?userRole=ED',
+      `/api/v1/rsvp?party=${PARTY_A}&party=${PARTY_B}`, `/api/v1/peers?userRole=ED&userRole=ED`,
     ];
     for (const url of refused) {
       const res = await call(c, { url, token: t.party });

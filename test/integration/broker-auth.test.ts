@@ -63,6 +63,15 @@ describe('agent identity on the embedded broker', () => {
     expect(await deniedCount(collector.httpUrl, 'connect', 'bad-credentials')).toBe(2);
   });
 
+  it('refuses an address at once, without checking, after 20 failed logins in a minute', async () => {
+    for (let i = 0; i < 20; i++) expect(await refusalCode({ clientId: 'hopwatch-agent-agent-a', username: 'agent-a', password: `guess ${i}` })).toBe(4);
+    const checks = collector.agentAuthority.counters.slowVerifications;
+
+    expect(await refusalCode({ clientId: 'hopwatch-agent-agent-a', username: 'agent-a', password: secrets['agent-a'] })).toBe(3);
+    expect(collector.agentAuthority.counters.slowVerifications).toBe(checks);
+    expect(await deniedCount(collector.httpUrl, 'connect', 'rate-limited')).toBe(1);
+  });
+
   it('stores the journeys a real agent with its credential delivers', async () => {
     const agent = startTestAgent(dir.path, 'agent-a', collector.brokerUrl, { broker: { username: 'agent-a', password: secrets['agent-a'] } });
     agents.push(agent);

@@ -15,8 +15,8 @@ import { deriveAckKey } from '../../common/ack-signature.js';
 import { appendChecksum, signBatch } from '../../proto/batch-checksum.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import { topics } from '../../proto/topics.js';
-import { AckStatus, WireBatchAck } from '../../proto/wire.js';
-import { seedAgentSecret } from '../helpers/agent-credentials.js';
+import { AckStatus, WireBatchAck, WireTimeSample } from '../../proto/wire.js';
+import { seedAgentSecret, withCredentialStore } from '../helpers/agent-credentials.js';
 import { encodeTestBatch, keyText } from '../helpers/batches.js';
 import { startTestAgent, testCollectorConfig } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -183,6 +183,32 @@ describe('signed acks and time answers end to end, on a broker with no ACL', () 
       await agent.drained(15_000);
       expect(collector.ingest.counters.hopsStored).toBe(sent);
       expect(agent.status().forward).toMatchObject({ duplicates: 0, rejected: 0 });
+    } finally {
+      await attacker.end();
+      await agent.close();
+      await collector.close();
+    }
+  });
+
+  it('on Mosquitto, ignores clock samples not signed by the agent, and batches of an agent whose credential was revoked', async () => {
+    const agentId = 'gw-revoked';
+    const cdir = join(dir.path, 'revoked-collector');
+    const collector = await startSigningCollector(cdir, agentId, { url: mosquitto.url, clientId: 'collector-revoked' });
+    const agent = startSecretAgent(dir.path, agentId, mosquitto.url, 5000);
+    const attacker = await connectAttacker(mosquitto.url, agentId);
+    try {
+      const forgedSample = WireTimeSample.encode({ t1Us: 1e15, t2Us: 1e15 + 5e6, t3Us: 1e15 + 5e6, t4Us: 1e15 + 1000, mac: Buffer.alloc(16, 7) }).finish();
+      await attacker.client.publishAsync(topics.timeSample(agentId), Buffer.from(forgedSample), { qos: 1 });
+      await attacker.client.publishAsync(topics.timeSample(agentId), Buffer.from(WireTimeSample.encode({ t1Us: 1e15, t2Us: 1e15, t3Us: 1e15, t4Us: 1e15 }).finish()), { qos: 1 });
+      await waitFor(() => collector.timeServer.unsigned === 2, 10_000, 'two forged samples ignored');
+      expect(collector.clocks.summaries(() => 0).find((c) => c.agentId === agentId)).toBeUndefined();
+
+      await withCredentialStore(cdir, (store) => store.revoke(agentId, Date.now()));
+      await waitFor(() => collector.agentAuthority.isRevoked(agentId), 5000, 'the revocation read');
+      stampJourneys(agent, 1, 10);
+      await waitFor(() => (collector.ingest.counters.rejectedByReason.HW_COLLECTOR_AGENT_REVOKED ?? 0) > 0, 10_000, 'the revoked agent\'s batches dropped');
+      expect(collector.ingest.counters.batchesStored).toBe(0);
+      expect(agent.status().buffer.hops).toBe(20);
     } finally {
       await attacker.end();
       await agent.close();

@@ -13,6 +13,8 @@ import { createBrokerListener, verifiedPeerNames } from '../../collector/broker/
 import type { Collector } from '../../collector/collector.js';
 import { waitFor } from '../../common/wait-for.js';
 import { HopPoint } from '../../proto/hop-point.js';
+import { issueAgentCredential } from '../../collector/auth/issue-credential.js';
+import { withCredentialStore } from '../helpers/agent-credentials.js';
 import { keyText } from '../helpers/batches.js';
 import { startTestAgent, startTestCollector } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -120,6 +122,18 @@ describe('TLS on the broker and the HTTP API', () => {
       } finally {
         await client.endAsync(true);
       }
+    });
+
+    it('refuses a certificate whose agent\'s credential was revoked', async () => {
+      const revoked = pki.clientCert('gw-cert-revoked');
+      const tls = { ca, cert: readFileSync(revoked.certFile), key: readFileSync(revoked.keyFile), clientId: 'hopwatch-agent-gw-cert-revoked' };
+      expect(await mqttOutcome(collector.brokerUrl, tls)).toBe('connected');
+      await withCredentialStore(join(dir.path, 'mtls'), async (store) => {
+        store.add((await issueAgentCredential('gw-cert-revoked', Date.now())).credential);
+        store.revoke('gw-cert-revoked', Date.now());
+      });
+      await waitFor(() => collector.agentAuthority.isRevoked('gw-cert-revoked'), 5000, 'the revocation read');
+      expect(await mqttOutcome(collector.brokerUrl, tls)).not.toBe('connected');
     });
 
     it('stores the journey of an agent presenting a certificate the CA signed', async () => {
