@@ -3,6 +3,7 @@
 // business process is derived from the SRV and, for SRVs several processes share, the tag
 // (an SRV that only one process lists belongs to that process alone).
 import type { Catalogue } from '../catalogue/catalogue.js';
+import type { GroupFields } from '../store/ports/rollup-groups.js';
 
 /** Slices a user can filter and group by (query parameters `by` and one per dimension). */
 export const SLICE_DIMENSIONS = [
@@ -15,21 +16,9 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 export type RecordKind = 'request' | 'alert';
 
-export interface GroupDims {
+/** A group's fields (collector/store/ports/rollup-groups.ts), with its kind known. */
+export interface GroupDims extends GroupFields {
   readonly kind: RecordKind;
-  /** SRV, or the alert code of an alert; '' when no agent named it. Other fields: '' when unknown. */
-  readonly srv: string;
-  readonly region: string;
-  readonly smets: string;
-  readonly deviceType: string;
-  readonly deviceModel: string;
-  readonly firmwareVersion: string;
-  readonly chFirmwareVersion: string;
-  readonly userRole: string;
-  /** The DCC User: the originator of a request, the recipient of an alert (EUI-64). */
-  readonly party: string;
-  /** `attr:<rule id>`, `attr:default` or `attr:none` for a shared SRV; `attempt:<n>` for a top-up; else ''. */
-  readonly tag: string;
 }
 
 export const GROUP_FIELDS = ['kind', 'srv', 'region', 'smets', 'deviceType', 'deviceModel', 'firmwareVersion', 'chFirmwareVersion', 'userRole', 'party', 'tag'] as const;

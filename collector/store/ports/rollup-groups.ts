@@ -4,6 +4,7 @@
 /** A group's fields; every one is text, '' when unknown. */
 export interface GroupFields {
   readonly kind: string;
+  /** SRV, or the alert code of an alert; '' when no agent named it. Other fields: '' when unknown. */
   readonly srv: string;
   readonly region: string;
   readonly smets: string;
@@ -12,7 +13,9 @@ export interface GroupFields {
   readonly firmwareVersion: string;
   readonly chFirmwareVersion: string;
   readonly userRole: string;
+  /** The DCC User: the originator of a request, the recipient of an alert (EUI-64). */
   readonly party: string;
+  /** `attr:<rule id>`, `attr:default` or `attr:none` for a shared SRV; `attempt:<n>` for a top-up; else ''. */
   readonly tag: string;
 }
 
