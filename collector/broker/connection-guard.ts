@@ -3,6 +3,8 @@
 //   200 MB PUBLISH costs 200 MB. The guard reads each packet's fixed header as the bytes pass
 //   (MQTT 3.1.1 §2.2.3, Remaining Length) and closes the connection as soon as a length beyond the
 //   bound is announced, before its body is buffered;
+//   until the connection is accepted the bound is far lower (MAX_UNACCEPTED_PACKET_BYTES): a
+//   CONNECT, with its will, is small, and a stranger must not hold a batch's worth of memory;
 // - CONNECT time-out: the connection must be accepted (CONNACK sent) within the time, whatever the
 //   client trickles (aedes' own timer stops once a CONNECT arrives, before authentication).
 import type { Socket } from 'node:net';
@@ -16,6 +18,9 @@ export interface ConnectionGuardOptions {
 }
 
 const enum Phase { Header, Length, Body }
+
+/** Largest packet before the CONNACK: room for a CONNECT with a will far larger than an agent's. */
+export const MAX_UNACCEPTED_PACKET_BYTES = 64 * 1024;
 
 /** Starts guarding `socket`; call right after aedes.handle(socket), before any byte is read. */
 export function guardConnection(socket: Socket, client: Client, options: ConnectionGuardOptions): void {
@@ -55,8 +60,9 @@ export function guardConnection(socket: Socket, client: Client, options: Connect
           }
           continue;
         }
-        if (length > options.maxPacketBytes) {
-          refuse('packet-size', { announcedBytes: length, maxPacketBytes: options.maxPacketBytes });
+        const bound = client.connected ? options.maxPacketBytes : Math.min(options.maxPacketBytes, MAX_UNACCEPTED_PACKET_BYTES);
+        if (length > bound) {
+          refuse('packet-size', { announcedBytes: length, maxPacketBytes: bound, accepted: client.connected });
           return;
         }
         remaining = length;

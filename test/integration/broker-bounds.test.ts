@@ -1,10 +1,12 @@
 // The embedded broker's bounds (broker.limits), each refused and counted: connections,
-// CONNECT time-out, QoS 1 messages in flight per client.
+// CONNECT time-out, packet size before and after a connection is accepted, QoS 1 messages in
+// flight per client.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Collector } from '../../collector/collector.js';
 import type { CollectorConfig } from '../../collector/config.js';
 import { deniedCount, seedAgents } from '../helpers/agent-credentials.js';
-import { closedWithin, connectPacket, publishPacket, rawSocket } from '../helpers/mqtt-bytes.js';
+import { MAX_UNACCEPTED_PACKET_BYTES } from '../../collector/broker/connection-guard.js';
+import { closedWithin, connectPacket, publishPacket, rawSocket, remainingLength } from '../helpers/mqtt-bytes.js';
 import { startTestCollector } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -68,6 +70,23 @@ describe('embedded broker bounds', () => {
     endless.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x01]));
     expect(await closedWithin(endless, 5000)).toBe(true);
     expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(2);
+  });
+
+  it('takes no packet over 64 KiB before a connection is accepted, and a batch-sized one after', async () => {
+    await start({});
+    const stranger = await rawSocket(collector.brokerUrl);
+    stranger.write(Buffer.concat([Buffer.from([0x10]), remainingLength(MAX_UNACCEPTED_PACKET_BYTES + 1)]));
+    expect(await closedWithin(stranger, 2000)).toBe(true);
+    expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(1);
+
+    const agent = await rawSocket(collector.brokerUrl);
+    const connack = new Promise((resolve) => agent.once('data', resolve));
+    agent.write(connectPacket({ clientId: 'hopwatch-agent-agent-a', username: 'agent-a', password: secret }));
+    await connack;
+    agent.write(publishPacket({ topic: 'hopwatch/v1/agent-a/status', payload: Buffer.alloc(MAX_UNACCEPTED_PACKET_BYTES * 2, 0x20) }));
+    expect(await closedWithin(agent, 500)).toBe(false);
+    expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(1);
+    agent.destroy();
   });
 
   it('closes a client with more QoS 1 messages in flight than maxInFlightPerClient', async () => {
