@@ -1,0 +1,16 @@
+// Open-journey checkpoints: journeys still open when a checkpoint ran, kept so a restart
+// resumes them, and the batch-log position a restart replays from. A tick that closes one
+// deletes it (journey-records.ts, writeTick); what the joiner reads is OpenJourneyStore.
+import type { CheckpointWrites } from '../../join/joiner.js';
+import type { OpenJourneyState } from '../../join/open-journey-state.js';
+import type { OpenJourneyStore } from '../../join/open-journeys.js';
+
+export interface OpenJourneyCheckpoints extends OpenJourneyStore {
+  /**
+   * Saves each open journey, replacing the one stored under the same key, and records the
+   * replay position (BatchLog.replayFromBatchId). Writing the same checkpoint twice stores the same.
+   */
+  writeCheckpoint(checkpoint: CheckpointWrites): void;
+  /** Stored open journeys, at most `limit`, soonest deadline first. */
+  openJourneys(limit: number): Iterable<OpenJourneyState>;
+}
