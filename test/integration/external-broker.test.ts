@@ -5,34 +5,23 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { journeyKey } from '../../agent/journey-key.js';
 import { packageFile } from '../../common/paths.js';
 import { HopPoint } from '../../proto/hop-point.js';
+import { useMosquitto } from '../helpers/mosquitto-suite.js';
 import { keyText } from '../helpers/batches.js';
-import { startMosquitto, type Mosquitto } from '../../bench/mosquitto.js';
 import { startTestAgent, startTestCollector } from '../helpers/system.js';
-import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../../common/wait-for.js';
 
 const PROTO = packageFile('proto', 'hopwatch.proto');
 
 describe('external broker (Mosquitto) and the wire contract', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let mosquitto: Mosquitto;
-
-  beforeAll(async () => {
-    dir = tempDir();
-    mosquitto = await startMosquitto(dir.path);
-  });
-  afterAll(async () => {
-    await mosquitto.stop();
-    dir.cleanup();
-  });
+  const suite = useMosquitto();
 
   it('joins journeys that agents publish through Mosquitto', async () => {
-    const collector = await startTestCollector(join(dir.path, 'c1'), { broker: { url: mosquitto.url, clientId: 'collector-test-1' } });
-    const agent = startTestAgent(dir.path, 'gw-ext', mosquitto.url);
+    const collector = await startTestCollector(join(suite.dir, 'c1'), { broker: { url: suite.mosquitto.url, clientId: 'collector-test-1' } });
+    const agent = startTestAgent(suite.dir, 'gw-ext', suite.mosquitto.url);
     try {
       const t = Date.now() * 1000;
       for (let j = 0; j < 20; j++) {
@@ -54,15 +43,15 @@ describe('external broker (Mosquitto) and the wire contract', () => {
   });
 
   it('accepts the example batch encoded by protoc and published by mosquitto_pub', async () => {
-    const collector = await startTestCollector(join(dir.path, 'c2'), { broker: { url: mosquitto.url, clientId: 'collector-test-2' } });
+    const collector = await startTestCollector(join(suite.dir, 'c2'), { broker: { url: suite.mosquitto.url, clientId: 'collector-test-2' } });
     try {
-      const bin = join(dir.path, 'example.bin');
+      const bin = join(suite.dir, 'example.bin');
       const encoded = execFileSync('protoc', [`--proto_path=${packageFile('proto')}`, '--encode=hopwatch.v1.Batch', PROTO], {
         input: readFileSync(packageFile('proto', 'examples', 'batch.textproto')),
       });
       expect(encoded.length).toBeGreaterThan(0);
       writeFileSync(bin, encoded);
-      execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(mosquitto.port), '-q', '1', '-t', 'hopwatch/v1/example-gw/hops', '-f', bin]);
+      execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(suite.mosquitto.port), '-q', '1', '-t', 'hopwatch/v1/example-gw/hops', '-f', bin]);
 
       const key = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1795000000000';
       const res = await waitFor(async () => {
@@ -76,10 +65,10 @@ describe('external broker (Mosquitto) and the wire contract', () => {
   });
 
   it('publishes batches that protoc --decode reads', async () => {
-    const listener = await mqtt.connectAsync(mosquitto.url, { reconnectPeriod: 0 });
+    const listener = await mqtt.connectAsync(suite.mosquitto.url, { reconnectPeriod: 0 });
     const captured = new Promise<Buffer>((resolve) => listener.on('message', (_t, payload) => resolve(payload)));
     await listener.subscribeAsync('hopwatch/v1/rig-capture/hops', { qos: 1 });
-    const agent = startTestAgent(dir.path, 'rig-capture', mosquitto.url);
+    const agent = startTestAgent(suite.dir, 'rig-capture', suite.mosquitto.url);
     try {
       agent.record(journeyKey(keyText(77)), HopPoint.CH_IN, Date.now() * 1000, { srv: '4.8.1', deviceType: 'GSME' });
       agent.flush();

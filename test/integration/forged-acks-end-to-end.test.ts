@@ -5,10 +5,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.js';
 import { journeyKey } from '../../agent/journey-key.js';
-import { startMosquitto, type Mosquitto } from '../../bench/mosquitto.js';
 import { startCollector, type Collector } from '../../collector/collector.js';
 import { waitFor } from '../../common/wait-for.js';
 import { deriveAckKey } from '../../common/ack-signature.js';
@@ -18,8 +17,8 @@ import { topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck, WireTimeSample } from '../../proto/wire.js';
 import { seedAgentSecret, withCredentialStore } from '../helpers/agent-credentials.js';
 import { encodeTestBatch, keyText } from '../helpers/batches.js';
+import { useMosquitto } from '../helpers/mosquitto-suite.js';
 import { startTestAgent, testCollectorConfig } from '../helpers/system.js';
-import { tempDir } from '../helpers/temp-dir.js';
 
 const SECRET = 'agent secret from hopwatch agents add';
 const HOPS_PER_BATCH = 20;
@@ -107,26 +106,16 @@ async function connectAttacker(url: string, agentId: string) {
 // The embedded broker enforces the topic ACL once any agent credential exists, so an attacker
 // cannot publish on an agent's ack topic there (test/integration/broker-auth.test.ts).
 describe('signed acks and time answers end to end, on a broker with no ACL', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let mosquitto: Mosquitto;
-
-  beforeAll(async () => {
-    dir = tempDir();
-    mosquitto = await startMosquitto(dir.path);
-  });
-  afterAll(async () => {
-    await mosquitto.stop();
-    dir.cleanup();
-  });
+  const suite = useMosquitto();
 
   it('on Mosquitto, keeps every batch through forged and replayed acks while the collector is down, and delivers every hop when it is back', async () => {
     const agentId = 'gw-mosquitto';
-    const cdir = join(dir.path, 'mosquitto-collector');
-    const broker = { url: mosquitto.url, clientId: 'collector-forged-acks' };
+    const cdir = join(suite.dir, 'mosquitto-collector');
+    const broker = { url: suite.mosquitto.url, clientId: 'collector-forged-acks' };
     let collector = await startSigningCollector(cdir, agentId, broker);
     // Short ack time-out: what was in flight while the collector was down is sent again soon after.
-    const agent = startSecretAgent(dir.path, agentId, mosquitto.url, 1000);
-    const attacker = await connectAttacker(mosquitto.url, agentId);
+    const agent = startSecretAgent(suite.dir, agentId, suite.mosquitto.url, 1000);
+    const attacker = await connectAttacker(suite.mosquitto.url, agentId);
     let sent = 0;
     try {
       sent += stampJourneys(agent, 1, 100);
@@ -159,10 +148,10 @@ describe('signed acks and time answers end to end, on a broker with no ACL', () 
 
   it('on Mosquitto, drops batches forged under the agent\'s name unanswered, so its real batches of those seqs are stored', async () => {
     const agentId = 'gw-forged-batches';
-    const cdir = join(dir.path, 'forged-batches-collector');
-    const collector = await startSigningCollector(cdir, agentId, { url: mosquitto.url, clientId: 'collector-forged-batches' });
-    const agent = startSecretAgent(dir.path, agentId, mosquitto.url, 5000);
-    const attacker = await connectAttacker(mosquitto.url, agentId);
+    const cdir = join(suite.dir, 'forged-batches-collector');
+    const collector = await startSigningCollector(cdir, agentId, { url: suite.mosquitto.url, clientId: 'collector-forged-batches' });
+    const agent = startSecretAgent(suite.dir, agentId, suite.mosquitto.url, 5000);
+    const attacker = await connectAttacker(suite.mosquitto.url, agentId);
     try {
       const stream = await attacker.streamId();
       // Seqs 1..10 before the agent has sent any: unsigned, with a made-up mac field, and well
@@ -192,10 +181,10 @@ describe('signed acks and time answers end to end, on a broker with no ACL', () 
 
   it('on Mosquitto, ignores clock samples not signed by the agent, and batches of an agent whose credential was revoked', async () => {
     const agentId = 'gw-revoked';
-    const cdir = join(dir.path, 'revoked-collector');
-    const collector = await startSigningCollector(cdir, agentId, { url: mosquitto.url, clientId: 'collector-revoked' });
-    const agent = startSecretAgent(dir.path, agentId, mosquitto.url, 5000);
-    const attacker = await connectAttacker(mosquitto.url, agentId);
+    const cdir = join(suite.dir, 'revoked-collector');
+    const collector = await startSigningCollector(cdir, agentId, { url: suite.mosquitto.url, clientId: 'collector-revoked' });
+    const agent = startSecretAgent(suite.dir, agentId, suite.mosquitto.url, 5000);
+    const attacker = await connectAttacker(suite.mosquitto.url, agentId);
     try {
       const forgedSample = WireTimeSample.encode({ t1Us: 1e15, t2Us: 1e15 + 5e6, t3Us: 1e15 + 5e6, t4Us: 1e15 + 1000, mac: Buffer.alloc(16, 7) }).finish();
       await attacker.client.publishAsync(topics.timeSample(agentId), Buffer.from(forgedSample), { qos: 1 });
@@ -218,8 +207,8 @@ describe('signed acks and time answers end to end, on a broker with no ACL', () 
 
   it('uses the time answers of a collector that signs them', async () => {
     const agentId = 'gw-time';
-    const collector = await startSigningCollector(join(dir.path, 'time-collector'), agentId, { port: 0 });
-    const agent = startTestAgent(dir.path, agentId, collector.brokerUrl, { broker: { password: SECRET }, clock: { probeIntervalMs: 1000 } });
+    const collector = await startSigningCollector(join(suite.dir, 'time-collector'), agentId, { port: 0 });
+    const agent = startTestAgent(suite.dir, agentId, collector.brokerUrl, { broker: { password: SECRET }, clock: { probeIntervalMs: 1000 } });
     try {
       await waitFor(() => agent.status().clock.probesAnswered >= 2, 10_000, 'two answered probes');
       expect(agent.status().clock.badAnswers).toBe(0);
@@ -231,8 +220,8 @@ describe('signed acks and time answers end to end, on a broker with no ACL', () 
 
   it('deletes nothing and counts unsigned acks and time answers when the collector holds no credential for an agent with a secret', async () => {
     const agentId = 'gw-unknown';
-    const collector = await startCollector(testCollectorConfig(join(dir.path, 'unsigned-collector'), { broker: { port: 0 } }));
-    const agent = startTestAgent(dir.path, agentId, collector.brokerUrl, { broker: { password: SECRET }, clock: { probeIntervalMs: 1000 } });
+    const collector = await startCollector(testCollectorConfig(join(suite.dir, 'unsigned-collector'), { broker: { port: 0 } }));
+    const agent = startTestAgent(suite.dir, agentId, collector.brokerUrl, { broker: { password: SECRET }, clock: { probeIntervalMs: 1000 } });
     try {
       const sent = stampJourneys(agent, 1, 10);
       await waitFor(() => collector.ingest.counters.hopsStored === sent && agent.status().forward.ignoredAcks.unsigned > 0, 10_000, 'batches stored, acks unsigned');
