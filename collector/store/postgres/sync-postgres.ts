@@ -1,0 +1,164 @@
+// A synchronous PostgreSQL connection, so that the PostgreSQL store keeps the ports' synchronous
+// contract (better-sqlite3's): a worker thread holds one `pg` client and runs each statement;
+// the calling thread waits on a shared flag (Atomics.wait) and takes the answer with
+// receiveMessageOnPort. A statement costs one loopback round trip plus a thread hand-over, so
+// the store sends each tick as a few multi-row statements, never one per hop.
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { HopwatchError } from '../../../common/error-codes.js';
+
+export interface SyncPostgresOptions {
+  /** How long one statement may take before the connection is given up as broken. */
+  readonly statementTimeoutMs?: number;
+  /** Name shown in pg_stat_activity. */
+  readonly applicationName?: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface SyncPostgres {
+  /** Runs one statement with $1… parameters; its rows (int8 as number, bytea as Uint8Array). */
+  query<R = Row>(sql: string, params?: readonly unknown[]): R[];
+  /** Runs `fn` in one transaction (nested calls become savepoints): all it wrote commits, or none. */
+  transaction<T>(fn: () => T): T;
+  readonly inTransaction: boolean;
+  close(): void;
+}
+
+/** A statement PostgreSQL refused: its message, and the SQLSTATE in `sqlState` (23505: unique violation). */
+export class PostgresError extends Error {
+  constructor(message: string, readonly sqlState: string | undefined) {
+    super(message);
+    this.name = 'PostgresError';
+  }
+}
+
+type Request = { op: 'connect'; url: string; applicationName: string } | { op: 'query'; sql: string; params: readonly unknown[] } | { op: 'close' };
+type Answer = { ok: true; rows?: Row[] } | { ok: false; message: string; sqlState?: string };
+
+const DEFAULT_STATEMENT_TIMEOUT_MS = 300_000;
+
+/** Connects, synchronously. Throws HW_COLLECTOR_STORE_OPEN when the server cannot be reached or refuses. */
+export function openSyncPostgres(url: string, options: SyncPostgresOptions = {}): SyncPostgres {
+  const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1: mine, port2: theirs } = new MessageChannel();
+  const pgPath = createRequire(import.meta.url).resolve('pg');
+  const worker = new Worker(`(${workerMain.toString()})();`, {
+    eval: true,
+    workerData: { pgPath, flag, port: theirs },
+    transferList: [theirs],
+  });
+  // A store that was never closed must not keep the process alive.
+  worker.unref();
+  mine.unref();
+  let broken: string | undefined;
+  let depth = 0;
+
+  const call = (request: Request): Answer => {
+    if (broken !== undefined) throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `PostgreSQL connection is unusable: ${broken}`);
+    Atomics.store(flag, 0, 0);
+    mine.postMessage(request);
+    if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
+      broken = `no answer within ${timeoutMs} ms`;
+      void worker.terminate();
+      throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `PostgreSQL did not answer within ${timeoutMs} ms`);
+    }
+    const received = receiveMessageOnPort(mine);
+    if (received === undefined) {
+      broken = 'the connection thread stopped';
+      throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', 'PostgreSQL connection thread stopped');
+    }
+    return received.message as Answer;
+  };
+
+  const connected = call({ op: 'connect', url, applicationName: options.applicationName ?? 'hopwatch' });
+  if (!connected.ok) {
+    void worker.terminate();
+    throw new HopwatchError('HW_COLLECTOR_STORE_OPEN', `cannot connect to PostgreSQL at ${redact(url)}: ${connected.message}`);
+  }
+
+  const query = <R>(sql: string, params: readonly unknown[] = []): R[] => {
+    const answer = call({ op: 'query', sql, params });
+    if (!answer.ok) throw new PostgresError(answer.message, answer.sqlState);
+    return (answer.rows ?? []) as R[];
+  };
+
+  return {
+    query,
+    transaction<T>(fn: () => T): T {
+      const savepoint = depth === 0 ? undefined : `s${depth}`;
+      query(savepoint === undefined ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+      depth += 1;
+      try {
+        const result = fn();
+        depth -= 1;
+        query(savepoint === undefined ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
+        return result;
+      } catch (err) {
+        depth -= 1;
+        if (broken === undefined) query(savepoint === undefined ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+        throw err;
+      }
+    },
+    get inTransaction() {
+      return depth > 0;
+    },
+    close() {
+      if (broken === undefined) call({ op: 'close' });
+      broken = 'closed';
+      mine.close();
+      void worker.terminate();
+    },
+  };
+}
+
+/** The URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
+
+/**
+ * The worker's body, run from its source text (so that it needs no file of its own next to the
+ * compiled or the test-run module): everything it uses comes from require and workerData.
+ */
+function workerMain(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs as a CommonJS worker script
+  const { workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { pgPath, flag, port } = workerData as { pgPath: string; flag: Int32Array; port: MessagePort };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved by the opener, see above
+  const pg = require(pgPath) as typeof import('pg');
+  // int8 as a number (every count, id and microsecond time here is below 2^53); numeric as a number.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  pg.types.setTypeParser(1700, (v: string) => Number(v));
+  let client: import('pg').Client | undefined;
+  const answer = (message: unknown): void => {
+    port.postMessage(message);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
+  const fail = (err: unknown): void => {
+    const e = err as { message?: string; code?: string };
+    answer({ ok: false, message: e.message ?? String(err), sqlState: typeof e.code === 'string' ? e.code : undefined });
+  };
+  const asParam = (value: unknown): unknown => (ArrayBuffer.isView(value) && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value);
+  port.on('message', (request: { op: string; url?: string; applicationName?: string; sql?: string; params?: unknown[] }) => {
+    if (request.op === 'connect') {
+      client = new pg.Client({ connectionString: request.url, application_name: request.applicationName });
+      // A connection lost between statements fails the next statement, not the thread.
+      client.on('error', () => undefined);
+      client.connect().then(() => answer({ ok: true }), fail);
+    } else if (request.op === 'query' && client !== undefined) {
+      // Without parameters a text of several statements (a migration) runs as one simple query.
+      const params = request.params ?? [];
+      const run = params.length === 0 ? client.query(request.sql ?? '') : client.query(request.sql ?? '', params.map(asParam));
+      run.then((r: import('pg').QueryResult | import('pg').QueryResult[]) => {
+        answer({ ok: true, rows: Array.isArray(r) ? (r.at(-1)?.rows ?? []) : r.rows });
+      }, fail);
+    } else if (request.op === 'close' && client !== undefined) {
+      client.end().then(() => answer({ ok: true }), fail);
+    } else {
+      answer({ ok: false, message: `not connected (${request.op})` });
+    }
+  });
+}

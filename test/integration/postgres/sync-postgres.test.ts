@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { HopwatchError } from '../../../common/error-codes.js';
+import { openSyncPostgres, PostgresError, redact } from '../../../collector/store/postgres/sync-postgres.js';
+import { useTestPostgres } from '../../helpers/postgres.js';
+
+const pg = useTestPostgres();
+
+describe('a synchronous PostgreSQL connection', () => {
+  it('returns rows with int8 as numbers and bytea as bytes', () => {
+    const db = openSyncPostgres(pg.freshDatabase());
+    try {
+      db.query('CREATE TABLE t (id bigint PRIMARY KEY, payload bytea, name text)');
+      db.query('INSERT INTO t VALUES ($1, $2, $3), ($4, $5, $6)', [2 ** 52 + 1, new Uint8Array([1, 2, 255]), 'a', 7, null, 'b']);
+      const rows = db.query<{ id: number; payload: Uint8Array | null; name: string }>('SELECT * FROM t ORDER BY id');
+      expect(rows.map((r) => r.id)).toEqual([7, 2 ** 52 + 1]);
+      expect([...(rows[1]?.payload ?? [])]).toEqual([1, 2, 255]);
+      expect(rows[0]?.payload).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps nothing of a transaction that throws, and keeps what a nested one did before its own failure', () => {
+    const db = openSyncPostgres(pg.freshDatabase());
+    try {
+      db.query('CREATE TABLE t (v int UNIQUE)');
+      expect(() => db.transaction(() => {
+        db.query('INSERT INTO t VALUES (1)');
+        throw new Error('fails');
+      })).toThrow('fails');
+      db.transaction(() => {
+        db.query('INSERT INTO t VALUES (2)');
+        expect(() => db.transaction(() => db.query('INSERT INTO t VALUES (2)'))).toThrow(PostgresError);
+        db.query('INSERT INTO t VALUES (3)');
+      });
+      expect(db.query<{ v: number }>('SELECT v FROM t ORDER BY v').map((r) => r.v)).toEqual([2, 3]);
+      expect(db.inTransaction).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('reports the SQLSTATE of a refused statement and stays usable', () => {
+    const db = openSyncPostgres(pg.freshDatabase());
+    try {
+      db.query('CREATE TABLE t (v int PRIMARY KEY)');
+      db.query('INSERT INTO t VALUES (1)');
+      let caught: unknown;
+      try {
+        db.query('INSERT INTO t VALUES (1)');
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(PostgresError);
+      expect((caught as PostgresError).sqlState).toBe('23505');
+      expect(db.query('SELECT count(*)::int AS n FROM t')).toEqual([{ n: 1 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('runs a text of several statements in one call', () => {
+    const db = openSyncPostgres(pg.freshDatabase());
+    try {
+      db.query('CREATE TABLE a (v int); CREATE TABLE b (v int); INSERT INTO b VALUES (5)');
+      expect(db.query('SELECT v FROM b')).toEqual([{ v: 5 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a server that does not answer with HW_COLLECTOR_STORE_OPEN and no password in the message', () => {
+    const url = `postgres://hopwatch:secret@127.0.0.1:${pg.server.port}/no_such_db`;
+    let caught: unknown;
+    try {
+      openSyncPostgres(url).close();
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(HopwatchError);
+    expect((caught as HopwatchError).code).toBe('HW_COLLECTOR_STORE_OPEN');
+    expect((caught as Error).message).toContain('no_such_db');
+    expect((caught as Error).message).not.toContain('secret');
+    expect(redact(url)).toBe(`postgres://hopwatch:***@127.0.0.1:${pg.server.port}/no_such_db`);
+  });
+});
