@@ -12,6 +12,27 @@ import type { LoadProcessOptions } from './load-process.js';
 import { scrapeMetrics } from './metrics-scrape.js';
 import { freePort, startMosquitto, type Mosquitto } from './mosquitto.js';
 import { percentile } from '../collector/metrics/stats.js';
+import { openSyncPostgres } from '../collector/store/postgres/sync-postgres.js';
+
+/** Each stored record's key and write time, from the SQLite file or the PostgreSQL database. */
+function* writtenRecords(store: string): Iterable<{ key: string; writtenAtMs: number }> {
+  const sql = 'SELECT key, written_at_ms AS "writtenAtMs" FROM journeys';
+  if (store.startsWith('postgres')) {
+    const pg = openSyncPostgres(store);
+    try {
+      yield* pg.query<{ key: string; writtenAtMs: number }>(sql);
+    } finally {
+      pg.close();
+    }
+    return;
+  }
+  const sqlite = new Database(store, { readonly: true });
+  try {
+    yield* sqlite.prepare(sql).iterate() as Iterable<{ key: string; writtenAtMs: number }>;
+  } finally {
+    sqlite.close();
+  }
+}
 
 export interface EndToEndOptions {
   readonly broker: 'embedded' | 'mosquitto';
@@ -21,6 +42,8 @@ export interface EndToEndOptions {
   readonly devicesPerGroup: number;
   /** Sample one journey in this many for freshness. */
   readonly sampleEvery: number;
+  /** The collector's store: its SQLite file in a temp dir (the default), or this PostgreSQL database. */
+  readonly postgresUrl?: string;
   /** Open 24-hour-class journeys started before the traffic, to load the joiner (growth runs). */
   readonly idleJourneys?: number;
   readonly log?: (line: string) => void;
@@ -42,8 +65,13 @@ export interface EndToEndResult {
   readonly freshnessP50Ms: number;
   readonly freshnessP99Ms: number;
   readonly collectorPeakRssMb: number;
+  /** What the RSS is made of at its peak: V8 heap (total, used), memory outside the heap (Buffers, typed arrays), and the rest (SQLite's cache, malloc arenas, code). */
+  readonly collectorRssAtPeak: { readonly heapTotalMb: number; readonly heapUsedMb: number; readonly externalMb: number; readonly otherMb: number };
   readonly collectorCpuSPerMillionHops: number;
   readonly agentPeakRssMb: number;
+  /** Cores each process kept busy over the run (CPU seconds / wall seconds): the broker runs inside the collector. */
+  readonly collectorCores: number;
+  readonly loadCores: number;
   readonly agentCpuSPerMillionHops: number;
   readonly openJourneysPeak: number;
 }
@@ -61,7 +89,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
   try {
     if (o.broker === 'mosquitto') mosquitto = await startMosquitto(dir);
     const brokerArgs = mosquitto ? ['--broker', mosquitto.url, '--client-id', `bench-${brokerPort}`] : ['--broker-port', String(brokerPort)];
-    const collector = await spawnCollector([...brokerArgs, '--db', db], httpPort);
+    const collector = await spawnCollector([...brokerArgs, ...(o.postgresUrl === undefined ? ['--db', db] : ['--store', o.postgresUrl])], httpPort);
     const before = await scrapeMetrics(collector.httpUrl);
     const options: LoadProcessOptions = {
       brokerUrl: mosquitto?.url ?? `mqtt://127.0.0.1:${brokerPort}`, dataDir: dir,
@@ -83,6 +111,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
 
     let stored = 0;
     let peakRss = 0;
+    let atPeak = { heapTotalMb: 0, heapUsedMb: 0, externalMb: 0, otherMb: 0 };
     let maxBacklog = 0;
     let openPeak = 0;
     let lastStoredAt = started;
@@ -91,7 +120,14 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
       const now = m.get('hopwatch_ingested_hops_total') ?? 0;
       if (now > stored) lastStoredAt = Date.now();
       stored = now;
-      peakRss = Math.max(peakRss, m.get('hopwatch_collector_process_resident_memory_bytes') ?? 0);
+      const rss = m.get('hopwatch_collector_process_resident_memory_bytes') ?? 0;
+      if (rss > peakRss) {
+        peakRss = rss;
+        const mb = (name: string): number => (m.get(name) ?? 0) / 2 ** 20;
+        const heapTotalMb = mb('hopwatch_collector_nodejs_heap_size_total_bytes');
+        const externalMb = mb('hopwatch_collector_nodejs_external_memory_bytes');
+        atPeak = { heapTotalMb, heapUsedMb: mb('hopwatch_collector_nodejs_heap_size_used_bytes'), externalMb, otherMb: rss / 2 ** 20 - heapTotalMb - externalMb };
+      }
       openPeak = Math.max(openPeak, m.get('hopwatch_open_journeys') ?? 0);
       maxBacklog = Math.max(maxBacklog, stamped - stored);
       return m;
@@ -117,16 +153,16 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
     const end = await sample();
     await collector.kill('SIGTERM');
 
-    const written = new Database(db, { readonly: true });
-    // One pass over the table (its index is on the key's hash, not its text).
+    const wallS = (Date.now() - started) / 1000;
     const sampled = new Map(finals);
     const freshness: number[] = [];
-    for (const row of written.prepare('SELECT key, written_at_ms AS writtenAtMs FROM journeys').iterate() as Iterable<{ key: string; writtenAtMs: number }>) {
+    let recorded = 0;
+    // One pass over the table (its index is on the key's hash, not its text).
+    for (const row of writtenRecords(o.postgresUrl ?? db)) {
+      recorded++;
       const atMs = sampled.get(row.key);
       if (atMs !== undefined) freshness.push(row.writtenAtMs - atMs);
     }
-    const recorded = written.prepare('SELECT count(*) FROM journeys').pluck().get() as number;
-    written.close();
     const fresh = Float64Array.from(freshness.filter((f) => !Number.isNaN(f))).sort();
     const cpu = (end.get('hopwatch_collector_process_cpu_user_seconds_total') ?? 0) + (end.get('hopwatch_collector_process_cpu_system_seconds_total') ?? 0)
       - (before.get('hopwatch_collector_process_cpu_user_seconds_total') ?? 0) - (before.get('hopwatch_collector_process_cpu_system_seconds_total') ?? 0);
@@ -144,9 +180,12 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
       freshnessP50Ms: fresh.length ? percentile(fresh, 50) : Number.NaN,
       freshnessP99Ms: fresh.length ? percentile(fresh, 99) : Number.NaN,
       collectorPeakRssMb: peakRss / 2 ** 20,
+      collectorRssAtPeak: atPeak,
       collectorCpuSPerMillionHops: (cpu / stored) * 1e6,
       agentPeakRssMb: (done?.peakRssBytes ?? 0) / 2 ** 20,
       agentCpuSPerMillionHops: ((done?.cpuSeconds ?? 0) / total) * 1e6,
+      collectorCores: cpu / wallS,
+      loadCores: (done?.cpuSeconds ?? 0) / wallS,
       openJourneysPeak: openPeak,
     };
   } finally {

@@ -4,6 +4,7 @@
 //   npm run bench                  the full suite (about 9 minutes)
 //   npm run bench -- --quick       every part with a tiny load (the harness smoke test)
 //   npm run bench -- --only e2e,wire   some parts (written to bench/results/partial.json)
+//   npm run bench -- --only postgres   end to end with the PostgreSQL store (a throwaway server)
 //   npm run bench -- --only tap     the latency the DUIS tap adds at 1,000 requests/s (about a minute)
 //   npm run bench -- --only metrics --metrics-records 10000000   the metric engine at 10 million records (about 12 minutes: building the records is most of it)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { maxPacketBytesFor, startEmbeddedBroker } from '../collector/broker/embe
 import { createMqttDenials } from '../collector/broker/mqtt-denials.js';
 import { collectorDefaults } from '../collector/config.js';
 import { runEndToEnd, type EndToEndResult } from './end-to-end.js';
+import { startThrowawayPostgres } from './throwaway-postgres.js';
 import { runMetricsBenchmark } from './metrics-rsvp.js';
 import { startMosquitto } from './mosquitto.js';
 import { runNaivePipeline } from './naive-pipeline.js';
@@ -24,7 +26,7 @@ import { measureStampPath } from './stamp-path.js';
 import { measureTapLatency } from './tap-latency.js';
 import { measureWireSizes } from './wire-size.js';
 
-export type Results = Record<string, number | string>;
+export type Results = Record<string, number | string | Readonly<Record<string, number>>>;
 
 interface Sizes {
   readonly stampHops: number;
@@ -52,8 +54,8 @@ const QUICK: Sizes = {
   freshnessS: 3, growthS: 3, growthIdle: [100, 400], metricsRecords: 5_000, openJourneys: 10_000, openQuietS: 2, tapS: 2,
 };
 
-type Part = 'stamp' | 'wire' | 'e2e' | 'mosquitto' | 'naive' | 'freshness' | 'growth' | 'metrics' | 'open' | 'tap';
-const PARTS: readonly Part[] = ['stamp', 'wire', 'e2e', 'mosquitto', 'naive', 'freshness', 'growth', 'metrics', 'open', 'tap'];
+type Part = 'stamp' | 'wire' | 'e2e' | 'postgres' | 'mosquitto' | 'naive' | 'freshness' | 'growth' | 'metrics' | 'open' | 'tap';
+const PARTS: readonly Part[] = ['stamp', 'wire', 'e2e', 'postgres', 'mosquitto', 'naive', 'freshness', 'growth', 'metrics', 'open', 'tap'];
 
 // Above what one 2-core machine carries (about 100k hops/s), so the collector runs flat out; a
 // far larger flood only measures the overload path (open journeys beyond join.maxResidentJourneys).
@@ -61,6 +63,47 @@ const PROBE_RATE = 200_000;
 const TRAFFIC = { groups: 4, devicesPerGroup: 2000, sampleEvery: 50 } as const;
 // Service Requests per second through the DUIS tap: about the DCC's national average (DOMAIN.md).
 const TAP_RATE = 1000;
+
+/** A run is sustained when nothing is lost and the backlog stays under this many seconds of traffic. */
+const SUSTAINED_BACKLOG_S = 2;
+/** Ramp steps, as a share of the probe's rate. */
+const RAMP_STEP = 0.05;
+const RAMP_MAX_STEPS = 8;
+
+interface Ramp {
+  /** The fastest run that was sustained, or undefined when even the first step was not. */
+  readonly best: EndToEndResult | undefined;
+  /** The first run that was not sustained (or the last run when the ramp ran out of steps). */
+  readonly failed: EndToEndResult;
+  readonly bottleneck: string;
+}
+
+/**
+ * The highest offered rate the system sustains for the full run with zero loss: start at 80 % of
+ * the probe's rate and step up until a run loses hops or falls behind. The bottleneck is the
+ * process that used a whole core in the first run that was not sustained.
+ */
+async function rampToCapacity(probe: EndToEndResult, size: Sizes, quick: boolean, run: (rate: number) => Promise<EndToEndResult>, log: (line: string) => void): Promise<Ramp> {
+  const unit = quick ? 500 : 5000;
+  const step = Math.max(unit, Math.round((probe.steadyHopsPerS * RAMP_STEP) / unit) * unit);
+  let rate = Math.max(unit, Math.floor((probe.steadyHopsPerS * 0.8) / unit) * unit);
+  let best: EndToEndResult | undefined;
+  for (let i = 0; i < (quick ? 2 : RAMP_MAX_STEPS); i++) {
+    log(`end to end, embedded broker: ${size.sustainS} s at ${rate} hops/s offered`);
+    const result = await run(rate);
+    const sustained = result.lostHops === 0 && result.maxBacklogS <= SUSTAINED_BACKLOG_S;
+    log(`  ${sustained ? 'sustained' : 'not sustained'}: lost ${result.lostHops}, backlog up to ${result.maxBacklogS.toFixed(2)} s; collector ${result.collectorCores.toFixed(2)} cores, load generator ${result.loadCores.toFixed(2)}`);
+    if (!sustained) return { best, failed: result, bottleneck: bottleneckOf(result) };
+    best = result;
+    rate += step;
+  }
+  return { best, failed: best ?? probe, bottleneck: `not reached within ${RAMP_MAX_STEPS} steps; ${bottleneckOf(best ?? probe)}` };
+}
+
+function bottleneckOf(r: EndToEndResult): string {
+  const busiest = r.collectorCores >= r.loadCores ? 'collector' : 'load generator (agents)';
+  return `${busiest}: collector (with its broker) ${r.collectorCores.toFixed(2)} cores, load generator ${r.loadCores.toFixed(2)} cores`;
+}
 
 /** The embedded aedes broker the collector runs, with nothing of hopwatch subscribed (for the naive pipeline). */
 async function startBareBroker(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -89,29 +132,47 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
     log('wire size per hop: hopwatch batch, OTLP spans, JSON');
     const w = await measureWireSizes({ journeys: size.wireJourneys });
     Object.assign(r, {
-      bytes_per_hop: w.bytesPerHop, otlp_bytes_per_hop: w.otlpBytesPerHop, json_bytes_per_hop: w.jsonBytesPerHop,
+      bytes_per_hop: w.bytesPerHop, bytes_per_hop_by_column: w.bytesPerHopByField, otlp_bytes_per_hop: w.otlpBytesPerHop, json_bytes_per_hop: w.jsonBytesPerHop,
       otlp_vs_hopwatch_size_ratio: w.otlpBytesPerHop / w.bytesPerHop,
     });
   }
   if (want('e2e')) {
     log(`end to end, embedded broker: capacity probe (${size.probeS} s at ${PROBE_RATE / 1000}k hops/s offered)`);
     const probe = await e2e('embedded', options.quick ? 5000 : PROBE_RATE, size.probeS);
-    const capacity = probe.steadyHopsPerS;
-    const rate = Math.max(1000, Math.floor((capacity * 0.85) / 1000) * 1000);
-    log(`end to end, embedded broker: ${size.sustainS} s sustained at ${rate} hops/s`);
-    const sustained = await e2e('embedded', rate, size.sustainS, { log: (l) => log(l) });
+    const ramp = await rampToCapacity(probe, size, options.quick, (rate) => e2e('embedded', rate, size.sustainS, { log: (l) => log(l) }), log);
+    const sustained = ramp.best ?? ramp.failed;
     Object.assign(r, {
-      e2e_capacity_hops_per_s: capacity,
+      e2e_probe_hops_per_s: probe.steadyHopsPerS,
+      e2e_capacity_hops_per_s: ramp.best?.offeredHopsPerS ?? 0,
+      e2e_bottleneck: ramp.bottleneck,
       e2e_hops_per_s: sustained.steadyHopsPerS,
-      e2e_offered_hops_per_s: rate,
+      e2e_offered_hops_per_s: sustained.offeredHopsPerS,
       e2e_lost_hops: sustained.lostHops,
       e2e_unrecorded_journeys: sustained.journeys - sustained.recordedJourneys,
       e2e_max_backlog_s: sustained.maxBacklogS,
       collector_rss_mb: sustained.collectorPeakRssMb,
+      collector_rss_heap_total_mb: sustained.collectorRssAtPeak.heapTotalMb,
+      collector_rss_heap_used_mb: sustained.collectorRssAtPeak.heapUsedMb,
+      collector_rss_external_mb: sustained.collectorRssAtPeak.externalMb,
+      collector_rss_other_mb: sustained.collectorRssAtPeak.otherMb,
       agent_rss_mb: sustained.agentPeakRssMb,
       collector_cpu_s_per_million_hops: sustained.collectorCpuSPerMillionHops,
       agent_cpu_s_per_million_hops: sustained.agentCpuSPerMillionHops,
     });
+  }
+  if (want('postgres')) {
+    const rate = options.quick ? 5000 : PROBE_RATE;
+    log(`end to end with the PostgreSQL store (a throwaway server on loopback): ${size.probeS * 2} s at ${rate / 1000}k hops/s offered`);
+    const server = await startThrowawayPostgres();
+    try {
+      const p = await e2e('embedded', rate, size.probeS * 2, { postgresUrl: server.createDatabase('bench') });
+      Object.assign(r, {
+        e2e_postgres_hops_per_s: p.steadyHopsPerS, e2e_postgres_lost_hops: p.lostHops, e2e_postgres_unrecorded_journeys: p.journeys - p.recordedJourneys,
+        e2e_postgres_collector_cpu_s_per_million_hops: p.collectorCpuSPerMillionHops, e2e_postgres_collector_rss_mb: p.collectorPeakRssMb,
+      });
+    } finally {
+      server.stop();
+    }
   }
   if (want('mosquitto')) {
     log(`end to end through Mosquitto (${size.sustainS / 2} s at ${PROBE_RATE / 1000}k hops/s offered)`);
@@ -155,6 +216,8 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
         [`growth_${factor}x_collector_rss_mb`]: g.collectorPeakRssMb,
       });
     }
+    const [first, , last] = base;
+    if (first !== undefined && last !== undefined) r.collector_us_per_hop_growth_16x = last.collectorCpuSPerMillionHops / first.collectorCpuSPerMillionHops;
   }
   if (want('metrics')) {
     log(`metric engine: monthly RSVP over ${size.metricsRecords} records`);
@@ -188,12 +251,16 @@ const LABELS: [string, string][] = [
   ['otel_span_per_s', 'OpenTelemetry SDK spans per second'],
   ['stamp_vs_otel_ratio', 'ratio stamp / span'],
   ['bytes_per_hop', 'bytes per hop, full hopwatch batch'],
+  ['bytes_per_hop_by_column', '  by field of the batch'],
   ['otlp_bytes_per_hop', 'bytes per hop, OTLP protobuf spans'],
   ['json_bytes_per_hop', 'bytes per hop, JSON'],
   ['otlp_vs_hopwatch_size_ratio', 'ratio OTLP / hopwatch'],
-  ['e2e_capacity_hops_per_s', 'end to end capacity, hops/s (embedded broker)'],
-  ['e2e_hops_per_s', 'end to end sustained, hops/s (embedded broker)'],
-  ['e2e_lost_hops', 'hops lost in the sustained run'],
+  ['e2e_capacity_hops_per_s', 'end to end capacity: highest rate sustained with zero loss, hops/s (embedded broker)'],
+  ['e2e_bottleneck', '  bottleneck above it'],
+  ['e2e_hops_per_s', 'end to end, stored hops/s in that run'],
+  ['e2e_lost_hops', 'hops lost in that run'],
+  ['e2e_postgres_hops_per_s', 'end to end with the PostgreSQL store, hops/s'],
+  ['e2e_postgres_lost_hops', 'hops lost with the PostgreSQL store'],
   ['e2e_mosquitto_hops_per_s', 'end to end through Mosquitto, hops/s'],
   ['naive_hops_per_s', 'naive pipeline, hops/s (embedded broker)'],
   ['naive_mosquitto_hops_per_s', 'naive pipeline through Mosquitto, hops/s'],
@@ -201,12 +268,17 @@ const LABELS: [string, string][] = [
   ['freshness_p50_ms', 'freshness p50, ms'],
   ['freshness_p99_ms', 'freshness p99, ms'],
   ['collector_rss_mb', 'collector peak RSS at the sustained rate, MB'],
+  ['collector_rss_heap_total_mb', '  of it V8 heap, MB'],
+  ['collector_rss_heap_used_mb', '  V8 heap in use (live and not yet collected), MB'],
+  ['collector_rss_external_mb', '  Buffers and typed arrays, MB'],
+  ['collector_rss_other_mb', '  the rest (SQLite cache, malloc arenas, code), MB'],
   ['agent_rss_mb', 'agents\' process peak RSS at the sustained rate, MB'],
   ['collector_cpu_s_per_million_hops', 'collector CPU s per million hops'],
   ['agent_cpu_s_per_million_hops', 'agents\' CPU s per million hops'],
   ['growth_1x_collector_cpu_us_per_hop', 'collector CPU us/hop, 1x agents and open journeys'],
   ['growth_4x_collector_cpu_us_per_hop', 'collector CPU us/hop, 4x'],
   ['growth_16x_collector_cpu_us_per_hop', 'collector CPU us/hop, 16x'],
+  ['collector_us_per_hop_growth_16x', 'growth of collector CPU per hop, 16x / 1x'],
   ['monthly_rsvp_ms', 'monthly RSVP table, ms'],
   ['metrics_records', '  over records'],
   ['rollup_records_per_s', 'records per second into the rollups (one core)'],
@@ -227,7 +299,8 @@ const LABELS: [string, string][] = [
 ];
 
 function table(r: Results): string {
-  const fmt = (v: number | string) => (typeof v === 'string' ? v : Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-GB') : v.toFixed(2));
+  const number = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-GB') : v.toFixed(2));
+  const fmt = (v: Results[string]) => (typeof v === 'string' ? v : typeof v === 'number' ? number(v) : Object.entries(v).map(([k, n]) => `${k} ${number(n)}`).join(', '));
   const rows = LABELS.filter(([k]) => r[k] !== undefined).map(([k, label]) => `| ${label} | ${fmt(r[k]!)} |`);
   return ['| measure | value |', '|---|---|', ...rows].join('\n');
 }

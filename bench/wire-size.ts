@@ -22,6 +22,8 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import Database from 'better-sqlite3';
+import protobuf from 'protobufjs';
+import { packageFile } from '../common/paths.js';
 import { createAgent, type Agent, type AgentDeps } from '../agent/agent.js';
 import { agentDefaults } from '../agent/config.js';
 import type { JourneyKey } from '../agent/journey-key.js';
@@ -45,6 +47,8 @@ export interface WireSizeOptions {
 export interface WireSizeResult {
   /** Encoded bytes per hop over full batches (hops = batch.maxHops). */
   readonly bytesPerHop: number;
+  /** bytesPerHop split by the Batch field that holds the bytes (its tag and length included), largest first. */
+  readonly bytesPerHopByField: Readonly<Record<string, number>>;
   /** The same hops as OTLP ExportTraceServiceRequest protobuf, batched the same way. */
   readonly otlpBytesPerHop: number;
   /** The same hops as NDJSON in the agent's intake format, newline included. */
@@ -217,14 +221,33 @@ function jsonBytes(s: Stamped, start: number, end: number): number {
   return n;
 }
 
-interface BufferedBatch { readonly hops: number; readonly size: number }
+interface BufferedBatch { readonly hops: number; readonly size: number; readonly bytes: Uint8Array }
 
 function readBuffer(file: string): BufferedBatch[] {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare('SELECT hops, length(bytes) AS size FROM batches ORDER BY seq').all() as BufferedBatch[];
+    return db.prepare('SELECT hops, length(bytes) AS size, bytes FROM batches ORDER BY seq').all() as BufferedBatch[];
   } finally {
     db.close();
+  }
+}
+
+/** The Batch message as hopwatch.proto defines it, for its field names. */
+let batchType: protobuf.Type | undefined;
+
+function fieldName(id: number): string {
+  batchType ??= protobuf.loadSync(packageFile('proto', 'hopwatch.proto')).lookupType('hopwatch.v1.Batch');
+  return batchType.fieldsById[id]?.name ?? `field_${id}`;
+}
+
+/** Adds each top-level field's encoded bytes (tag, length and value) to `byField`. */
+function addFieldBytes(bytes: Uint8Array, byField: Map<number, number>): void {
+  const reader = protobuf.Reader.create(bytes);
+  while (reader.pos < reader.len) {
+    const start = reader.pos;
+    const tag = reader.uint32();
+    reader.skipType(tag & 7);
+    byField.set(tag >>> 3, (byField.get(tag >>> 3) ?? 0) + reader.pos - start);
   }
 }
 
@@ -239,6 +262,7 @@ export async function measureWireSizes(options: WireSizeOptions): Promise<WireSi
     log(`wire size: ${options.journeys} journeys (${options.journeys * HOPS_PER_JOURNEY} hops) at ${hopsPerSecond} hops/s, virtual time`);
     const stamped = await stampTraffic(dir, options.journeys, hopsPerSecond);
     const full = { batches: 0, hops: 0, bytes: 0, otlp: 0, json: 0 };
+    const byField = new Map<number, number>();
     const all = { batches: 0, hops: 0, bytes: 0 };
     let spanIds = 1;
     for (const s of stamped) {
@@ -254,6 +278,7 @@ export async function measureWireSizes(options: WireSizeOptions): Promise<WireSi
         if (b.hops !== maxHops) return;
         const [start, end] = ranges[i]!;
         full.batches++; full.hops += b.hops; full.bytes += b.size;
+        addFieldBytes(b.bytes, byField);
         full.otlp += otlpBytes(s, start, end, resource, spanIds);
         full.json += jsonBytes(s, start, end);
         spanIds += end - start;
@@ -262,6 +287,7 @@ export async function measureWireSizes(options: WireSizeOptions): Promise<WireSi
     if (full.batches === 0) throw new Error(`no batch filled to ${maxHops} hops: give more journeys or a higher rate`);
     const result: WireSizeResult = {
       bytesPerHop: full.bytes / full.hops,
+      bytesPerHopByField: Object.fromEntries([...byField].sort((a, b) => b[1] - a[1]).map(([id, bytes]) => [fieldName(id), bytes / full.hops])),
       otlpBytesPerHop: full.otlp / full.hops,
       jsonBytesPerHop: full.json / full.hops,
       batches: full.batches,
