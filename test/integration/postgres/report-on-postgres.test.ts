@@ -71,7 +71,7 @@ describe('hopwatch report on a PostgreSQL store', () => {
     return chunks.map(String).join('');
   };
 
-  it('writes the monthly RSVP by SRV and region from PostgreSQL, read-only', async () => {
+  it('writes the monthly RSVP by SRV and region from PostgreSQL, a closed day read from its day rows', async () => {
     const csv = await run(['rsvp', '--store', url, '--month', '2026-10', '--by', 'srv,region']);
     const [header, ...lines] = csv.trimEnd().split('\r\n');
     const columns = header!.split(',');
@@ -95,7 +95,11 @@ describe('hopwatch report on a PostgreSQL store', () => {
     expect(fromPostgres.length).toBeGreaterThan(0);
   });
 
-  it('refuses a database without the metric tables with the report\'s code', async () => {
+  it('refuses a database without the metric tables, and a server it cannot reach, with stable codes', async () => {
     await expect(run(['rsvp', '--store', postgres.freshDatabase()])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT' });
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    await expect(run(['rsvp', '--store', 'postgres://hopwatch:secret@127.0.0.1:1/hopwatch'])).rejects.toMatchObject({
+      code: 'HW_COLLECTOR_STORE_OPEN', message: expect.not.stringContaining('secret'),
+    });
   });
 });
