@@ -1,13 +1,12 @@
 // The metric ports' contract (metric-ports-contract.ts) on every backend: SQLite in a file
 // (also reopened read-only, as `hopwatch report` opens it), SQLite in memory, and PostgreSQL
-// (a fresh database per test, also reopened read-only).
+// (one database, emptied for each test, also reopened read-only).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../collector/store/sqlite-store.js';
 import { openPostgresMetricPorts } from '../../../collector/store/postgres/metric-ports.js';
-import { openSyncPostgres } from '../../../collector/store/postgres/sync-postgres.js';
 import { openSqliteMetricPorts, sqliteMetricPorts } from '../../../collector/store/sqlite/metric-ports.js';
 import { useTestPostgres } from '../../helpers/postgres.js';
 import { openTestMetricDatabase } from '../../helpers/postgres-metric-store.js';
@@ -81,21 +80,15 @@ describe('PostgreSQL metric ports opened on their own', () => {
     expect(() => openPostgresMetricPorts(url, { readonly: true })).toThrow(expect.objectContaining({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('has no metric tables') }));
   });
 
-  it('refuse a write in the session itself when read-only, so a write the ports do not know of fails too', () => {
-    const url = postgres.freshDatabase();
-    openTestMetricDatabase(url).close();
-    const ports = openPostgresMetricPorts(url, { readonly: true });
+  it('refuse writes in the session itself when read-only (SQLSTATE 25006), leaving the store as it was', () => {
+    shared ??= postgres.freshDatabase();
+    openTestMetricDatabase(shared).close();
+    const ports = openPostgresMetricPorts(shared, { readonly: true });
     try {
       expect(() => ports.transaction(() => ports.rebuild.saveSignature('x'))).toThrow(expect.objectContaining({ sqlState: '25006' }));
       expect(ports.rebuild.signature()).toBeUndefined();
     } finally {
       ports.close();
-    }
-    const db = openSyncPostgres(url);
-    try {
-      expect(db.query("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'hopwatch report'")).toEqual([{ n: 0 }]);
-    } finally {
-      db.close();
     }
   });
 });
