@@ -22,7 +22,7 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_CATALOGUE: 'The catalogue file is invalid or unreadable; the message lists every problem with its JSON path (hopwatch catalogue check <file>).',
   HW_COLLECTOR_MQTT_DENIED: 'The embedded broker refused an MQTT client: no or wrong agent credentials, a client id other than hopwatch-agent-<agentId>, a topic outside the agent\'s own, or a bound (connections, packet size, CONNECT time-out, messages in flight). The log line names the client and the reason; hopwatch_mqtt_denied_total counts them.',
   HW_COLLECTOR_AGENT_CREDENTIAL: 'A hopwatch agents command could not run: an agent id that does not match [A-Za-z0-9_.-]{1,64}, an agent that already has a credential (use --rotate to replace it) or none to revoke, a --db file that does not exist (list, revoke), or an unknown subcommand.',
-  HW_COLLECTOR_REPORT: 'A hopwatch report command could not run: an unknown report or option, or a database file that is missing or has no metric tables.',
+  HW_COLLECTOR_REPORT: 'A hopwatch report command could not run: an unknown report or option, or a database file that is missing or has no metric tables (or a PostgreSQL database without them).',
   HW_COLLECTOR_UNAUTHENTICATED: 'API tokens exist and the request carried none, or one that is unknown or revoked: send Authorization: Bearer <token> (hopwatch tokens create).',
   HW_COLLECTOR_FORBIDDEN: 'The API token is valid but its scope does not cover this route or parameter (a viewer writing, a metrics token outside /metrics, a party token asking for another party or for data that is not its own).',
   HW_COLLECTOR_AUTH_RATE_LIMITED: 'Too many failed authentications from this client address (http.authFailuresPerMinute); wait for the Retry-After seconds.',

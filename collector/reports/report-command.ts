@@ -11,6 +11,8 @@ import { openMetricReader } from '../metrics/engine.js';
 import { parseMetricQuery } from '../metrics/metric-params.js';
 import { precisionOf } from '../metrics/rollup-query.js';
 import { rsvpRows } from '../metrics/rsvp.js';
+import type { OpenedMetricPorts } from '../store/ports/metric-ports.js';
+import { openPostgresMetricPorts } from '../store/postgres/metric-ports.js';
 import { openSqliteMetricPorts } from '../store/sqlite/metric-ports.js';
 import { toCsv } from './csv.js';
 import { REPORTS, runReport, type ReportParams } from './report-runner.js';
@@ -52,10 +54,10 @@ Reports:
 ${Object.entries(REPORTS).map(([name, r]) => `  ${name.padEnd(20)}${r.summary}`).join('\n')}`;
 
 export async function reportCommand(argv: string[], out: (chunk: string | Buffer) => void = (c) => process.stdout.write(c)): Promise<void> {
-  const extra = Object.fromEntries([...PARAMS.map(([flag]) => [flag, { type: 'string' as const }]), ['format', { type: 'string' as const }], ['out', { type: 'string' as const }]]);
+  const extra = Object.fromEntries([...PARAMS.map(([flag]) => [flag, { type: 'string' as const }]), ['format', { type: 'string' as const }], ['out', { type: 'string' as const }], ['store', { type: 'string' as const }]]);
   const cmd = parseCommand(argv, CONFIG_FLAGS, 'HW_COLLECTOR_REPORT', extra);
   if (cmd.help || cmd.positionals.length === 0) {
-    const params = [...PARAMS, ['format', '', 'csv (default), json, or pdf (rsvp, processes)'], ['out', '', 'write to this file instead of standard output']] as const;
+    const params = [...PARAMS, ['format', '', 'csv (default), json, or pdf (rsvp, processes)'], ['out', '', 'write to this file instead of standard output'], ['store', '', 'the collector\'s store as a postgres:// URL (read-only), instead of --db']] as const;
     out(helpText(USAGE, CONFIG_FLAGS, collectorDefaults, `\nReport options:\n${params.map(([flag, , description]) => `  --${`${flag} <value>`.padEnd(30)}${description}`).join('\n')}\n`));
     return;
   }
@@ -67,7 +69,7 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
 
   const config = loadCollectorConfig(cmd.configFile, cmd.flags);
   const params = Object.fromEntries(PARAMS.flatMap(([flag, param]) => (cmd.flags[flag] === undefined ? [] : [[param, cmd.flags[flag]]]))) as ReportParams;
-  const ports = openSqliteMetricPorts(config.store.file, { readonly: true });
+  const ports = openReportPorts((cmd.flags.store as string | undefined) ?? config.store.file);
   try {
     const reader = openMetricReader(ports, config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue(), config.metrics);
     if (reader.stale) process.stderr.write('warning: the rollups were built with another catalogue or metric settings; the collector rebuilds them when it next starts\n');
@@ -89,4 +91,9 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
   } finally {
     ports.close();
   }
+}
+
+/** Read-only metric ports on the collector's store: PostgreSQL for a postgres:// URL, else the SQLite file. */
+function openReportPorts(store: string): OpenedMetricPorts {
+  return /^postgres(ql)?:\/\//.test(store) ? openPostgresMetricPorts(store, { readonly: true }) : openSqliteMetricPorts(store, { readonly: true });
 }

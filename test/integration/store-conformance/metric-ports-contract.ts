@@ -113,6 +113,16 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
         expect(() => p.groups.addGroup('s1', group())).toThrow();
       });
 
+      it('numbers the next group without a gap after an add that was rolled back', () => {
+        p.groups.addGroup('s1', group());
+        expect(() => p.transaction(() => {
+          p.groups.addGroup('s2', group());
+          throw new Error('disk full');
+        })).toThrow('disk full');
+        expect(p.groups.addGroup('s3', group({ deviceModel: 'EM-C3' }))).toBe(2);
+        expect(p.groups.fieldAfter('deviceModel', 0)).toEqual(['EM-A1', 'EM-C3']);
+      });
+
       it('stores failure reasons by id', () => {
         const id = p.groups.addReason('unable-to-communicate');
         expect(p.groups.reasons()).toEqual([{ id, reason: 'unable-to-communicate' }]);
@@ -141,6 +151,23 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
         expect(p.sequence.tagOf('k', 1)).toBe('attr:b');
         p.sequence.dropTag('k', 1);
         expect(p.sequence.tagOf('k', 1)).toBeUndefined();
+      });
+    });
+
+    describe('clock-mapped starts', () => {
+      // A start on the collector's clock has a fraction of a microsecond (collector/clock/clock-model.ts).
+      const us = 1_759_654_800_123_456.25;
+      it('keep a start with a fraction as it was given, in the sequence state and Change of Supplier', () => {
+        p.sequence.saveTag('k', us, 'attr:a');
+        p.sequence.noteDeviceEvent('d1', '8.1.1', us);
+        p.sequence.saveTopUp('d1', { lastUs: us, attempt: 1, failed: true });
+        p.cos.saveRequest({ key: 'k', startedUs: us, groupId: 1, device: 'd1', party: 'A', success: false, reasonId: 1 });
+        p.cos.rescue('d1', 'A', us + 0.5, us, us + 1);
+        expect(p.sequence.tagOf('k', us)).toBe('attr:a');
+        expect(p.sequence.tagOf('k', us + 0.25)).toBeUndefined();
+        expect(p.sequence.deviceEvents('d1')).toEqual([{ srv: '8.1.1', lastUs: us }]);
+        expect(p.sequence.topUp('d1')).toEqual({ lastUs: us, attempt: 1, failed: true });
+        expect(p.cos.requestsBetween(us, us + 1)).toEqual([{ startedUs: us, groupId: 1, success: false, reasonId: 1, rescuedUs: us + 0.5 }]);
       });
     });
 
@@ -257,6 +284,16 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
       it('returns what a consistent read returns', () => {
         p.rollups.appendFacts(4, bytes(1));
         expect(p.readConsistently(() => p.rollups.pendingFactCount())).toBe(4);
+      });
+
+      it('reads, inside a transaction, what the transaction wrote so far', () => {
+        const counts = p.transaction(() => {
+          p.rollups.appendFacts(4, bytes(1));
+          const read = p.readConsistently(() => p.rollups.pendingFactCount());
+          p.rollups.appendFacts(1, bytes(2));
+          return [read, p.rollups.pendingFactCount()];
+        });
+        expect(counts).toEqual([4, 5]);
       });
     });
 
