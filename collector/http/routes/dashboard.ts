@@ -39,7 +39,7 @@ export function dashboardRoutes(app: FastifyInstance): void {
   app.get<{ Params: { file: string } }>('/dashboard/:file', {
     schema: {
       params: { type: 'object', properties: { file: { type: 'string', pattern: '^[a-z0-9.-]{1,64}$' } } },
-      response: { 200: { content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } }, 404: errorSchema },
+      response: { 200: { content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } }, 400: errorSchema, 404: errorSchema },
     },
   }, async (req, reply) => {
     const file = files.get(req.params.file);
