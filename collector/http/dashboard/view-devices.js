@@ -4,7 +4,7 @@ import { get, url } from './api.js';
 import { esc, int, ms, quantile, select, table } from './format.js';
 
 const DAY_MS = 86_400_000;
-const SAMPLE = 10_000;
+const SAMPLE = 2000;
 const DIMENSIONS = { firmwareVersion: 'device firmware', chFirmwareVersion: 'Comms Hub firmware', deviceModel: 'device model' };
 const FIGURES = { hanUs: 'HAN time', chResidenceUs: 'Comms Hub time' };
 const QUANTILES = [['p5', 0.05], ['p25', 0.25], ['median', 0.5], ['p75', 0.75], ['p95', 0.95]];

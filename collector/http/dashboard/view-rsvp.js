@@ -14,7 +14,7 @@ function charts(host, rows, trtSeconds, zone) {
     const el = document.createElement('div');
     el.className = 'chart';
     host.append(el);
-    lineChart(el, { title, unit, x, series, zone: 'UTC' });
+    lineChart(el, { title, unit, x, series, zone: 'UTC', datesOnly: true });
   };
   const trtLine = trtSeconds === null ? [] : [{ label: `TRT ${trtSeconds} s`, values: days.map(() => trtSeconds * 1000), colour: '#b3261e', dash: true }];
   add(`Median RTT and DCC time per day (${zone} days)`, 'ms', [

@@ -5,7 +5,7 @@ import { esc, int, ms, pct, quantile, select, table, ZONE_LABEL } from './format
 import { legend, PARTS, timePerPart } from './parts.js';
 
 const DAY_MS = 86_400_000;
-const SAMPLE = 5000;
+const SAMPLE = 2000;
 
 /** Per SRV: the median of each part over the successful journeys that cross it. */
 function mediansBySrv(journeys) {
