@@ -36,7 +36,8 @@ export function lineChart(host, { title, unit, x, series, zone, datesOnly = fals
   const opts = {
     width: Math.max(200, el.clientWidth || host.clientWidth - 10),
     height: HEIGHT,
-    scales: { x: { time: true } },
+    // One point alone would stretch the axis over years: show it within a day (or an hour) either side.
+    scales: { x: { time: true, range: (u, min, max) => (min === max ? [min - (datesOnly ? DAY_S : 3600), max + (datesOnly ? DAY_S : 3600)] : [min, max]) } },
     axes: [{ values: labels.axis }, { label: unit, size: 60 }],
     series: [{ label: 'time', value: labels.legend }, ...series.map((s, i) => ({
       label: s.label, stroke: s.colour ?? COLOURS[i % COLOURS.length], width: 2, spanGaps: false,

@@ -44,8 +44,11 @@ export const availability = {
     main.innerHTML = `<div class="controls">${select('days', 'period', [['1', 'today'], ['7', 'last 7 days'], ['30', 'last 30 days']], days)}</div>
       <div class="legend">${STATES.map((s) => `<span><i class="${s}"></i>${s}</span>`).join('')}</div><div class="cols" id="regions"></div>`;
     main.querySelector('[name=days]').onchange = (e) => go(new URLSearchParams({ days: e.target.value }));
-    const from = new Date(Date.now() - (Number(days) - 1) * 86_400_000);
-    const report = await get(url('/api/v1/availability', { from: ukDate(from) }));
+    const now = Date.now();
+    const from = new Date(now - (Number(days) - 1) * 86_400_000);
+    // Up to the end of this hour, not of the day: minutes still to come would count as unknown.
+    const to = new Date(Math.ceil(now / 3_600_000) * 3_600_000).toISOString();
+    const report = await get(url('/api/v1/availability', { from: ukDate(from), to }));
     main.querySelector('#regions').innerHTML = report.regions.map((r) => region(r, report.timeZone)).join('');
   },
 };

@@ -89,14 +89,14 @@ export const overview = {
       ['region', (r) => esc(r.region ?? 'none')], ['journeys', (r) => int(r.volume), 'num'], ['success %', (r) => pct(r.successRatePct), 'num'],
       ['median RTT ms', (r) => ms(r.rttUs.median), 'num'], ['p95 RTT ms', (r) => ms(r.rttUs.p95), 'num'],
       ['median DCC ms', (r) => ms(r.dccUs.median), 'num'], ['p95 DCC ms', (r) => ms(r.dccUs.p95), 'num'],
-    ], totals.rows);
+    ], totals.rows.filter((r) => r.volume > 0));
 
     const charts = main.querySelector('#charts');
     const chart = (title, unit, value) => {
       const host = document.createElement('div');
       host.className = 'chart';
       charts.append(host);
-      lineChart(host, { title: `${title} (${ZONE_LABEL})`, unit, zone: ZONE, ...seriesByRegion(hourly.rows, value) });
+      lineChart(host, { title: `${title} (${ZONE_LABEL})`, unit, zone: ZONE, ...seriesByRegion(hourly.rows.filter((r) => r.volume > 0), value) });
     };
     chart('Journeys/s', '/s', (r) => r.volume / 3600);
     chart('Success %', '%', (r) => r.successRatePct);

@@ -25,7 +25,7 @@ function mediansBySrv(journeys) {
 function stack(row, budget, scaleUs) {
   const w = (us) => `${(100 * Math.max(0, us ?? 0)) / scaleUs}%`;
   const spans = PARTS.map((p) => `<span title="${p.name}: ${ms(row[p.id])} ms" style="width:${w(row[p.id])};background:${p.colour}"></span>`).join('');
-  const mark = (us, cls, label) => (us ? `<i class="budget ${cls}" title="${label} ${ms(us)} ms" style="left:${w(us)}"></i>` : '');
+  const mark = (us, cls, label) => (us ? `<i class="budget ${cls}" title="${label} ${ms(us)} ms" style="left:${w(Math.min(us, scaleUs * 0.995))}"></i>` : '');
   return `<div class="stack">${spans}${mark(budget?.dsp, 'dsp', 'DSP budget')}${mark(budget?.csp, 'csp', 'CSP budget')}</div>`;
 }
 
@@ -50,13 +50,16 @@ export const timeSplit = {
       csp: r.segments?.csp?.budgetSeconds ? r.segments.csp.budgetSeconds * 1e6 : undefined,
       dspWithinPct: r.segments?.dsp?.withinPct, cspWithinPct: r.segments?.csp?.withinPct,
     }]));
-    // One scale for every row, so SRVs compare: the longest stack or budget mark.
-    const scaleUs = Math.max(1, ...rows.map((r) => PARTS.reduce((t, p) => t + (r[p.id] ?? 0), 0)), ...[...budgets.values()].flatMap((b) => [b.dsp ?? 0, b.csp ?? 0]));
+    // One scale for every row, so SRVs compare: the longest stack, and budgets up to twice it; a
+    // budget beyond the scale is marked at its right edge (its value is in the table).
+    const longest = Math.max(1, ...rows.map((r) => PARTS.reduce((t, p) => t + (r[p.id] ?? 0), 0)));
+    const scaleUs = Math.max(longest * 1.1, ...[...budgets.values()].flatMap((b) => [b.dsp ?? 0, b.csp ?? 0]).filter((us) => us <= 2 * longest));
     main.querySelector('#split').innerHTML = `<p class="muted">Medians per part of the latest ${journeys.length} journeys since ${esc(new Date(from).toLocaleString('en-GB', { timeZone: 'Europe/London' }))} ${ZONE_LABEL}
-      (successful requests); bars share one axis, 0 to ${ms(scaleUs)} ms. Black mark: DSP budget; brown: CSP budget.</p>${legend()}` + table([
+      (successful requests); bars share one axis, 0 to ${ms(scaleUs)} ms. Black mark: DSP budget; brown: CSP budget (at the right edge when beyond the axis).</p>${legend()}` + table([
       ['SRV', (r) => esc(r.srv)], ['journeys', (r) => int(r.count), 'num'],
       ...PARTS.map((p) => [`${p.name} ms`, (r) => ms(r[p.id]), 'num']),
-      ['DSP within budget %', (r) => pct(budgets.get(r.srv)?.dspWithinPct), 'num'], ['CSP within budget %', (r) => pct(budgets.get(r.srv)?.cspWithinPct), 'num'],
+      ['DSP budget ms', (r) => ms(budgets.get(r.srv)?.dsp), 'num'], ['DSP within %', (r) => pct(budgets.get(r.srv)?.dspWithinPct), 'num'],
+      ['CSP budget ms', (r) => ms(budgets.get(r.srv)?.csp), 'num'], ['CSP within %', (r) => pct(budgets.get(r.srv)?.cspWithinPct), 'num'],
       ['median time per part', (r) => stack(r, budgets.get(r.srv), scaleUs)],
     ], rows);
   },
