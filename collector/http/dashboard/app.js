@@ -48,9 +48,11 @@ async function draw(quiet = false) {
     next.dataset.ready = 'true';
   } catch (err) {
     if (id !== drawn) return;
-    main.innerHTML = '<p class="error"></p>';
-    main.firstElementChild.textContent = err.message;
-    main.dataset.ready = 'error';
+    const message = document.createElement('p');
+    message.className = 'error';
+    message.dataset.ready = 'error';
+    message.textContent = err.message;
+    main.replaceChildren(message);
   }
 }
 
