@@ -12,7 +12,6 @@ import type { Collector } from '../../collector/collector.js';
 import type { JourneyRecord } from '../../collector/join/journey-record.js';
 import { waitFor } from '../../common/wait-for.js';
 import { HopPoint } from '../../proto/hop-point.js';
-import { collectorDb, createToken, waitForStatus } from '../helpers/api-tokens.js';
 import { keyText } from '../helpers/batches.js';
 import { launchChromium, openPage, screenshotFolder, type WatchedPage } from '../helpers/browser.js';
 import { startTestAgent, startTestCollector } from '../helpers/system.js';
@@ -265,40 +264,5 @@ describe('the dashboard in a browser', () => {
       await shot(page, `${hash.slice(2).split('?')[0]}-390`);
     }
     expect(errors).toEqual([]);
-  });
-});
-
-describe('the dashboard on a collector with API tokens', () => {
-  const dir = tempDir('hopwatch-dashboard-tokens-');
-  let c: Collector;
-  let browser: Browser;
-  let token = '';
-  beforeAll(async () => {
-    c = await startTestCollector(dir.path);
-    token = createToken(collectorDb(dir.path), { scope: 'viewer' }).token;
-    await waitForStatus(c, '/api/v1/agents', undefined, (s) => s === 401);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await c?.close();
-    dir.cleanup();
-  });
-
-  it('asks for a token once, keeps it for the session and draws every view with it', async () => {
-    const { page, errors } = await openPage(browser, 1280);
-    const prompts: string[] = [];
-    page.on('dialog', (d) => {
-      prompts.push(d.message());
-      void d.accept(token);
-    });
-    await page.goto(`${c.httpUrl}/#/agents`);
-    await page.waitForSelector('#view > [data-view=agents][data-ready=true]');
-    await page.evaluate('location.hash = "#/journeys"');
-    await page.waitForSelector('#view > [data-view=journeys][data-ready=true]');
-    expect(prompts).toEqual(['This collector needs an API token (hopwatch tokens create):']);
-    expect(await page.evaluate<string | null>('sessionStorage.getItem("hopwatch.apiToken")')).toBe(token);
-    // The browser logs each call refused before the token was given; nothing else.
-    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 });
