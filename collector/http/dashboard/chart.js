@@ -18,7 +18,8 @@ function timeLabels(zone, datesOnly) {
     legend: (u, v) => (v === null || v === undefined ? '--' : (datesOnly ? days : full).format(new Date(v * 1000))),
   };
 }
-const live = new Set();
+/** Charts drawn, with the panel each sits in. */
+const live = new Map();
 let observer;
 
 /**
@@ -46,11 +47,17 @@ export function lineChart(host, { title, unit, x, series, zone, datesOnly = fals
   };
   const plot = new uPlot(opts, [x, ...series.map((s) => s.values)], el);
   plot.root.dataset.title = title;
-  live.add(plot);
+  live.set(plot, host);
+  // A chart follows its panel's width; one whose panel left the page (a view redrawn) is let go.
   observer ??= new ResizeObserver(() => {
-    for (const p of live) {
-      if (!p.root.isConnected) live.delete(p);
-      else p.setSize({ width: Math.max(200, p.root.parentElement.clientWidth), height: HEIGHT });
+    for (const [p, panel] of live) {
+      if (panel.isConnected) {
+        p.setSize({ width: Math.max(200, p.root.parentElement.clientWidth), height: HEIGHT });
+        continue;
+      }
+      observer.unobserve(panel);
+      p.destroy();
+      live.delete(p);
     }
   });
   observer.observe(host);
