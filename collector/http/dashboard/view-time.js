@@ -53,7 +53,7 @@ export const timeSplit = {
     // One scale for every row, so SRVs compare: the longest stack, and budgets up to twice it; a
     // budget beyond the scale is marked at its right edge (its value is in the table).
     const longest = Math.max(1, ...rows.map((r) => PARTS.reduce((t, p) => t + (r[p.id] ?? 0), 0)));
-    const scaleUs = Math.max(longest * 1.1, ...[...budgets.values()].flatMap((b) => [b.dsp ?? 0, b.csp ?? 0]).filter((us) => us <= 2 * longest));
+    const scaleUs = 1.05 * Math.max(longest, ...[...budgets.values()].flatMap((b) => [b.dsp ?? 0, b.csp ?? 0]).filter((us) => us <= 2 * longest));
     main.querySelector('#split').innerHTML = `<p class="muted">Medians per part of the latest ${journeys.length} journeys since ${esc(new Date(from).toLocaleString('en-GB', { timeZone: 'Europe/London' }))} ${ZONE_LABEL}
       (successful requests); bars share one axis, 0 to ${ms(scaleUs)} ms. Black mark: DSP budget; brown: CSP budget (at the right edge when beyond the axis).</p>${legend()}` + table([
       ['SRV', (r) => esc(r.srv)], ['journeys', (r) => int(r.count), 'num'],
