@@ -29,6 +29,14 @@ export default defineConfig(
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
   },
   {
+    // The dashboard's ES modules run in the browser.
+    files: ['collector/http/dashboard/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Blob', 'FormData', 'setTimeout', 'setInterval', 'performance', 'ResizeObserver']
+        .map((name) => [name, 'readonly'])),
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

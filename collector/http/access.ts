@@ -30,6 +30,7 @@ const write: RouteAccess = { need: 'write', party: 'deny' };
 
 export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /': { need: 'public', party: 'reference' },
+  'GET /dashboard/:file': { need: 'public', party: 'reference' },
   'OPTIONS *': { need: 'public', party: 'reference' },
   'GET /metrics': { need: 'metrics', party: 'deny' },
   'GET /healthz': read('deny'),

@@ -15,7 +15,7 @@ import type { MetricReader } from '../metrics/engine.js';
 import type { Store } from '../store/store.js';
 import type { HttpsOptions } from './https-options.js';
 import { installAccessControl } from './access-control.js';
-import { dashboardRoutes, dashboardScriptHashes } from './routes/dashboard.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { installOpenApi } from './openapi.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
@@ -57,7 +57,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(500).send({ error: 'HW_COLLECTOR_INTERNAL', message: 'internal error; see the collector log' });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'HW_COLLECTOR_NOT_FOUND', message: `no route ${req.method} ${req.url}` }));
-  installSecurityHeaders(app, { corsOrigins: deps.auth.corsOrigins, scriptHashes: dashboardScriptHashes() });
+  installSecurityHeaders(app, { corsOrigins: deps.auth.corsOrigins });
   installAccessControl(app, { tokens: deps.auth.tokens, authFailuresPerMinute: deps.auth.authFailuresPerMinute, metrics: deps.metrics, logger: deps.logger });
   installOpenApi(app);
   // In a plugin registered after the OpenAPI one, so that it sees every route.

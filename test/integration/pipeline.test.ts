@@ -67,7 +67,7 @@ describe('pipeline on loopback', () => {
     // The dashboard page, and the RSVP rows it reads (latest day's period, per SRV).
     const page = await fetch(`${collector.httpUrl}/`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await page.text()).toContain("get('/api/v1/rsvp?granularity=day')");
+    expect(await page.text()).toContain('<script type="module" src="/dashboard/app.js">');
     const rsvp = (await (await fetch(`${collector.httpUrl}/api/v1/rsvp?granularity=day`)).json()) as { rows: { period: string; srv: string; volume: number; successes: number; rttUs: { median: number } }[] };
     expect(rsvp.rows).toHaveLength(1);
     expect(rsvp.rows[0]).toMatchObject({ srv: '4.1.1', volume: 50, successes: 50, rttUs: { median: 3_000_024.5 } });
