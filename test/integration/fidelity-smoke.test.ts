@@ -4,6 +4,7 @@
 // honest about their uncertainty. Error percentiles need the full run (npm run bench:fidelity).
 import { describe, expect, it } from 'vitest';
 import { runFidelityBenchmark } from '../../bench/fidelity.js';
+import { GATEWAY_AGENT_ID } from '../../firmware-stubs/fleet.js';
 
 describe('fidelity benchmark, small', () => {
   it('joins every journey once, with its true outcome and cross-agent bounds that hold, under duplicated, reordered and late hops', async () => {
@@ -32,5 +33,27 @@ describe('fidelity benchmark, small', () => {
     expect(c.outcomeMatches).toBe(c.truths);
     expect(c.crossAgentSegments.bounded).toBeGreaterThan(0);
     expect(c.crossAgentSegments.withinBoundShare).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('keeps one record per request when 30 s SRVs are answered after their time-out and the gateway agent restarts on a new stream', async () => {
+    const report = await runFidelityBenchmark({
+      seed: 7,
+      virtualMinutes: 3,
+      requestsPerSecond: 4,
+      conditions: {
+        rigs: 6,
+        graceSeconds: 5,
+        slowResponses: { rate: 0.3, minMs: 36_000, maxMs: 90_000, srvs: ['4.1.1', '2.2', '7.4'] },
+        agentRestart: { agentId: GATEWAY_AGENT_ID, atShare: 0.5 },
+      },
+    });
+    const c = report.comparison;
+
+    expect(report.run.stats.slowResponses).toBeGreaterThan(20);
+    expect(report.run.joiner).toMatchObject({ keyReused: 0 });
+    expect(report.run.joiner.amendments).toBeGreaterThan(0);
+    expect(c.truths).toBe(report.run.stats.journeysStarted);
+    expect([c.phantomJourneys, c.doubleCountedJourneys, c.missingJourneys]).toEqual([0, 0, 0]);
+    expect(c.outcomeMatches).toBe(c.truths);
   });
 });
