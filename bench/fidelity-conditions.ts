@@ -1,6 +1,7 @@
 // The fidelity benchmark's named conditions, each run with several seeds, and the one-line
 // verdict per run: same-clock error at p99 for 30 s and 5,600 s journeys, the share of
-// cross-agent figures within their bound, and the median bound.
+// cross-agent figures within their bound, the median bound, and the joining: journeys
+// invented (phantom), counted twice, or with an outcome other than the truth's.
 import { cspAgentId, GATEWAY_AGENT_ID, rigAgentId } from '../firmware-stubs/fleet.js';
 import type { FidelityConditions, FidelityReport } from './fidelity.js';
 import { SAME_CLOCK_FIGURES } from './fidelity-report.js';
@@ -15,6 +16,9 @@ export interface NamedCondition {
 }
 
 /** Half the rigs, the gateway and the CSP gateways keep perfect time; the other rigs drift by up to ±100 ppm. */
+/** 30-second SRVs of the default mix (about half the requests); a tenth of them answered late. */
+const lateAnswers = (minMs: number, maxMs: number) => ({ slowResponses: { rate: 0.1, minMs, maxMs, srvs: ['4.1.1', '2.2', '7.4'] } });
+
 const zeroDrift = Object.fromEntries([GATEWAY_AGENT_ID, cspAgentId('NORTH'), cspAgentId('CENTRAL'), cspAgentId('SOUTH'),
   ...[0, 1, 2, 3, 4, 5].map(rigAgentId)].map((id) => [id, 0]));
 
@@ -29,6 +33,23 @@ export const fidelityConditions: readonly NamedCondition[] = [
   {
     name: 'rig-step', description: '+2 s clock step on a CH-rig agent (rig-003) that moves its stamps too, as a restart after a clock reset does',
     conditions: { wallStep: { agentId: rigAgentId(2), stepMs: 2000, timeline: true } }, virtualMinutes: 60, requestsPerSecond: 5,
+  },
+  // The slow HAN leg sets when the response comes; in these runs the "5600 s" column holds the late answers.
+  {
+    name: 'late-60s', description: 'a tenth of the 30 s SRVs answered 50-70 s after the request, around their 60 s time-out (30 s grace)',
+    conditions: lateAnswers(50_000, 70_000), virtualMinutes: 30, requestsPerSecond: 5,
+  },
+  {
+    name: 'late-5min', description: 'a tenth of the 30 s SRVs answered about 5 minutes after the request, long after their time-out',
+    conditions: lateAnswers(280_000, 320_000), virtualMinutes: 30, requestsPerSecond: 5,
+  },
+  {
+    name: 'late-grace5', description: 'join.graceSeconds 5 and a tenth of the 30 s SRVs answered 36-60 s after the request: every one after its journey timed out',
+    conditions: { ...lateAnswers(36_000, 60_000), graceSeconds: 5 }, virtualMinutes: 30, requestsPerSecond: 5,
+  },
+  {
+    name: 'agent-restart', description: 'the DCC gateway agent restarted on a new stream 40 % into the traffic, with journeys in flight',
+    conditions: { agentRestart: { agentId: GATEWAY_AGENT_ID, atShare: 0.4 } }, virtualMinutes: 30, requestsPerSecond: 5,
   },
 ];
 
@@ -48,6 +69,13 @@ export interface ConditionVerdict {
   readonly medianBoundUs: number | null;
   /** Worst drift estimate error over the agents, ppm, while probes still ran. */
   readonly worstDriftErrorPpm: number;
+  /** Records whose key is in no true journey, and true journeys with more than one record. */
+  readonly phantoms: number;
+  readonly doubleCounted: number;
+  /** True journeys missing, or whose record's kind, SRV, outcome, code or reason differs from the truth. */
+  readonly wrongOutcomes: number;
+  /** Journeys the collector started because a key was used again (the truth has none). */
+  readonly keyReused: number;
   readonly wallSeconds: number;
 }
 
@@ -62,6 +90,10 @@ export function verdictOf(condition: string, r: FidelityReport): ConditionVerdic
     crossAgentWithinBoundShare: c.crossAgentSegments.withinBoundShare,
     medianBoundUs: c.crossAgentSegments.medianBoundUs,
     worstDriftErrorPpm: Math.max(0, ...r.clocks.map((a) => Math.abs(a.estimatedDriftPpm - a.trueDriftPpm))),
+    phantoms: c.phantomJourneys,
+    doubleCounted: c.doubleCountedJourneys,
+    wrongOutcomes: c.truths - c.outcomeMatches,
+    keyReused: r.run.joiner.keyReused ?? 0,
     wallSeconds: r.run.wallSeconds,
   };
 }
@@ -71,13 +103,14 @@ const pct = (share: number | null) => (share === null ? '-' : `${(Math.floor(sha
 
 /** One row per run, targets as issue 3 states them. */
 export function formatVerdicts(verdicts: readonly ConditionVerdict[]): string {
-  const widths = [13, 5, 9, 14, 16, 14, 12, 14, 8];
+  const widths = [13, 5, 9, 11, 13, 11, 12, 14, 8, 7, 6, 7, 7];
   const row = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  const lines = [row(['condition', 'seed', 'journeys', 'p99 30s ms', 'p99 5600s ms', 'x-agent in', 'median ± ms', 'drift err ppm', 'wall s'])];
-  lines.push(row(['(target)', '', '', '<= 1', '<= 10', '>= 99 %', '< 50', '', '']));
+  const lines = [row(['condition', 'seed', 'journeys', 'p99 30s ms', 'p99 5600s ms', 'x-agent in', 'median ± ms', 'drift err ppm', 'phantom', 'double', 'wrong', 'reused', 'wall s'])];
+  lines.push(row(['(target)', '', '', '<= 1', '<= 10', '>= 99 %', '< 50', '', '0', '0', '0', '0', '']));
   for (const v of verdicts) {
     lines.push(row([v.condition, String(v.seed), String(v.journeys), ms(v.sameClockP99Us.short), ms(v.sameClockP99Us.long),
-      pct(v.crossAgentWithinBoundShare), ms(v.medianBoundUs), v.worstDriftErrorPpm.toFixed(2), v.wallSeconds.toFixed(0)]));
+      pct(v.crossAgentWithinBoundShare), ms(v.medianBoundUs), v.worstDriftErrorPpm.toFixed(2),
+      String(v.phantoms), String(v.doubleCounted), String(v.wrongOutcomes), String(v.keyReused), v.wallSeconds.toFixed(0)]));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@
 // (bench/fidelity-conditions.ts) with several seeds, prints one verdict row per run and
 // the full table of the first run, and writes bench/results/fidelity.json (the first run)
 // and bench/results/fidelity-conditions.json (every run's verdict).
-// Flags: --condition NAME (repeatable; default: all), --seed N (repeatable; default 1; all five conditions take about six minutes a seed on two cores),
+// Flags: --condition NAME (repeatable; default: all), --seed N (repeatable; default 1; all nine conditions take about ten minutes a seed on two cores),
 // --minutes N (virtual minutes of traffic), --rps N (requests per second), both overriding
 // the condition's own.
 import { mkdirSync, writeFileSync } from 'node:fs';

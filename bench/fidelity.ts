@@ -42,6 +42,13 @@ export interface FidelityConditions {
   readonly wallStep: { readonly agentId: string; readonly stepMs: number; readonly timeline?: boolean };
   readonly faults: DeliveryFaults;
   readonly slowResponses: SlowResponses;
+  /** The collector's join.graceSeconds: added to an SRV's window before its journey times out. */
+  readonly graceSeconds: number;
+  /**
+   * An agent closed and started again on a fresh buffer (a new stream) at this share of the
+   * traffic, between two steps, with journeys in flight; null for none.
+   */
+  readonly agentRestart: { readonly agentId: string; readonly atShare: number } | null;
   /** Simulated time probes per agent (a real agent's default interval). */
   readonly probeIntervalMs: number;
   /**
@@ -65,6 +72,8 @@ export const defaultFidelityConditions: FidelityConditions = {
   faults: { duplicateRate: 0.05, reorderRate: 0.2, reorderMaxMs: 5000, lateRate: 0.01, lateMaxMs: 600_000 },
   // 4.8.1 is an eighth of the default SRV mix: a fifth of those slow gives a few hundred long journeys an hour.
   slowResponses: { rate: 0.2, minMs: 600_000, maxMs: 5_500_000, srvs: ['4.8.1'] },
+  graceSeconds: 30,
+  agentRestart: null,
   probeIntervalMs: 10_000,
   startAt: '2026-01-05T08:00:00Z',
   stepMs: 10_000,
@@ -190,6 +199,7 @@ async function startParts(run: RunSettings, dir: string, parts: Parts): Promise<
     broker: { ...collectorDefaults.broker, host: '127.0.0.1', port: 0 },
     http: { ...collectorDefaults.http, host: '127.0.0.1', port: 0 },
     store: { file: join(dir, 'collector.db'), synchronous: 'normal' },
+    join: { ...collectorDefaults.join, graceSeconds: run.graceSeconds },
     logLevel: 'silent',
   }, { clock: { nowUs: () => parts.collectorNowUs, wallNowUs: () => parts.collectorNowUs }, nowMs: () => parts.collectorNowUs / 1000 }));
   const feed = (parts.feed = await connectTimeFeed(collector.brokerUrl));
@@ -214,6 +224,7 @@ async function runToCompletion(
 ) {
   const limitUs = trafficEndUs + (c.slowResponses.maxMs + c.faults.lateMaxMs + c.faults.reorderMaxMs + TAIL_MARGIN_MS) * 1000;
   const startUs = sim.nowUs();
+  let restartAtUs = c.agentRestart ? startUs + (trafficEndUs - startUs) * c.agentRestart.atShare : Infinity;
   let steps = 0;
   let clocks: ClockFit[] | undefined;
   let nextLogUs = startUs;
@@ -226,6 +237,12 @@ async function runToCompletion(
     collector.ingest.drain();
     steps++;
     const now = sim.nowUs();
+    if (c.agentRestart && now >= restartAtUs) {
+      // Between steps every batch is acknowledged: the restart loses nothing, it only changes the stream.
+      await sim.restartAgent(c.agentRestart.agentId);
+      log(`  ${((now - startUs) / 60e6).toFixed(0)} virtual min: ${c.agentRestart.agentId} restarted on a new stream`);
+      restartAtUs = Infinity;
+    }
     // The collector's estimate is judged while probes still run: once idle they stop.
     if (!clocks && sim.idle()) clocks = clockFits(sim, collector);
     if (now >= nextLogUs) {

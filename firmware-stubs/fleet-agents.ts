@@ -34,6 +34,12 @@ export interface FleetAgents {
   readonly clocks: ReadonlyMap<string, SimulatedClock>;
   /** Flushes every agent and waits until the collector has acknowledged all their batches. */
   drained(timeoutMs: number): Promise<void>;
+  /**
+   * Closes an agent and starts it again on a fresh buffer: a new stream, its sequence numbers
+   * from 1 (a device replaced or its data wiped). Call it once the agents are drained, or
+   * batches still in the old buffer are never sent.
+   */
+  restart(agentId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,19 +47,20 @@ export function startFleetAgents(fleet: Fleet, options: FleetAgentsOptions): Fle
   const agents = new Map<string, Agent>();
   const clocks = new Map<string, SimulatedClock>();
   const { tuning } = options;
+  const restarts = new Map<string, number>();
+  const configOf = (agentId: string, generation: number): AgentConfig => ({
+    ...agentDefaults,
+    agentId,
+    broker: { ...agentDefaults.broker, url: options.brokerUrl, ...credentialsOf(agentId, options.brokerPasswords) },
+    buffer: { file: join(options.dataDir, generation === 0 ? `${agentId}.buffer.db` : `${agentId}.buffer.${generation}.db`), maxBytes: tuning.bufferMaxBytes },
+    batch: { ...agentDefaults.batch, maxHops: tuning.maxHops, flushIntervalMs: tuning.flushIntervalMs },
+    statusIntervalMs: tuning.statusIntervalMs,
+    ...(options.realTimeProbes === false ? { clock: { ...agentDefaults.clock, probeIntervalMs: 0 } } : {}),
+  });
   try {
     for (const spec of fleet.agents) {
       const clock = createAgentClock({ ...spec.clock, startUs: options.startUs, trueNowUs: options.trueNowUs });
-      const config: AgentConfig = {
-        ...agentDefaults,
-        agentId: spec.agentId,
-        broker: { ...agentDefaults.broker, url: options.brokerUrl, ...credentialsOf(spec.agentId, options.brokerPasswords) },
-        buffer: { file: join(options.dataDir, `${spec.agentId}.buffer.db`), maxBytes: tuning.bufferMaxBytes },
-        batch: { ...agentDefaults.batch, maxHops: tuning.maxHops, flushIntervalMs: tuning.flushIntervalMs },
-        statusIntervalMs: tuning.statusIntervalMs,
-        ...(options.realTimeProbes === false ? { clock: { ...agentDefaults.clock, probeIntervalMs: 0 } } : {}),
-      };
-      agents.set(spec.agentId, createAgent(config, { clock, logger: options.logger }));
+      agents.set(spec.agentId, createAgent(configOf(spec.agentId, 0), { clock, logger: options.logger }));
       clocks.set(spec.agentId, clock);
     }
   } catch (err) {
@@ -68,6 +75,14 @@ export function startFleetAgents(fleet: Fleet, options: FleetAgentsOptions): Fle
     clocks,
     async drained(timeoutMs) {
       await Promise.all([...agents.values()].map((a) => a.drained(timeoutMs)));
+    },
+    async restart(agentId) {
+      const old = agents.get(agentId);
+      if (!old) throw new RangeError(`no agent ${JSON.stringify(agentId)} in the fleet`);
+      await old.close();
+      const generation = (restarts.get(agentId) ?? 0) + 1;
+      restarts.set(agentId, generation);
+      agents.set(agentId, createAgent(configOf(agentId, generation), { clock: clocks.get(agentId)!, logger: options.logger }));
     },
     close() {
       closed ??= Promise.allSettled([...agents.values()].map((a) => a.close())).then(() => undefined);

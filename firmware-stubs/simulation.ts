@@ -66,6 +66,8 @@ export interface Simulation {
   /** Virtual mode: runs until traffic has ended (durationMs must be finite) and every journey is done. */
   runUntilIdle(): Promise<void>;
   drained(timeoutMs: number): Promise<void>;
+  /** Restarts an agent on a new stream (see FleetAgents.restart); journeys in flight go on with the new one. */
+  restartAgent(agentId: string): Promise<void>;
   /** Traffic has ended, every journey has played its last hop and every held-back hop has been recorded. */
   idle(): boolean;
   /** Stops traffic, drops the hops not yet due, and closes the agents (buffered batches stay on disk). */
@@ -78,7 +80,8 @@ const EVENTS_PER_SLICE = 20_000;
 interface Running {
   readonly script: JourneyScript;
   readonly key: JourneyKey;
-  readonly agents: readonly Agent[];
+  /** By ROLE_INDEX; looked up at each hop, since an agent may be restarted mid-journey. */
+  readonly agentIds: readonly string[];
   readonly clocks: readonly SimulatedClock[];
   readonly contexts: readonly HopContext[];
   next: number;
@@ -129,16 +132,16 @@ export function startSimulation(input: SimulationOptions): Simulation {
   const play = (run: Running) => {
     const hop = run.script.hops[run.next]!;
     const r = ROLE_INDEX[hop.role];
-    const agent = run.agents[r]!;
+    const agentId = run.agentIds[r]!;
     const ctx = hop.code === undefined ? run.contexts[r]! : contexts.withCode(run.contexts[r]!, hop.code);
     const delivery = nextDelivery();
     const repeat = (timeUs: number) => {
       if (!delivery.duplicate) return;
-      agent.record(run.key, hop.point, timeUs, ctx);
+      agentOf(agentId).record(run.key, hop.point, timeUs, ctx);
       stats.duplicateHops++;
     };
     if (delivery.kind === 'on-time') {
-      agent.stamp(run.key, hop.point, ctx);
+      agentOf(agentId).stamp(run.key, hop.point, ctx);
       stats.hopsStamped++;
       repeat(run.clocks[r]!.readAt(hop.trueUs));
     } else {
@@ -148,7 +151,7 @@ export function startSimulation(input: SimulationOptions): Simulation {
       heldBack++;
       scheduler.at(hop.trueUs + delivery.delayUs, () => {
         heldBack--;
-        agent.record(run.key, hop.point, timeUs, ctx);
+        agentOf(agentId).record(run.key, hop.point, timeUs, ctx);
         stats.hopsStamped++;
         if (late) stats.lateHops++;
         else stats.reorderedHops++;
@@ -172,7 +175,7 @@ export function startSimulation(input: SimulationOptions): Simulation {
     const run: Running = {
       script,
       key: agentOf(parties.gateway).key(script.key),
-      agents: ids.map(agentOf),
+      agentIds: ids,
       clocks: ids.map(clockOf),
       contexts: journeyContexts,
       next: 0,
@@ -268,6 +271,7 @@ export function startSimulation(input: SimulationOptions): Simulation {
       while (v.runUntilIdle(EVENTS_PER_SLICE) === EVENTS_PER_SLICE && !stopped) await yieldToIo();
     },
     drained: (timeoutMs) => fleetAgents.drained(timeoutMs),
+    restartAgent: (agentId) => fleetAgents.restart(agentId),
     idle,
     stop() {
       stopped ??= (async () => {

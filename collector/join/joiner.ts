@@ -4,6 +4,16 @@
 // row of a batch, not per hop. All state changes are collected as writes for the
 // ingest step to commit in its transaction.
 //
+// Joining rules (README, "Journeys and records"). A hop joins its key's journey, open or
+// closed, for as long as that journey may be amended: join.lateHopWindowMs after it closed,
+// and at least its SRV's window (plus grace) from its start, whatever the hop's timestamp.
+// A journey closed as no-response that then gets its response so becomes a slow answered
+// one, never a second journey. The key counts as used again, and a new journey starts, only
+// when a hop repeats a point the journey already holds at a later time (on the collector's
+// clock) after that journey ended (closed, or holding its final point); the new journey
+// takes with it the hops of the ended one that are later than that hop, so a response that
+// arrived before its request's start still goes to the right use of the counter.
+//
 // Memory follows the store. Between two commits the joiner keeps what it needs to go back:
 // each journey a batch row reaches is saved first (journey-undo-log.ts), journeys entering
 // and leaving memory are noted (open-journeys.ts), counters and scalars are copied at each
@@ -86,6 +96,8 @@ export interface JoinCounters {
   timedOut: number;
   amendments: number;
   lateLookups: number;
+  /** New journeys started because their key was used again (see the joining rules above). */
+  keyReused: number;
   /** Records whose cross-agent segments are negative beyond their bounds (flagged, not clamped). */
   unreconciled: number;
 }
@@ -96,6 +108,8 @@ export interface OpenJourneyCounters {
   readonly evicted: number;
   readonly evictions: number;
   readonly reloads: number;
+  /** Times a full late-hop key filter had to forget keys before their window ran out. */
+  readonly lateHopFilterEarlyRotations: number;
 }
 
 export interface Joiner {
@@ -130,7 +144,8 @@ const SMETS1_EXPECTED = maskOf(SMETS1_CHAIN_RANK.keys()) | (1 << HopPoint.UG_ACK
 
 interface Closed {
   readonly key: JoinKey;
-  readonly journey: Journey;
+  /** Replaced when a reused key takes hops away from it. */
+  journey: Journey;
   cause: 'final' | 'timeout';
   /** Set when the journey was read back from the store to take a late hop. */
   readonly amends?: { readonly id: number; readonly amendments: number; readonly previous: JourneyRecord };
@@ -140,7 +155,14 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   const settling: Journey[] = [];
   /** Journeys closed or amended since the last takeWrites(). */
   const closed = new KeyTable<Closed>();
-  const recentlyClosed = new RotatingKeyFilter(options.lateHopCapacity, options.lateHopWindowMs, nowMs);
+  /** Closed journeys whose key a new use of the key took over in this tick (written all the same). */
+  const displaced: Closed[] = [];
+  // Twice the window: the filter remembers a key for at least half its window, and a closed
+  // journey must be found for the whole of join.lateHopWindowMs.
+  const recentlyClosed = new RotatingKeyFilter(options.lateHopCapacity, 2 * options.lateHopWindowMs, nowMs);
+  // Journeys whose SRV window outlives join.lateHopWindowMs after they close (the long classes
+  // answered early) stay amendable for their window: their keys are remembered here.
+  const longWindowClosed = new RotatingKeyFilter(options.lateHopCapacity, 2 * longestWindowMs(catalogue, options), nowMs);
   const agentIds: string[] = [];
   const agentIndex = new Map<string, number>();
   const finalMask = options.finalPoints.reduce((mask, p) => mask | (1 << hopPointByName(p)!), 0);
@@ -148,12 +170,14 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   let seenPoints = 0;
   let earliestDeadlineMs = Infinity;
   let nextStoreScanMs = 0;
-  const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0, unreconciled: 0 };
+  const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0, keyReused: 0, unreconciled: 0 };
   // Since the last commit: journeys as they were, keys closed (the late-hop filter cannot
   // forget a key, so they enter it at commit), journeys taken off the front of `settling`.
   const undo = new JourneyUndoLog();
   const closedKeys: JoinKey[] = [];
   const closedAtMs: number[] = [];
+  /** Indexes into closedKeys of the journeys whose window outlives their late-hop window. */
+  const longWindowKeys: number[] = [];
   const settled: Journey[] = [];
   const committed = { counters: { ...counters }, seenPoints, earliestDeadlineMs, nextStoreScanMs, settling: 0, persistedClosed, persistedClosedLength: 0 };
 
@@ -172,6 +196,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     undo.clear();
     closedKeys.length = 0;
     closedAtMs.length = 0;
+    longWindowKeys.length = 0;
     settled.length = 0;
     Object.assign(committed.counters, counters);
     committed.seenPoints = seenPoints;
@@ -198,6 +223,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     open.delete(j);
     closedKeys.push(j.key);
     closedAtMs.push(atMs);
+    if (j.deadlineMs > atMs + options.lateHopWindowMs) longWindowKeys.push(closedKeys.length - 1);
     if (j.persisted) persistedClosed.push(j.key.toString());
     if (cause === 'timeout') counters.timedOut++;
     else counters.completed++;
@@ -210,37 +236,86 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     return (seenPoints & expected & ~j.pointMask) === 0;
   };
 
-  /**
-   * The closed journey a hop for `key` at `timeUs` belongs to, if any: closed in this
-   * tick, or stored (only asked when the key filter says it may be there, or on replay).
-   * A stored journey whose window does not cover the hop is an older use of the counter.
-   */
-  const closedJourneyFor = (key: JoinKey, timeUs: number, replaying: boolean): Closed | undefined => {
-    const recent = closed.get(key);
-    if (recent) return recent;
-    if (!replaying && !recentlyClosed.mightContain(key)) return undefined;
-    counters.lateLookups++;
-    for (const r of store.findRecords(key.toString())) {
-      const windowUs = (windowMs(r.hops.points.some((p) => ALERT_CHAIN_RANK.has(p)), r.context.srv, r.startedUs / 1000) + options.graceMs) * 1000;
-      if (Math.abs(r.startedUs - timeUs) > windowUs) continue;
-      const j = new Journey(key, 0, 0, 0);
-      j.context = contexts.intern(r.context);
-      const h = r.hops;
-      for (let i = 0; i < h.points.length; i++) j.addHop(h.points[i]!, agentOf(h.agentIds[i]!), h.times[i]!, h.codes?.[i]);
-      j.dirty = false;
-      const cause = r.timedOut ? 'timeout' : 'final';
-      const previous = buildRecord({ key: key.toString(), hops: r.hops, context: j.context, cause, amendments: r.amendments }, catalogue);
-      const entry: Closed = { key, journey: j, cause, amends: { id: r.id, amendments: r.amendments, previous } };
-      closed.set(entry);
-      return entry;
-    }
-    return undefined;
+  /** Whether a stored record may still be amended at `nowMs` (collector clock): see the joining rules. */
+  const amendable = (r: StoredRecordRef, nowMs: number) => {
+    const startMs = r.startedUs / 1000;
+    const windowEndMs = startMs + windowMs(r.hops.points.some((p) => ALERT_CHAIN_RANK.has(p)), r.context.srv, startMs) + options.graceMs;
+    const lastHopMs = r.hops.mapped ? Math.max(...r.hops.mapped.us) / 1000 : startMs;
+    const closedMs = r.timedOut ? Math.max(lastHopMs, windowEndMs) : lastHopMs;
+    return nowMs <= Math.max(closedMs + options.lateHopWindowMs, windowEndMs);
   };
 
-  const journeyFor = (key: JoinKey, firstTimeUs: number, batchId: number, receivedAtMs: number, replaying: boolean): Journey => {
+  /**
+   * The closed journey a hop for `key` belongs to, if any: closed in this tick, or stored
+   * (only asked when a key filter says it may be there, or on replay): the latest use of
+   * the key that may still be amended. The hop's own time does not decide.
+   */
+  const closedJourneyFor = (key: JoinKey, receivedAtMs: number, replaying: boolean): Closed | undefined => {
+    const recent = closed.get(key);
+    if (recent) return recent;
+    if (!replaying && !recentlyClosed.mightContain(key) && !longWindowClosed.mightContain(key)) return undefined;
+    counters.lateLookups++;
+    let r: StoredRecordRef | undefined;
+    for (const candidate of store.findRecords(key.toString())) {
+      if ((r === undefined || candidate.startedUs > r.startedUs) && amendable(candidate, receivedAtMs)) r = candidate;
+    }
+    if (r === undefined) return undefined;
+    const j = new Journey(key, 0, 0, 0);
+    j.context = contexts.intern(r.context);
+    const h = r.hops;
+    for (let i = 0; i < h.points.length; i++) j.addHop(h.points[i]!, agentOf(h.agentIds[i]!), h.times[i]!, h.codes?.[i]);
+    j.dirty = false;
+    const cause = r.timedOut ? 'timeout' : 'final';
+    const previous = buildRecord({ key: key.toString(), hops: r.hops, context: j.context, cause, amendments: r.amendments }, catalogue);
+    const entry: Closed = { key, journey: j, cause, amends: { id: r.id, amendments: r.amendments, previous } };
+    closed.set(entry);
+    return entry;
+  };
+
+  const mappedUs = (agent: number, timeUs: number) => clocks.map(agentName(agent), timeUs).us;
+
+  /** A hop that repeats a point of an ended journey at a later time: its key is used again. */
+  const isReuse = (j: Journey, point: number, agent: number, timeUs: number) => {
+    if ((j.pointMask & finalMask) === 0 && open.resident.get(j.key) === j) return false;
+    const i = j.indexOf(point);
+    return mappedUs(agent, timeUs) > mappedUs(j.agentAt(i), j.timeAt(i));
+  };
+
+  /**
+   * A new journey for a reused key, starting with the hop that showed the reuse. The ended
+   * journey is closed if it was still settling, and gives up its hops later than that hop.
+   */
+  const startAgain = (old: Journey, point: number, agent: number, timeUs: number, code: string | undefined, batchId: number, receivedAtMs: number): Journey => {
+    if (open.resident.get(old.key) === old) close(old, 'final', receivedAtMs);
+    const fresh = new Journey(old.key, receivedAtMs, batchId, 0);
+    const kept = new Journey(old.key, old.openedAtMs, old.firstBatchId, old.deadlineMs);
+    const cutUs = mappedUs(agent, timeUs);
+    for (let i = 0; i < old.count; i++) {
+      const a = old.agentAt(i);
+      const t = old.timeAt(i);
+      (mappedUs(a, t) > cutUs ? fresh : kept).addHop(old.pointAt(i), a, t, old.codeAt(i));
+    }
+    // The key's later hops in this tick go to the new journey; the old one is still written.
+    const entry = closed.get(old.key)!;
+    closed.delete(old.key);
+    displaced.push(entry);
+    if (fresh.count > 0) {
+      kept.context = fresh.context = old.context;
+      entry.journey = kept;
+      // Its response went to the new use of the key: the old one was never answered.
+      if ((kept.pointMask & finalMask) === 0) entry.cause = 'timeout';
+    }
+    fresh.addHop(point, agent, timeUs, code);
+    open.add(fresh);
+    counters.opened++;
+    counters.keyReused++;
+    return fresh;
+  };
+
+  const journeyFor = (key: JoinKey, batchId: number, receivedAtMs: number, replaying: boolean): Journey => {
     const j = open.get(key);
     if (j !== undefined) return j;
-    const done = closedJourneyFor(key, firstTimeUs, replaying);
+    const done = closedJourneyFor(key, receivedAtMs, replaying);
     if (done) return done.journey;
     const fresh = new Journey(key, receivedAtMs, batchId, 0);
     open.add(fresh);
@@ -281,7 +356,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
         const row = batch.hopKey[i]!;
         let j = rows[row];
         if (j === undefined) {
-          j = journeyFor(batch.keys[row]!, batch.hopTimeUs[i]!, batchId, receivedAtMs, replaying);
+          j = journeyFor(batch.keys[row]!, batchId, receivedAtMs, replaying);
           undo.save(j);
           const before = j.context;
           j.context = contexts.merge(before, batch.keyContexts[row]!);
@@ -293,9 +368,18 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
         const point = batch.hopPoint[i]!;
         seenPoints |= 1 << point;
         counters.hops++;
-        const result = j.addHop(point, agent, batch.hopTimeUs[i]!, batch.hopCode[i]);
+        const timeUs = batch.hopTimeUs[i]!;
+        const result = j.addHop(point, agent, timeUs, batch.hopCode[i]);
         if (result === 'duplicate') counters.duplicateHops++;
-        else if (result === 'conflict') counters.conflictingHops++;
+        else if (result === 'conflict') {
+          if (!isReuse(j, point, agent, timeUs)) counters.conflictingHops++;
+          else {
+            j = rows[row] = startAgain(j, point, agent, timeUs, batch.hopCode[i], batchId, receivedAtMs);
+            j.context = contexts.merge(j.context, batch.keyContexts[row]!);
+            touched.push(j);
+            needDeadline.push(j);
+          }
+        }
       }
       // The window depends on the SRV and on whether it is an alert: known once the hops are in.
       for (const j of needDeadline) setDeadline(j);
@@ -331,7 +415,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
 
     takeWrites() {
       const records: RecordWrite[] = [];
-      for (const c of closed.values()) {
+      for (const c of [...displaced, ...closed.values()]) {
         if (c.amends && !c.journey.dirty) continue;
         const amendments = c.amends ? c.amends.amendments + 1 : 0;
         if (c.amends) counters.amendments++;
@@ -340,6 +424,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
         records.push(c.amends ? { record, joinKey: c.key, amends: { id: c.amends.id, previous: c.amends.previous } } : { record, joinKey: c.key });
       }
       closed.clear();
+      displaced.length = 0;
       const closedOpenKeys = persistedClosed;
       persistedClosed = [];
       return { records, closedOpenKeys };
@@ -364,12 +449,14 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
 
     commit() {
       for (let i = 0; i < closedKeys.length; i++) recentlyClosed.add(closedKeys[i]!, closedAtMs[i]!);
+      for (const i of longWindowKeys) longWindowClosed.add(closedKeys[i]!, closedAtMs[i]!);
       open.commit();
       markCommitted();
     },
 
     abort() {
       closed.clear();
+      displaced.length = 0;
       undo.restore();
       open.abort();
       // settled then settling is the committed queue followed by what this tick pushed.
@@ -389,6 +476,15 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     get overBound() {
       return open.resident.size > options.maxResident;
     },
-    openJourneyCounters: () => ({ resident: open.resident.size, evicted: open.evictedCount, evictions: open.evictions, reloads: open.reloads }),
+    openJourneyCounters: () => ({
+      resident: open.resident.size, evicted: open.evictedCount, evictions: open.evictions, reloads: open.reloads,
+      lateHopFilterEarlyRotations: recentlyClosed.earlyRotations + longWindowClosed.earlyRotations,
+    }),
   };
+}
+
+/** The longest window any journey may have: the long-window key filter remembers keys this long. */
+function longestWindowMs(catalogue: Catalogue, options: JoinOptions): number {
+  const classes = Object.values(catalogue.data.responseClasses).map((c) => c.seconds * 1000);
+  return Math.max(options.alertWindowMs, options.unknownSrvWindowMs, ...classes) + options.graceMs;
 }

@@ -58,6 +58,13 @@ export class Journey {
     return (this.pointMask & (1 << point)) !== 0;
   }
 
+  /** The index of the point's hop (the point must be there). */
+  indexOf(point: number): number {
+    let i = 0;
+    while (this.pointAt(i) !== point) i++;
+    return i;
+  }
+
   /**
    * Adds a hop. A second stamp of the same point keeps the earlier time, so the result
    * does not depend on the order hops arrive in; an exact repeat is a duplicate.
@@ -75,8 +82,7 @@ export class Journey {
       this.dirty = true;
       return 'added';
     }
-    let i = 0;
-    while (this.pointAt(i) !== point) i++;
+    const i = this.indexOf(point);
     if (this.hops[2 * i] === tag && this.hops[2 * i + 1] === timeUs) {
       if (code !== undefined && this.codes?.[i] === undefined) this.setCode(i, code);
       return 'duplicate';
