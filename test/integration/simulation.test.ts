@@ -195,7 +195,7 @@ describe('simulation against a real collector', () => {
     await expect(sim.runFor(10)).rejects.toThrow(/real time/);
 
     const started = () => sim!.stats.requestsStarted + sim!.stats.alertsStarted;
-    await pollUntil(() => (Date.now() * 1000 > wallStartUs + 400_000 && sim!.stats.journeysCompleted === started() ? true : undefined), 5000);
+    await pollUntil(() => (Date.now() * 1000 > wallStartUs + 400_000 && sim!.stats.journeysCompleted === started() ? true : undefined), 20_000);
     const wallEndUs = Date.now() * 1000;
     const truths = [...sim!.groundTruth];
 
