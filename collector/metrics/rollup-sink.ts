@@ -111,6 +111,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
     counters,
     onRecords(writes, nowMs) {
       buffer.clear();
+      p.tags.prefetch(writes);
       for (const w of writes) apply(w);
       if (buffer.count > 0) {
         const facts = buffer.view();

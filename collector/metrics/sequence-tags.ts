@@ -8,9 +8,11 @@
 //   window, failed is that one's next attempt; otherwise it is a first attempt.
 // Everything lives in the store (SequenceStateStore), none in memory: a rolled-back
 // transaction takes its changes with it.
+import type { RecordWrite } from '../join/joiner.js';
 import type { JourneyRecord } from '../join/journey-record.js';
 import type { SequenceStateStore } from '../store/ports/sequence-state.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
+import { deviceOf } from './record-facts.js';
 
 /** MP122 PP1: Prepayment top-up, SRV 2.2 Top Up Device. */
 export const TOP_UP_SRV = '2.2';
@@ -26,6 +28,8 @@ export interface SequenceTags {
   tagOf(key: string, startedUs: number): string;
   /** Moves a record's tag when an amendment changed its start. */
   retag(key: string, fromUs: number, toUs: number, tag: string): void;
+  /** Tells the store, before a tick's records, which devices and tags they will read (SequenceStateStore.prefetch). */
+  prefetch(writes: readonly RecordWrite[]): void;
 }
 
 export function createSequenceTags(store: SequenceStateStore, catalogue: Catalogue, options: SequenceTagOptions): SequenceTags {
@@ -54,15 +58,18 @@ export function createSequenceTags(store: SequenceStateStore, catalogue: Catalog
     return `attempt:${n >= 3 ? '3+' : n}`;
   };
 
+  /** Whether tagNew reads or writes the record's device's state. */
+  const sequenced = (r: JourneyRecord): boolean => r.kind === 'request' && r.srv !== undefined && (triggers.has(r.srv) || catalogue.isShared(r.srv) || r.srv === TOP_UP_SRV);
+
   return {
-    tagNew(r, deviceOf) {
-      if (r.kind !== 'request' || r.srv === undefined) return '';
-      const trigger = triggers.has(r.srv);
-      const shared = catalogue.isShared(r.srv);
-      if (!trigger && !shared && r.srv !== TOP_UP_SRV) return '';
-      const device = deviceOf();
-      if (trigger) store.noteDeviceEvent(device, r.srv, r.startedUs);
-      const tag = shared ? attribute(r.srv, device, r.startedUs) : r.srv === TOP_UP_SRV ? attempt(r, device) : '';
+    tagNew(r, deviceOfRecord) {
+      if (!sequenced(r)) return '';
+      const srv = r.srv!;
+      const trigger = triggers.has(srv);
+      const shared = catalogue.isShared(srv);
+      const device = deviceOfRecord();
+      if (trigger) store.noteDeviceEvent(device, srv, r.startedUs);
+      const tag = shared ? attribute(srv, device, r.startedUs) : srv === TOP_UP_SRV ? attempt(r, device) : '';
       if (tag !== '') store.saveTag(r.key, r.startedUs, tag);
       return tag;
     },
@@ -71,6 +78,12 @@ export function createSequenceTags(store: SequenceStateStore, catalogue: Catalog
       if (fromUs === toUs) return;
       store.dropTag(key, fromUs);
       if (tag !== '') store.saveTag(key, toUs, tag);
+    },
+    prefetch(writes) {
+      if (store.prefetch === undefined) return;
+      const devices = writes.filter((w) => sequenced(w.record)).map((w) => deviceOf(w.record.kind, w.joinKey));
+      const amended = writes.flatMap((w) => (w.amends ? [{ key: w.amends.previous.key, startedUs: w.amends.previous.startedUs }] : []));
+      store.prefetch(devices, amended);
     },
   };
 }

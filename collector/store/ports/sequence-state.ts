@@ -19,4 +19,10 @@ export interface SequenceStateStore {
   tagOf(key: string, startedUs: number): string | undefined;
   saveTag(key: string, startedUs: number, tag: string): void;
   dropTag(key: string, startedUs: number): void;
+  /**
+   * A hint, optional: the devices and records the calls that follow in this transaction will
+   * ask about, so that a store whose every read is a round trip (PostgreSQL) reads them in one
+   * go. It changes nothing any call returns.
+   */
+  prefetch?(devices: readonly string[], records: readonly { key: string; startedUs: number }[]): void;
 }

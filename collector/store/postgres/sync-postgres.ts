@@ -22,6 +22,17 @@ export interface SyncPostgres {
   /** Runs `fn` in one transaction (nested calls become savepoints): all it wrote commits, or none. */
   transaction<T>(fn: () => T): T;
   readonly inTransaction: boolean;
+  /**
+   * Runs `fn` before the outermost COMMIT and before each SAVEPOINT, in registration order: a
+   * port that buffers its writes during a transaction sends them there (one statement per tick,
+   * not one per record). A SAVEPOINT flushes first, so that a rollback to it drops only what was
+   * buffered after it. A throw from `fn` rolls the transaction back.
+   */
+  beforeCommit(fn: () => void): void;
+  /** Runs `fn` after every ROLLBACK (to a savepoint too), and after COMMIT: buffered writes and reads cached for the transaction go. */
+  afterTransaction(fn: () => void): void;
+  /** Statements sent so far (BEGIN and COMMIT included): what a tick costs in round trips. */
+  readonly statements: number;
   close(): void;
 }
 
@@ -54,6 +65,11 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   mine.unref();
   let broken: string | undefined;
   let depth = 0;
+  let statements = 0;
+  const flushes: (() => void)[] = [];
+  const ends: (() => void)[] = [];
+  const flush = () => flushes.forEach((fn) => fn());
+  const end = () => ends.forEach((fn) => fn());
 
   const call = (request: Request): Answer => {
     if (broken !== undefined) throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `PostgreSQL connection is unusable: ${broken}`);
@@ -79,6 +95,7 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   }
 
   const query = <R>(sql: string, params: readonly unknown[] = []): R[] => {
+    statements += 1;
     const answer = call({ op: 'query', sql, params });
     if (!answer.ok) throw new PostgresError(answer.message, answer.sqlState);
     return (answer.rows ?? []) as R[];
@@ -87,22 +104,32 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   return {
     query,
     transaction<T>(fn: () => T): T {
-      const savepoint = depth === 0 ? undefined : `s${depth}`;
-      query(savepoint === undefined ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
-      depth += 1;
+      // Level 0 is the transaction itself; a nested call is savepoint s<level>.
+      const level = depth;
+      if (level > 0) flush();
+      query(level === 0 ? 'BEGIN' : `SAVEPOINT s${level}`);
+      depth = level + 1;
       try {
         const result = fn();
-        depth -= 1;
-        query(savepoint === undefined ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
+        if (level === 0) flush();
+        query(level === 0 ? 'COMMIT' : `RELEASE SAVEPOINT s${level}`);
+        depth = level;
+        if (level === 0) end();
         return result;
       } catch (err) {
-        depth -= 1;
-        if (broken === undefined) query(savepoint === undefined ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+        depth = level;
+        end();
+        if (broken === undefined) query(level === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT s${level}`);
         throw err;
       }
     },
     get inTransaction() {
       return depth > 0;
+    },
+    beforeCommit: (fn) => void flushes.push(fn),
+    afterTransaction: (fn) => void ends.push(fn),
+    get statements() {
+      return statements;
     },
     close() {
       if (broken === undefined) call({ op: 'close' });

@@ -40,6 +40,57 @@ describe('a synchronous PostgreSQL connection', () => {
     }
   });
 
+  it('sends what was buffered before COMMIT and before a SAVEPOINT, in registration order, drops it on a rollback, and counts statements', () => {
+    const db = openSyncPostgres(pg.freshDatabase());
+    try {
+      db.query('CREATE TABLE t (n serial, v text)');
+      // Two buffers, as two ports would keep them: each sends its values as one statement.
+      const buffers = [[], []] as string[][];
+      buffers.forEach((buffer) => {
+        db.beforeCommit(() => {
+          if (buffer.length > 0) db.query('INSERT INTO t (v) SELECT * FROM unnest($1::text[])', [buffer.splice(0)]);
+        });
+        db.afterTransaction(() => void buffer.splice(0));
+      });
+      const before = db.statements;
+      db.transaction(() => {
+        buffers[1]!.push('b1');
+        buffers[0]!.push('a1', 'a2');
+        expect(() => db.transaction(() => {
+          buffers[0]!.push('lost');
+          throw new Error('fails');
+        })).toThrow('fails');
+        buffers[1]!.push('b2');
+      });
+      expect(() => db.transaction(() => {
+        buffers[0]!.push('lost');
+        throw new Error('fails');
+      })).toThrow('fails');
+      // BEGIN, both buffers at the SAVEPOINT, SAVEPOINT, ROLLBACK TO, the second buffer, COMMIT; BEGIN, ROLLBACK.
+      expect(db.statements - before).toBe(9);
+      expect(db.query<{ v: string }>('SELECT v FROM t ORDER BY n').map((r) => r.v)).toEqual(['a1', 'a2', 'b1', 'b2']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rolls the transaction back when what was buffered is refused at COMMIT', () => {
+    const db = openSyncPostgres(pg.freshDatabase());
+    try {
+      db.query('CREATE TABLE t (v int PRIMARY KEY)');
+      let buffered: number[] = [];
+      db.beforeCommit(() => void db.query('INSERT INTO t SELECT * FROM unnest($1::int[])', [buffered]));
+      db.afterTransaction(() => (buffered = []));
+      expect(() => db.transaction(() => {
+        db.query('INSERT INTO t VALUES (1)');
+        buffered = [2, 2];
+      })).toThrow(PostgresError);
+      expect([db.inTransaction, buffered, db.query('SELECT v FROM t')]).toEqual([false, [], []]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('reports the SQLSTATE of a refused statement and stays usable', () => {
     const db = openSyncPostgres(pg.freshDatabase());
     try {

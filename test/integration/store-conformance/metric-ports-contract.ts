@@ -271,6 +271,71 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
       });
     });
 
+    describe('sequence state and Change of Supplier inside a transaction', () => {
+      const cos = { key: 'k1', startedUs: 1000, groupId: 1, device: 'd1', party: 'A', success: false, reasonId: 2 };
+      const state = () => ({
+        events: p.sequence.deviceEvents('d1').sort((x, y) => x.srv.localeCompare(y.srv)),
+        topUp: p.sequence.topUp('d1'),
+        tags: [p.sequence.tagOf('k', 1), p.sequence.tagOf('k', 2)],
+        cos: p.cos.requestsBetween(0, 2000),
+      });
+
+      it('reads what the transaction wrote so far, over what was committed before, and keeps it', () => {
+        p.sequence.noteDeviceEvent('d1', '8.1.1', 100);
+        p.sequence.saveTag('k', 1, 'attr:a');
+        const read = p.transaction(() => {
+          p.sequence.prefetch?.(['d1', 'd2'], [{ key: 'k', startedUs: 1 }]);
+          p.sequence.noteDeviceEvent('d1', '8.1.1', 50);
+          p.sequence.noteDeviceEvent('d1', '6.23', 70);
+          p.sequence.saveTopUp('d1', { lastUs: 1, attempt: 1, failed: true });
+          p.sequence.saveTopUp('d1', { lastUs: 2, attempt: 2, failed: false });
+          p.sequence.dropTag('k', 1);
+          p.sequence.saveTag('k', 2, 'attr:b');
+          p.cos.saveRequest(cos);
+          return state();
+        });
+        const expected = {
+          events: [{ srv: '6.23', lastUs: 70 }, { srv: '8.1.1', lastUs: 100 }],
+          topUp: { lastUs: 2, attempt: 2, failed: false },
+          tags: [undefined, 'attr:b'],
+          cos: [{ startedUs: 1000, groupId: 1, success: false, reasonId: 2, rescuedUs: null }],
+        };
+        expect(read).toEqual(expected);
+        expect(state()).toEqual(expected);
+      });
+
+      it('keeps none of it when the transaction throws, nor what a rolled-back savepoint wrote', () => {
+        p.sequence.saveTag('k', 1, 'attr:a');
+        expect(() => p.transaction(() => {
+          p.sequence.noteDeviceEvent('d1', '8.1.1', 100);
+          p.sequence.saveTopUp('d1', { lastUs: 1, attempt: 1, failed: true });
+          p.sequence.dropTag('k', 1);
+          p.cos.saveRequest(cos);
+          throw new Error('disk full');
+        })).toThrow('disk full');
+        p.transaction(() => {
+          p.sequence.saveTag('k', 2, 'attr:b');
+          expect(() => p.transaction(() => {
+            p.sequence.noteDeviceEvent('d1', '8.1.1', 100);
+            p.cos.saveRequest(cos);
+            throw new Error('disk full');
+          })).toThrow('disk full');
+        });
+        expect(state()).toEqual({ events: [], topUp: undefined, tags: ['attr:a', 'attr:b'], cos: [] });
+      });
+
+      it('rescues a request saved earlier in the transaction, and not one saved after the rescue', () => {
+        p.transaction(() => {
+          p.cos.saveRequest(cos);
+          p.cos.rescue('d1', 'A', 1500, 500, 1600);
+          p.cos.rescue('d1', 'A', 1400, 500, 1600);
+          p.cos.saveRequest({ ...cos, key: 'k2', startedUs: 1100 });
+          p.cos.rescue('d1', 'B', 1500, 500, 1600);
+        });
+        expect(p.cos.requestsBetween(0, 2000).map((r) => r.rescuedUs)).toEqual([1500, null]);
+      });
+    });
+
     describe('transactions', () => {
       it('keeps nothing of a transaction that throws', () => {
         expect(() => p.transaction(() => {
