@@ -15,6 +15,7 @@ import type { MetricReader } from '../metrics/engine.js';
 import type { Store } from '../store/store.js';
 import type { HttpsOptions } from './https-options.js';
 import { installAccessControl } from './access-control.js';
+import { compareRoutes } from './routes/compare.js';
 import { dashboardRoutes, dashboardScriptHashes } from './routes/dashboard.js';
 import { installOpenApi } from './openapi.js';
 import { journeyRoutes } from './routes/journeys.js';
@@ -69,6 +70,7 @@ function apiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   dashboardRoutes(app);
   journeyRoutes(app, deps.store);
   metricRoutes(app, { metrics: deps.metricEngine, nowMs: Date.now });
+  compareRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
 
   app.get('/api/v1/agents', {
     schema: {
