@@ -20,6 +20,7 @@ import { dashboardRoutes, dashboardScriptHashes } from './routes/dashboard.js';
 import { installOpenApi } from './openapi.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
+import { powerOutageRoutes } from './routes/power-outages.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 /** API tokens and what browsers may do (README "Security"). */
@@ -71,6 +72,7 @@ function apiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   journeyRoutes(app, deps.store);
   metricRoutes(app, { metrics: deps.metricEngine, nowMs: Date.now });
   compareRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
+  powerOutageRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
 
   app.get('/api/v1/agents', {
     schema: {
