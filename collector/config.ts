@@ -2,6 +2,7 @@
 import type { FlagSpec } from '../common/config.js';
 import { loadConfig } from '../common/config.js';
 import { HOP_POINT_NAMES } from '../proto/hop-point.js';
+import { alertingDefaults, alertingSchema, type AlertingConfig } from './alerting/alerting-config.js';
 import { CollectorError } from './errors.js';
 import { metricsDefaults, metricsSchema, type MetricsConfig } from './metrics/metrics-config.js';
 
@@ -63,6 +64,8 @@ export interface CollectorConfig {
   readonly clock: { readonly windowSeconds: number; readonly maxDriftPpm: number; readonly stepThresholdMs: number };
   /** The metric engine: reporting time zone, rollup folding, rule parameters (collector/metrics/metrics-config.ts). */
   readonly metrics: MetricsConfig;
+  /** Alert rules, their evaluation and the webhook (collector/alerting/alerting-config.ts). */
+  readonly alerting: AlertingConfig;
   readonly logLevel: string;
 }
 
@@ -108,6 +111,7 @@ export const collectorDefaults: CollectorConfig = {
   },
   clock: { windowSeconds: 60, maxDriftPpm: 100, stepThresholdMs: 5 },
   metrics: metricsDefaults,
+  alerting: alertingDefaults,
   logLevel: 'info',
 };
 
@@ -144,6 +148,7 @@ export const collectorSchema = object({
   }),
   clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 1000), stepThresholdMs: int(0) }),
   metrics: metricsSchema,
+  alerting: alertingSchema,
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 });
 

@@ -51,6 +51,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/compare.csv': read('own-rows'),
   'GET /api/v1/availability': read('deny'),
   'GET /api/v1/availability/power-outages': read('deny'),
+  'GET /api/v1/alerting/rules': read('deny'),
+  'GET /api/v1/alerting/events': read('deny'),
   'GET /api/v1/reliability': read('deny'),
   'GET /api/v1/maintenance': read('deny'),
   'POST /api/v1/maintenance': write,
