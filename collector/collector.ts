@@ -1,7 +1,7 @@
 // The collector process: store, joiner (recovered after a restart), ingest pipeline,
 // broker (embedded or external) and HTTP API, wired together.
 import type { FastifyInstance } from 'fastify';
-import { createAlerting, type Alerting } from './alerting/alerting.js';
+import { checkRuleNames, createAlerting, type Alerting } from './alerting/alerting.js';
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
 import { HopwatchError } from '../common/error-codes.js';
@@ -71,6 +71,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const nowMs = deps.nowMs ?? (() => clock.nowUs() / 1000);
   // Read before anything opens: an unreadable certificate is a configuration error.
   const https = httpsOptions(config.http.tls);
+  checkRuleNames(config.alerting.rules);
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
   const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
   const agentAuthority = createAgentAuthority({ store: createSqliteAgentCredentials(store.db), logger });

@@ -181,6 +181,7 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'unknown-srv-window-seconds', path: 'join.unknownSrvWindowSeconds', type: 'integer', description: 'window of journeys whose SRV is unknown' },
   { flag: 'late-hop-window-seconds', path: 'join.lateHopWindowSeconds', type: 'integer', description: 'a hop this late still amends its closed journey' },
   { flag: 'max-resident-journeys', path: 'join.maxResidentJourneys', type: 'integer', description: 'open journeys kept in memory at most; older checkpointed ones wait in the store' },
+  { flag: 'final-points', path: 'join.finalPoints', type: 'list', description: 'comma-separated points that complete a journey; a lab without User-side agents gives its last one, e.g. CSP_IN' },
   { flag: 'persist-after-seconds', path: 'join.persistAfterSeconds', type: 'integer', description: 'open journeys older than this are checkpointed to the store' },
   { flag: 'clock-window-seconds', path: 'clock.windowSeconds', type: 'integer', description: 'keep the lowest-delay time probe of each window this long' },
   { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent until its drift is measured (a measured drift is never capped by it; up to 1,000 ppm is measured)' },

@@ -74,7 +74,11 @@ export const alertingDefaults: AlertingConfig = {
 
 const int = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => ({ type: 'integer', minimum, maximum });
 const names = (pattern?: string) => ({ type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 64, ...(pattern ? { pattern } : {}) } });
-const needs = (kind: RuleKind, required: string[]) => ({ if: { properties: { kind: { const: kind } } }, then: { required } });
+// Ajv's strict mode wants every required property declared beside `required`; the real schema of each is in `properties` below.
+const needs = (kind: RuleKind, required: string[]) => ({
+  if: { properties: { kind: { const: kind } }, required: ['kind'] },
+  then: { properties: Object.fromEntries(required.map((k) => [k, true])), required },
+});
 
 const ruleSchema = {
   type: 'object',

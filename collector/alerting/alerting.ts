@@ -40,7 +40,8 @@ export interface AlertingOptions {
   readonly nowMs: () => number;
 }
 
-function checkNames(rules: readonly AlertRuleConfig[]): void {
+/** Refuses two rules of one name (their series and notifications would mix); run before anything opens. */
+export function checkRuleNames(rules: readonly AlertRuleConfig[]): void {
   const seen = new Set<string>();
   for (const r of rules) {
     if (seen.has(r.name)) throw new HopwatchError(CollectorError.HW_COLLECTOR_CONFIG.code, `alerting.rules: two rules are named ${JSON.stringify(r.name)}`);
@@ -50,7 +51,6 @@ function checkNames(rules: readonly AlertRuleConfig[]): void {
 
 export function createAlerting(o: AlertingOptions): Alerting {
   const { config } = o;
-  checkNames(config.rules);
   const log = o.logger.child({ component: 'alerting' });
   const states = createAlertStates({ historyLimit: config.historyLimit, maxSeries: config.maxSeries });
   const notifier = createWebhookNotifier(config.webhook, o.logger);
