@@ -152,19 +152,17 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
       limits: { ...config.broker.limits, maxPacketBytes: maxPacketBytesFor(i.maxBatchBytes) },
     }, handlers);
 
+  const clockUncertainties = () => {
+    const now = clock.nowUs();
+    // The agent's time now is the collector's minus the current offset (as GET /api/v1/clocks reads it).
+    return clocks.summaries((agentId) => 2 * now - clocks.map(agentId, now).us);
+  };
   const alerting = createAlerting({
     config: config.alerting, logger, nowMs,
-    sources: {
-      metrics: metricEngine, agentStatuses: () => store.agentStatuses(),
-      clockUncertainties: () => {
-        const now = clock.nowUs();
-        // The agent's time now is the collector's minus the current offset (as GET /api/v1/clocks reads it).
-        return clocks.summaries((agentId) => 2 * now - clocks.map(agentId, now).us);
-      },
-    },
+    sources: { metrics: metricEngine, agentStatuses: () => store.agentStatuses(), clockUncertainties },
   });
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, alerting: alerting.counters, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth, alerting });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, alerting: alerting.counters, clockUncertainties, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth, alerting });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;

@@ -22,6 +22,8 @@ export interface MetricSources {
   /** Histograms observed as records commit (collector/metrics/journey-time-histograms.ts). */
   readonly journeyTimes?: readonly client.Metric[];
   readonly alerting?: AlertingCounters;
+  /** Each agent's clock uncertainty now, µs (null: offset not known yet). */
+  readonly clockUncertainties?: () => readonly { readonly agentId: string; readonly uncertaintyUs: number | null }[];
 }
 
 export function createMetricsRegistry(src: MetricSources): client.Registry {
@@ -101,6 +103,16 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   }
   const time = src.timeServer;
   if (time) counter('hopwatch_time_samples_unsigned_total', 'Clock samples without a valid mac from an agent the collector holds a credential for: ignored.', () => time.unsigned);
+  const uncertainties = src.clockUncertainties;
+  if (uncertainties) {
+    new client.Gauge({
+      name: 'hopwatch_agent_clock_uncertainty_seconds', help: 'Bound on the error of each agent\'s clock mapped onto the collector\'s (+Inf until its offset is known).', labelNames: ['agent'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of uncertainties()) this.set({ agent: c.agentId }, c.uncertaintyUs === null ? Infinity : c.uncertaintyUs / 1e6);
+      },
+    });
+  }
   const alerting = src.alerting;
   if (alerting) {
     counter('hopwatch_alert_evaluations_total', 'Evaluations of the alert rules (all rules once each).', () => alerting.evaluations);
