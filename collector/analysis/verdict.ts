@@ -38,7 +38,8 @@ export function comparisonVerdict(q: Named, a: Measured, b: Measured, shift: Shi
 export function successVerdict(q: Named, d: { difference: number; lower: number; upper: number } | null): string {
   if (d === null) return `no journeys for ${q.a} or ${q.b}`;
   const pp = (v: number) => `${Number(Math.abs(v).toFixed(2))} points`;
-  if (d.lower <= 0 && d.upper >= 0) return `no success-rate difference detectable with these counts (95 % CI ${d.lower.toFixed(2)} to ${d.upper.toFixed(2)} points)`;
+  const signedPoints = (v: number) => `${v < 0 ? '−' : '+'}${Number(Math.abs(v).toFixed(2))}`;
+  if (d.lower <= 0 && d.upper >= 0) return `no success-rate difference detectable with these counts (95 % CI ${signedPoints(d.lower)} to ${signedPoints(d.upper)} points)`;
   const better = d.lower > 0;
   const [near, far] = better ? [d.lower, d.upper] : [-d.upper, -d.lower];
   return `${q.b} succeeds ${pp(d.difference)} ${better ? 'more' : 'less'} often than ${q.a}, 95 % CI ${Number(near.toFixed(2))}–${pp(far)}`;
