@@ -25,6 +25,13 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values as ArrayLike<number>).sort();
 }
 
+/** At most `max` evenly spaced order statistics of sorted values (the middle of each of `max` equal slices). */
+export function thin(sorted: Float64Array, max: number): Float64Array {
+  if (sorted.length <= max) return sorted;
+  const step = sorted.length / max;
+  return Float64Array.from({ length: max }, (_, i) => sorted[Math.floor(i * step + step / 2)]!);
+}
+
 /** How many differences y_j − x_i are ≤ d (x, y sorted ascending). */
 function countAtOrBelow(x: Float64Array, y: Float64Array, d: number): number {
   // y_j − x_i ≤ d  ⇔  x_i ≥ y_j − d; as y_j grows, the first such i only moves right.

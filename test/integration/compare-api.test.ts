@@ -56,7 +56,7 @@ describe('firmware comparison API', () => {
     expect(row.a).toEqual({ value: '2.1.0', volume: 70, successes: 60, successRatePct: (100 * 60) / 70, measured: 60, medianUs: 3_149_500, p95Us: 3_194_000 });
     expect(row.b).toEqual({ value: '2.2.0', volume: 80, successes: 50, successRatePct: 62.5, measured: 50, medianUs: 3_126_500, p95Us: 3_170_000 });
     expect(row.medianDifferenceUs).toBe(-23_000);
-    expect(row.shiftUs).toEqual({ estimate: -24_000, lower: -36_000, upper: -13_000 });
+    expect(row.shiftUs).toEqual({ estimate: -24_000, lower: -36_000, upper: -13_000, thinned: false });
     expect(row.successRateDifferencePct.difference).toBeCloseTo(-23.214285714285708, 9);
     expect(row.successRateDifferencePct.lower).toBeCloseTo(-35.86675980311033, 9);
     expect(row.successRateDifferencePct.upper).toBeCloseTo(-9.171101560518814, 9);

@@ -66,7 +66,7 @@ describe('a rig-only lab', () => {
   it('compares two CH firmware versions on CH residence', async () => {
     const res = await c.http.inject({ method: 'GET', url: '/api/v1/compare?dimension=chFirmwareVersion&a=2.1.0&b=2.2.0&figure=chResidenceUs&srv=4.1.1' });
     const [row] = res.json().rows;
-    expect(row.shiftUs).toEqual({ estimate: -40_000, lower: -43_000, upper: -37_000 });
+    expect(row.shiftUs).toEqual({ estimate: -40_000, lower: -43_000, upper: -37_000, thinned: false });
     expect(row.verdict).toBe('2.2.0 is 40 ms faster than 2.1.0, 95 % CI 37–43 ms');
     expect(row.a).toMatchObject({ volume: 10, measured: 10, medianUs: 104_500 });
   });

@@ -34,12 +34,12 @@ const side = {
     measured: integerSchema, medianUs: nullableNumberSchema, p95Us: nullableNumberSchema,
   },
 };
-const interval = (field: string) => ({ type: ['object', 'null'], properties: { [field]: { type: 'number' }, lower: nullableNumberSchema, upper: nullableNumberSchema } });
+const interval = (field: string, extra: Record<string, unknown> = {}) => ({ type: ['object', 'null'], properties: { [field]: { type: 'number' }, lower: nullableNumberSchema, upper: nullableNumberSchema, ...extra } });
 const rowSchema = {
   type: 'object',
   properties: {
     srv: nullableStringSchema, a: side, b: side, medianDifferenceUs: nullableNumberSchema,
-    shiftUs: interval('estimate'), successRateDifferencePct: interval('difference'),
+    shiftUs: interval('estimate', { thinned: { type: 'boolean', description: 'computed on 100,000 evenly spaced order statistics of a larger side' } }), successRateDifferencePct: interval('difference'),
     verdict: { type: 'string' }, successVerdict: { type: 'string' },
   },
 };
@@ -74,7 +74,7 @@ export function compareRoutes(app: FastifyInstance, deps: CompareRouteDeps): voi
     schema: { querystring: querySchema(params, ['dimension', 'a', 'b']), response: { 200: { content: { 'text/csv': { schema: { type: 'string' } } } }, 400: errorSchema } },
   }, async (req, reply) => {
     const r = run(req.query);
-    const rows = r.rows.map((row: ComparisonRow) => flatten({ from: r.from, to: r.to, dimension: r.dimension, figure: r.figure, ...row, shiftUs: row.shiftUs ?? { estimate: null, lower: null, upper: null } }));
+    const rows = r.rows.map((row: ComparisonRow) => flatten({ from: r.from, to: r.to, dimension: r.dimension, figure: r.figure, ...row, shiftUs: row.shiftUs ?? { estimate: null, lower: null, upper: null, thinned: null } }));
     return reply.type('text/csv; charset=utf-8').send(toCsv(rows));
   });
 }
