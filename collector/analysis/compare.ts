@@ -103,9 +103,9 @@ interface Tally {
   readonly b: Side;
 }
 
+/** The context filters, checked per row; the party (one) is applied by the scan itself. */
 function keeps(filters: Filters): (row: FigureRow) => boolean {
-  const checks = Object.entries(filters).map(([dim, values]) => {
-    if (dim === 'party') return () => true; // one party, applied by the scan itself
+  const checks = Object.entries(filters).filter(([dim]) => dim !== 'party').map(([dim, values]) => {
     const field = FILTER_FIELDS[dim as keyof typeof FILTER_FIELDS];
     if (field === undefined) throw bad(`compare does not filter by ${dim}: filter by srv instead`);
     return (row: FigureRow) => values!.includes(row.context[field] ?? '');

@@ -100,6 +100,14 @@ describe('firmware comparison API', () => {
     expect((await get('/api/v1/compare?dimension=colour&a=x&b=y')).statusCode).toBe(400);
   });
 
+  it("keeps to one party's journeys when given one (a party token always is)", async () => {
+    const own = (await get(`${base}&party=90-B3-D5-1F-30-01-00-00`)).json().rows;
+    expect(own.at(-1).a.volume).toBe(71);
+    const other = (await get(`${base}&party=90-B3-D5-1F-30-02-00-00`)).json().rows;
+    expect(other).toEqual([expect.objectContaining({ srv: null, a: expect.objectContaining({ volume: 0 }), b: expect.objectContaining({ volume: 0 }) })]);
+    expect((await get(`${base}&party=90-B3-D5-1F-30-01-00-00,90-B3-D5-1F-30-02-00-00`)).json().message).toMatch(/one party/);
+  });
+
   it('filters journeys by CH firmware and device model', async () => {
     const res = await get('/api/v1/journeys?chFirmwareVersion=3.0.0&deviceModel=ESME-X');
     expect(res.json().journeys).toHaveLength(1);
