@@ -1,6 +1,7 @@
 // The collector process: store, joiner (recovered after a restart), ingest pipeline,
 // broker (embedded or external) and HTTP API, wired together.
 import type { FastifyInstance } from 'fastify';
+import { checkRuleNames, createAlerting, type Alerting } from './alerting/alerting.js';
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
 import { HopwatchError } from '../common/error-codes.js';
@@ -51,6 +52,8 @@ export interface Collector {
   readonly http: FastifyInstance;
   /** Agent credentials (`hopwatch agents`), re-read about once a second. */
   readonly agentAuthority: RunningAgentAuthority;
+  /** Alert rules checked on a timer against the metric engine (collector/alerting). */
+  readonly alerting: Alerting;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const nowMs = deps.nowMs ?? (() => clock.nowUs() / 1000);
   // Read before anything opens: an unreadable certificate is a configuration error.
   const https = httpsOptions(config.http.tls);
+  checkRuleNames(config.alerting.rules);
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
   const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
   const agentAuthority = createAgentAuthority({ store: createSqliteAgentCredentials(store.db), logger });
@@ -148,8 +152,17 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
       limits: { ...config.broker.limits, maxPacketBytes: maxPacketBytesFor(i.maxBatchBytes) },
     }, handlers);
 
+  const clockUncertainties = () => {
+    const now = clock.nowUs();
+    // The agent's time now is the collector's minus the current offset (as GET /api/v1/clocks reads it).
+    return clocks.summaries((agentId) => 2 * now - clocks.map(agentId, now).us);
+  };
+  const alerting = createAlerting({
+    config: config.alerting, logger, nowMs,
+    sources: { metrics: metricEngine, agentStatuses: () => store.agentStatuses(), clockUncertainties },
+  });
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, alerting: alerting.counters, clockUncertainties, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth, alerting });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
@@ -159,9 +172,10 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   return {
     brokerUrl: broker.agentUrl,
     httpUrl,
-    store, ingest, joiner, catalogue, metricEngine, clocks, timeServer, http, agentAuthority,
+    store, ingest, joiner, catalogue, metricEngine, clocks, timeServer, http, agentAuthority, alerting,
     close() {
       closing ??= (async () => {
+        alerting.close();
         await http.close();
         tokens.close();
         // Batches already received are stored and acknowledged before the broker goes.

@@ -2,6 +2,7 @@
 import type { FlagSpec } from '../common/config.js';
 import { loadConfig } from '../common/config.js';
 import { HOP_POINT_NAMES } from '../proto/hop-point.js';
+import { alertingDefaults, alertingSchema, type AlertingConfig } from './alerting/alerting-config.js';
 import { CollectorError } from './errors.js';
 import { metricsDefaults, metricsSchema, type MetricsConfig } from './metrics/metrics-config.js';
 
@@ -63,6 +64,8 @@ export interface CollectorConfig {
   readonly clock: { readonly windowSeconds: number; readonly maxDriftPpm: number; readonly stepThresholdMs: number };
   /** The metric engine: reporting time zone, rollup folding, rule parameters (collector/metrics/metrics-config.ts). */
   readonly metrics: MetricsConfig;
+  /** Alert rules, their evaluation and the webhook (collector/alerting/alerting-config.ts). */
+  readonly alerting: AlertingConfig;
   readonly logLevel: string;
 }
 
@@ -108,6 +111,7 @@ export const collectorDefaults: CollectorConfig = {
   },
   clock: { windowSeconds: 60, maxDriftPpm: 100, stepThresholdMs: 5 },
   metrics: metricsDefaults,
+  alerting: alertingDefaults,
   logLevel: 'info',
 };
 
@@ -144,6 +148,7 @@ export const collectorSchema = object({
   }),
   clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 1000), stepThresholdMs: int(0) }),
   metrics: metricsSchema,
+  alerting: alertingSchema,
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 });
 
@@ -176,6 +181,7 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'unknown-srv-window-seconds', path: 'join.unknownSrvWindowSeconds', type: 'integer', description: 'window of journeys whose SRV is unknown' },
   { flag: 'late-hop-window-seconds', path: 'join.lateHopWindowSeconds', type: 'integer', description: 'a hop this late still amends its closed journey' },
   { flag: 'max-resident-journeys', path: 'join.maxResidentJourneys', type: 'integer', description: 'open journeys kept in memory at most; older checkpointed ones wait in the store' },
+  { flag: 'final-points', path: 'join.finalPoints', type: 'list', description: 'comma-separated points that complete a journey; a lab without User-side agents gives its last one, e.g. CSP_IN' },
   { flag: 'persist-after-seconds', path: 'join.persistAfterSeconds', type: 'integer', description: 'open journeys older than this are checkpointed to the store' },
   { flag: 'clock-window-seconds', path: 'clock.windowSeconds', type: 'integer', description: 'keep the lowest-delay time probe of each window this long' },
   { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent until its drift is measured (a measured drift is never capped by it; up to 1,000 ppm is measured)' },

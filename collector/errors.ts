@@ -26,6 +26,8 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_UNAUTHENTICATED: 'API tokens exist and the request carried none, or one that is unknown or revoked: send Authorization: Bearer <token> (hopwatch tokens create).',
   HW_COLLECTOR_FORBIDDEN: 'The API token is valid but its scope does not cover this route or parameter (a viewer writing, a metrics token outside /metrics, a party token asking for another party or for data that is not its own).',
   HW_COLLECTOR_AUTH_RATE_LIMITED: 'Too many failed authentications from this client address (http.authFailuresPerMinute); wait for the Retry-After seconds.',
+  HW_COLLECTOR_ALERT_WEBHOOK: 'The alerting webhook (alerting.webhook.url) did not take a batch of alert notifications after alerting.webhook.maxAttempts tries, or refused it (a 4xx other than 429). They are dropped and counted (hopwatch_alert_notifications_failed_total); ingest and rule evaluation go on.',
+  HW_COLLECTOR_ALERT_RULE: 'An alerting rule could not be evaluated (its query failed); its series keep their state and hopwatch_alert_evaluation_failures_total counts it. The log line names the rule and the error.',
   HW_COLLECTOR_TOKENS: 'A hopwatch tokens command could not run: an unknown subcommand, scope or option, a party token without a valid EUI-64 or a known User Role, or an unknown token id.',
 });
 

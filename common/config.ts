@@ -10,7 +10,8 @@ export interface FlagSpec {
   readonly flag: string;
   /** Dotted path into the config object, e.g. "broker.url". */
   readonly path: string;
-  readonly type: 'string' | 'integer' | 'number' | 'boolean';
+  /** list: comma-separated values, for an option that holds an array of strings. */
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'list';
   readonly description: string;
 }
 
@@ -72,6 +73,7 @@ function coerce(raw: string | boolean, spec: FlagSpec, errorCode: string): unkno
   if (spec.type === 'boolean') return raw === true || raw === 'true';
   if (typeof raw !== 'string') throw new HopwatchError(errorCode, `--${spec.flag} needs a value`);
   if (spec.type === 'string') return raw;
+  if (spec.type === 'list') return raw.split(',').map((v) => v.trim()).filter((v) => v !== '');
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || (spec.type === 'integer' && !Number.isInteger(n))) {
     throw new HopwatchError(errorCode, `--${spec.flag} ${JSON.stringify(raw)} is not ${spec.type === 'integer' ? 'an integer' : 'a number'}`);

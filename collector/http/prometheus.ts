@@ -1,6 +1,7 @@
 // GET /metrics in Prometheus text format. Values are read from the components' counters
 // at scrape time, so the hot paths never touch the registry.
 import client from 'prom-client';
+import type { AlertingCounters } from '../alerting/alerting.js';
 import type { AgentAuthorityCounters } from '../auth/agent-authority.js';
 import type { MqttDenials } from '../broker/mqtt-denials.js';
 import type { ClockRegistry } from '../clock/clock-registry.js';
@@ -20,6 +21,9 @@ export interface MetricSources {
   readonly timeServer?: { readonly unsigned: number };
   /** Histograms observed as records commit (collector/metrics/journey-time-histograms.ts). */
   readonly journeyTimes?: readonly client.Metric[];
+  readonly alerting?: AlertingCounters;
+  /** Each agent's clock uncertainty now, µs (null: offset not known yet). */
+  readonly clockUncertainties?: () => readonly { readonly agentId: string; readonly uncertaintyUs: number | null }[];
 }
 
 export function createMetricsRegistry(src: MetricSources): client.Registry {
@@ -101,6 +105,29 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   }
   const time = src.timeServer;
   if (time) counter('hopwatch_time_samples_unsigned_total', 'Clock samples without a valid mac from an agent the collector holds a credential for: ignored.', () => time.unsigned);
+  const uncertainties = src.clockUncertainties;
+  if (uncertainties) {
+    new client.Gauge({
+      name: 'hopwatch_agent_clock_uncertainty_seconds', help: 'Bound on the error of each agent\'s clock mapped onto the collector\'s (+Inf until its offset is known).', labelNames: ['agent'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of uncertainties()) this.set({ agent: c.agentId }, c.uncertaintyUs === null ? Infinity : c.uncertaintyUs / 1e6);
+      },
+    });
+  }
+  const alerting = src.alerting;
+  if (alerting) {
+    counter('hopwatch_alert_evaluations_total', 'Evaluations of the alert rules (all rules once each).', () => alerting.evaluations);
+    counter('hopwatch_alert_evaluation_failures_total', 'Alert rule evaluations whose query failed (the rule kept its state).', () => alerting.evaluationFailures);
+    gauge('hopwatch_alerts_firing', 'Alert series firing now (GET /api/v1/alerting/rules).', () => alerting.firing);
+    counter('hopwatch_alert_series_untracked_total', 'Alert series not tracked because alerting.maxSeries were.', () => alerting.untrackedSeries);
+    const n = alerting.notifications;
+    gauge('hopwatch_alert_notifications_queued', 'Alert notifications waiting for the webhook (bound: alerting.webhook.maxQueued).', () => n.queued);
+    counter('hopwatch_alert_notifications_sent_total', 'Alert notifications the webhook took.', () => n.sent);
+    counter('hopwatch_alert_notifications_failed_total', 'Alert notifications given up on after alerting.webhook.maxAttempts, or refused by the webhook.', () => n.failed);
+    counter('hopwatch_alert_notifications_dropped_total', 'Alert notifications dropped because the queue was full (the oldest goes).', () => n.dropped);
+    counter('hopwatch_alert_notification_retries_total', 'Webhook POSTs tried again after a failure.', () => n.retries);
+  }
   for (const metric of src.journeyTimes ?? []) registry.registerMetric(metric);
   return registry;
 }

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type client from 'prom-client';
 import { HopwatchError } from '../../common/error-codes.js';
 import type { Logger } from '../../common/logger.js';
+import type { Alerting } from '../alerting/alerting.js';
 import type { Clock } from '../../common/clock.js';
 import type { TokenAuthority } from '../auth/principal.js';
 import type { BrokerLink } from '../broker/broker-link.js';
@@ -15,10 +16,13 @@ import type { MetricReader } from '../metrics/engine.js';
 import type { Store } from '../store/store.js';
 import type { HttpsOptions } from './https-options.js';
 import { installAccessControl } from './access-control.js';
+import { alertingRoutes } from './routes/alerting.js';
+import { compareRoutes } from './routes/compare.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { installOpenApi } from './openapi.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
+import { powerOutageRoutes } from './routes/power-outages.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 /** API tokens and what browsers may do (README "Security"). */
@@ -43,6 +47,8 @@ export interface HttpDeps {
   /** Serve HTTPS (collector/http/https-options.ts); absent: plain HTTP. */
   readonly https?: HttpsOptions;
   readonly auth: HttpAuth;
+  /** Alert rules and their states (absent: the alerting routes answer no rules). */
+  readonly alerting?: Alerting;
 }
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
@@ -69,6 +75,9 @@ function apiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   dashboardRoutes(app);
   journeyRoutes(app, deps.store);
   metricRoutes(app, { metrics: deps.metricEngine, nowMs: Date.now });
+  compareRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
+  powerOutageRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
+  alertingRoutes(app, deps.alerting);
 
   app.get('/api/v1/agents', {
     schema: {

@@ -1,5 +1,5 @@
 // A mergeable aggregate of records: counts, failures by reason, targets and budgets met, and
-// the RTT (or alert delivery time) and DCC time as figure aggregates. Everything adds and
+// the RTT (or alert delivery time), DCC time, HAN time and CH residence as figure aggregates. Everything adds and
 // subtracts, so an amended record is retracted exactly. The same class folds record facts
 // into rollup rows, compacts rows, and merges rows into report rows.
 import type { ByteReader, ByteWriter } from './byte-codec.js';
@@ -26,6 +26,9 @@ export class Aggregate {
   readonly reasons = new Map<number, number>();
   readonly primary: FigureAggregate;
   readonly dcc: FigureAggregate;
+  /** HAN and device time (HAN_IN − HAN_OUT), and the time in the CH outside the HAN. */
+  readonly han: FigureAggregate;
+  readonly ch: FigureAggregate;
   /** DCC time against the TRT in force on the request's date (SEC Appendix E, SECMP0053). */
   readonly trt = new Tally();
   /** RTT against its DP187 target, or an alert's delivery time against the alert SLA (MP122 A1). */
@@ -37,11 +40,13 @@ export class Aggregate {
   constructor(parts: AggregateParts) {
     this.primary = new FigureAggregate(parts);
     this.dcc = new FigureAggregate(parts);
+    this.han = new FigureAggregate(parts);
+    this.ch = new FigureAggregate(parts);
   }
 
   /** Nothing counted at all (a retraction and a re-addition may cancel in volume and leave other counts). */
   get isEmpty(): boolean {
-    return this.volume === 0 && this.successes === 0 && this.reasons.size === 0 && this.primary.isEmpty && this.dcc.isEmpty &&
+    return this.volume === 0 && this.successes === 0 && this.reasons.size === 0 && this.primary.isEmpty && this.dcc.isEmpty && this.han.isEmpty && this.ch.isEmpty &&
       [this.trt, this.target, this.dsp, this.csp].every((t) => t.measured === 0 && t.within === 0) && this.dsp.n === 0 && this.csp.n === 0;
   }
 
@@ -61,6 +66,10 @@ export class Aggregate {
     if (!Number.isNaN(primary)) this.primary.add(primary, sign);
     const dcc = f[o + FACT.DCC]!;
     if (!Number.isNaN(dcc)) this.dcc.add(dcc, sign);
+    const han = f[o + FACT.HAN]!;
+    if (!Number.isNaN(han)) this.han.add(han, sign);
+    const ch = f[o + FACT.CH]!;
+    if (!Number.isNaN(ch)) this.ch.add(ch, sign);
     tally(this.trt, sign, flags, FLAG.TRT_MEASURED, FLAG.WITHIN_TRT);
     tally(this.target, sign, flags, FLAG.TARGET_MEASURED, FLAG.WITHIN_TARGET);
     tally(this.dsp, sign, flags, FLAG.DSP_BUDGETED, FLAG.DSP_WITHIN);
@@ -84,6 +93,8 @@ export class Aggregate {
     encodeTally(w, this.target);
     encodeBudget(w, this.dsp);
     encodeBudget(w, this.csp);
+    this.han.encode(w);
+    this.ch.encode(w);
   }
 
   merge(r: ByteReader): void {
@@ -102,6 +113,8 @@ export class Aggregate {
     mergeTally(r, this.target);
     mergeBudget(r, this.dsp);
     mergeBudget(r, this.csp);
+    this.han.merge(r);
+    this.ch.merge(r);
   }
 }
 

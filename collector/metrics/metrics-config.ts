@@ -1,5 +1,6 @@
 // The metric engine's part of the collector configuration (`metrics` in collector/config.ts):
 // defaults and strict schema. Every rule parameter a paper leaves open is here, stated.
+import { SRV_PATTERN } from '../../proto/hop-context.js';
 
 export interface MetricsConfig {
   /** IANA zone of report days, months and time-of-day bands; whole-hour offsets only. */
@@ -27,6 +28,15 @@ export interface MetricsConfig {
     readonly probeSilenceSeconds: number;
     readonly heartbeatPollSeconds: number;
   };
+  /** Power outage clustering (DCC Code Performance Measure PM12; collector/metrics/power-outages.ts). */
+  readonly powerOutage: {
+    /** Alert codes of Power Outage Alerts: the papers name the alert but give no code, so the estate's codes go here. */
+    readonly alertCodes: readonly string[];
+    /** Alerts are grouped into windows this long, counted from 00:00. */
+    readonly windowMinutes: number;
+    /** A window with at most this many distinct Communications Hubs in a region is an isolated event; more is a wider outage. */
+    readonly isolatedMaxHubs: number;
+  };
   readonly peers: {
     /** Fewer other parties in the User Role than this: peers and the industry figure are withheld. */
     readonly minPeers: number;
@@ -44,6 +54,7 @@ export const metricsDefaults: MetricsConfig = {
   cosRescueWindowDays: 7,
   installPredictionWeeks: 4,
   availability: { minRequestsPerMinute: 3, minOutageMinutes: 2, probeSilenceSeconds: 60, heartbeatPollSeconds: 10 },
+  powerOutage: { alertCodes: [], windowMinutes: 3, isolatedMaxHubs: 50 },
   peers: { minPeers: 3 },
 };
 
@@ -67,6 +78,14 @@ export const metricsSchema = {
       type: 'object', additionalProperties: false,
       required: Object.keys(metricsDefaults.availability),
       properties: { minRequestsPerMinute: int(1), minOutageMinutes: int(1, 1440), probeSilenceSeconds: int(1), heartbeatPollSeconds: int(1, 3600) },
+    },
+    powerOutage: {
+      type: 'object', additionalProperties: false,
+      required: Object.keys(metricsDefaults.powerOutage),
+      properties: {
+        alertCodes: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: SRV_PATTERN.source } },
+        windowMinutes: int(1, 60), isolatedMaxHubs: int(1),
+      },
     },
     peers: { type: 'object', additionalProperties: false, required: ['minPeers'], properties: { minPeers: int(1, 100) } },
   },

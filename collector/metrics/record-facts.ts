@@ -12,7 +12,7 @@ import type { GroupDims } from './dimensions.js';
 import type { GroupRegistry } from './groups.js';
 import { SUCCESS_REASON } from './groups.js';
 
-export const FACT = { SIGN: 0, HOUR: 1, GROUP: 2, REASON: 3, PRIMARY: 4, DCC: 5, DSP: 6, CSP: 7, FLAGS: 8, STRIDE: 9 } as const;
+export const FACT = { SIGN: 0, HOUR: 1, GROUP: 2, REASON: 3, PRIMARY: 4, DCC: 5, DSP: 6, CSP: 7, FLAGS: 8, HAN: 9, CH: 10, STRIDE: 11 } as const;
 export const FLAG = {
   TRT_MEASURED: 1, WITHIN_TRT: 2, TARGET_MEASURED: 4, WITHIN_TARGET: 8,
   DSP_BUDGETED: 16, DSP_WITHIN: 32, CSP_BUDGETED: 64, CSP_WITHIN: 128,
@@ -92,7 +92,7 @@ export function createFactMaker(catalogue: Catalogue, calendar: Calendar, groups
         const delivery = round(r.figures.alertDeliveryUs);
         d[o + FACT.PRIMARY] = delivery;
         if (unanswered || !Number.isNaN(delivery)) flags |= FLAG.TARGET_MEASURED | (delivery <= slaUs ? FLAG.WITHIN_TARGET : 0);
-        d[o + FACT.DCC] = d[o + FACT.DSP] = d[o + FACT.CSP] = Number.NaN;
+        d[o + FACT.DCC] = d[o + FACT.DSP] = d[o + FACT.CSP] = d[o + FACT.HAN] = d[o + FACT.CH] = Number.NaN;
       } else {
         const srv = r.context.srv ?? '';
         const date = calendar.localDate(startedMs);
@@ -104,6 +104,8 @@ export function createFactMaker(catalogue: Catalogue, calendar: Calendar, groups
         d[o + FACT.DCC] = dcc;
         d[o + FACT.DSP] = dsp;
         d[o + FACT.CSP] = csp;
+        d[o + FACT.HAN] = round(r.figures.hanUs);
+        d[o + FACT.CH] = round(r.figures.chResidenceUs);
         // A request that never got its response overran the TRT only where its HAN time is
         // known (the excess then lies in the DCC), and its RTT target where the User-side
         // request was stamped; otherwise the time is not measured, as for any other journey.

@@ -36,6 +36,9 @@ export interface RsvpRow {
   readonly failuresByReason: Readonly<Record<string, number>>;
   readonly rttUs: Summary;
   readonly dccUs: Summary;
+  /** HAN and device time (HAN_IN − HAN_OUT; SMETS1: beyond the S1SP) and Communications Hub residence outside the HAN. */
+  readonly hanUs: Summary;
+  readonly chResidenceUs: Summary;
   /** The TRT in force on the period's first day when the row is one SRV; each request is judged on its own date. */
   readonly trtSeconds: number | null;
   readonly withinTrtPct: number | null;
@@ -99,6 +102,8 @@ export function rsvpRows(source: RollupSource, q: RsvpQuery): RsvpRow[] {
       failuresByReason: reasons,
       rttUs: a.primary.summary(),
       dccUs: a.dcc.summary(),
+      hanUs: a.han.summary(),
+      chResidenceUs: a.ch.summary(),
       trtSeconds: trt?.seconds ?? null,
       withinTrtPct: pct(a.trt.within, a.trt.measured),
       trt: budget(a.trt, trt?.seconds),

@@ -117,6 +117,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (f.toUs !== undefined) { clauses.push('j.started_us < ?'); params.push(f.toUs); }
     if (f.outcome !== undefined) { clauses.push('j.outcome = ?'); params.push(f.outcome); }
     if (f.cspRegion !== undefined) { clauses.push('c.csp_region = ?'); params.push(f.cspRegion); }
+    if (f.deviceModel !== undefined) { clauses.push('c.device_model = ?'); params.push(f.deviceModel); }
+    if (f.firmwareVersion !== undefined) { clauses.push('c.firmware_version = ?'); params.push(f.firmwareVersion); }
+    if (f.chFirmwareVersion !== undefined) { clauses.push('c.ch_firmware_version = ?'); params.push(f.chFirmwareVersion); }
     if (f.party !== undefined) { clauses.push("(CASE j.kind WHEN 'alert' THEN substr(j.key, 25, 23) ELSE substr(j.key, 1, 23) END) = ?"); params.push(f.party); }
     return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
   };
@@ -201,9 +204,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     journeysByKey: (key) => byKey(key).map(toStored),
     *scanFigures(filter) {
       const w = where(filter);
-      const stmt = db.prepare(`SELECT c.srv AS srv, j.started_us AS startedUs, j.outcome, j.reason, j.rtt_us AS rttUs, j.dcc_us AS dccUs
-        FROM journeys j JOIN contexts c ON c.id = j.context_id ${w.sql}`);
-      for (const row of stmt.iterate(...w.params)) yield row as FigureRow;
+      const stmt = db.prepare(`SELECT c.srv AS srv, j.started_us AS startedUs, j.outcome, j.reason, j.rtt_us AS rttUs, j.dcc_us AS dccUs,
+        j.key, j.context_id AS contextId, j.figures AS blob FROM journeys j JOIN contexts c ON c.id = j.context_id ${w.sql}`);
+      for (const row of stmt.iterate(...w.params)) {
+        const { contextId, blob, ...rest } = row as Omit<FigureRow, 'context' | 'figures' | 'segments'> & { contextId: number; blob: Buffer };
+        const { figures, segments } = decodeFigures(blob);
+        yield { ...rest, context: contexts.contextOf(contextId), figures, segments };
+      }
     },
 
     close: () => db.close(),

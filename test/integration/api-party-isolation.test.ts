@@ -75,12 +75,15 @@ describe('a party token over every GET route', () => {
     (String(res.headers['content-type']).startsWith('application/pdf') ? pdfText(res.rawPayload) : res.body);
 
   const QUERIES = ['', '?month=2026-11', '?month=2026-11&by=party', '?month=2026-11&granularity=day&by=srv,party,userRole', '?month=2026-11&by=process', '?limit=10000'];
+  // Routes that need parameters of their own.
+  const COMPARE = ['?dimension=deviceModel&a=M-1&b=M-2&month=2026-11', '?dimension=chFirmwareVersion&a=1&b=2&month=2026-11&srv=4.1.1&figure=hanUs'];
+  const ROUTE_QUERIES: Readonly<Record<string, readonly string[]>> = { '/api/v1/compare': COMPARE, '/api/v1/compare.csv': COMPARE };
   // A wildcard route serves files: walked at one it serves.
   const WILDCARD_FILES: Readonly<Record<string, string>> = { '/docs/static/*': 'swagger-ui.css' };
   const urlsOf = (url: string) => (url.includes(':key')
     ? Object.values(keys).map((k) => url.replace(':key', encodeURIComponent(k)))
     : url.endsWith('*') ? [url.replace('*', WILDCARD_FILES[url] ?? '')]
-      : QUERIES.map((q) => `${url}${q}`));
+      : (ROUTE_QUERIES[url] ?? QUERIES).map((q) => `${url}${q}`));
 
   it('reads the routes from the server itself, and every one has an access rule', () => {
     const routes = routeTable(c.http);

@@ -14,6 +14,9 @@ interface ListQuery {
   to?: string;
   outcome?: 'success' | 'failure';
   region?: (typeof CSP_REGIONS)[number];
+  deviceModel?: string;
+  firmwareVersion?: string;
+  chFirmwareVersion?: string;
   limit: number;
 }
 
@@ -49,6 +52,9 @@ export function journeyRoutes(app: FastifyInstance, store: Store): void {
           to: { type: 'string', description: 'ISO 8601 date or date-time, exclusive' },
           outcome: { enum: ['success', 'failure'] },
           region: { enum: [...CSP_REGIONS] },
+          deviceModel: { type: 'string', minLength: 1, maxLength: 64 },
+          firmwareVersion: { type: 'string', minLength: 1, maxLength: 64, description: 'the device firmware version' },
+          chFirmwareVersion: { type: 'string', minLength: 1, maxLength: 64, description: 'the Communications Hub firmware version' },
           limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 100 },
         },
       },
@@ -69,6 +75,9 @@ export function journeyRoutes(app: FastifyInstance, store: Store): void {
       ...(toUs !== undefined ? { toUs } : {}),
       ...(q.outcome !== undefined ? { outcome: q.outcome } : {}),
       ...(q.region !== undefined ? { cspRegion: q.region } : {}),
+      ...(q.deviceModel !== undefined ? { deviceModel: q.deviceModel } : {}),
+      ...(q.firmwareVersion !== undefined ? { firmwareVersion: q.firmwareVersion } : {}),
+      ...(q.chFirmwareVersion !== undefined ? { chFirmwareVersion: q.chFirmwareVersion } : {}),
       ...(party !== undefined ? { party } : {}),
     });
     return { journeys: journeys.map((j) => journeyView(j, false)) };

@@ -46,7 +46,7 @@ export const rsvpRowSchema = {
     ...dimensionFields,
     volume: integer, successes: integer, failures: integer, successRatePct: nullableNumber,
     payloadFailures: integer, payloadFailureRatePct: nullableNumber, failuresByReason: counts,
-    rttUs: summarySchema, dccUs: summarySchema,
+    rttUs: summarySchema, dccUs: summarySchema, hanUs: summarySchema, chResidenceUs: summarySchema,
     trtSeconds: nullableNumber, withinTrtPct: nullableNumber, trt: budgetSchema, rttTarget: budgetSchema, successRateTargetPct: nullableNumber,
     segments: { type: 'object', properties: { dsp: budgetSchema, csp: budgetSchema } },
   },

@@ -2,7 +2,8 @@
 // late hop changes it, read back by key (late hops, the journeys API), by filter (newest
 // first) and as figures for aggregation.
 import type { JoinStoreReader, TickWrites } from '../../join/joiner.js';
-import type { JourneyRecord, Outcome } from '../../join/journey-record.js';
+import type { Figures, JourneyRecord, Outcome, Segment } from '../../join/journey-record.js';
+import type { JourneyContext } from '../../../proto/hop-context.js';
 
 export interface JourneyFilter {
   readonly srv?: string;
@@ -13,6 +14,10 @@ export interface JourneyFilter {
   readonly cspRegion?: string;
   /** Only this DCC User's journeys (EUI-64): requests it originated, alerts addressed to it (the key's target). */
   readonly party?: string;
+  /** The journey context's device model, device firmware and Communications Hub firmware. */
+  readonly deviceModel?: string;
+  readonly firmwareVersion?: string;
+  readonly chFirmwareVersion?: string;
   readonly limit: number;
 }
 
@@ -29,6 +34,11 @@ export interface FigureRow {
   readonly reason: string | null;
   readonly rttUs: number | null;
   readonly dccUs: number | null;
+  readonly key: string;
+  readonly context: JourneyContext;
+  /** Every figure and segment of the record, as built (comparisons pick any of them). */
+  readonly figures: Figures;
+  readonly segments: readonly Segment[];
 }
 
 export interface JourneyRecordStore extends Pick<JoinStoreReader, 'findRecords'> {

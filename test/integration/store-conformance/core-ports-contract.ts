@@ -144,7 +144,7 @@ export function corePortsContract(backend: CoreStoreBackend): void {
         beforeEach(() => {
           r = {
             a: request({ at: at(1), srv: '4.1.1', party: PARTY_A, counter: 11 }, catalogue),
-            b: request({ at: at(2), srv: '4.1.1', party: PARTY_B, counter: 12, context: { cspRegion: 'SOUTH' } }, catalogue),
+            b: request({ at: at(2), srv: '4.1.1', party: PARTY_B, counter: 12, context: { cspRegion: 'SOUTH', deviceModel: 'M-2', firmwareVersion: 'F-2', chFirmwareVersion: '2.2.0' } }, catalogue),
             c: request({ at: at(3), srv: '6.2.1', party: PARTY_A, unanswered: true, counter: 13 }, catalogue),
             d: request({ at: at(4), srv: '4.1.1', party: PARTY_A, device: DEVICE_2, counter: 14 }, catalogue),
             alertToB: alert({ at: at(5), code: '8F3E', user: PARTY_B, deliveryMs: 200 }, catalogue),
@@ -167,6 +167,14 @@ export function corePortsContract(backend: CoreStoreBackend): void {
           expect(keys(store.listJourneys({ srv: '4.1.1', cspRegion: 'NORTH', fromUs: r.a!.startedUs + 1, limit: 10 }))).toEqual(name('d'));
         });
 
+        it('filters by device model, device firmware and Communications Hub firmware', () => {
+          expect(keys(store.listJourneys({ deviceModel: 'M-2', limit: 10 }))).toEqual(name('b'));
+          expect(keys(store.listJourneys({ firmwareVersion: 'F-2', limit: 10 }))).toEqual(name('b'));
+          expect(keys(store.listJourneys({ chFirmwareVersion: '2.2.0', limit: 10 }))).toEqual(name('b'));
+          expect(keys(store.listJourneys({ chFirmwareVersion: '2.1.0', limit: 10 }))).toEqual([]);
+          expect([...store.scanFigures({ chFirmwareVersion: '2.2.0' })].map((f) => f.key)).toEqual(name('b'));
+        });
+
         it('finds a party\'s requests by originator and its alerts by the addressee', () => {
           expect(keys(store.listJourneys({ party: PARTY_A, limit: 10 }))).toEqual(name('d', 'c', 'a'));
           expect(keys(store.listJourneys({ party: PARTY_B, limit: 10 }))).toEqual(name('alertToB', 'b'));
@@ -175,7 +183,10 @@ export function corePortsContract(backend: CoreStoreBackend): void {
 
         it('scans the figures of the records a filter matches', () => {
           const rows = [...store.scanFigures({ srv: '4.1.1', party: PARTY_A })].sort((x, y) => x.startedUs - y.startedUs);
-          expect(rows).toEqual([r.a!, r.d!].map((j) => ({ srv: '4.1.1', startedUs: j.startedUs, outcome: 'success', reason: null, rttUs: j.figures.rttUs, dccUs: j.figures.dccUs })));
+          expect(rows).toEqual([r.a!, r.d!].map((j) => ({
+            srv: '4.1.1', startedUs: j.startedUs, outcome: 'success', reason: null, rttUs: j.figures.rttUs, dccUs: j.figures.dccUs,
+            key: j.key, context: j.context, figures: j.figures, segments: j.segments,
+          })));
           expect([...store.scanFigures({ outcome: 'failure' })]).toEqual([expect.objectContaining({ srv: '6.2.1', reason: 'no-response', rttUs: null })]);
         });
 

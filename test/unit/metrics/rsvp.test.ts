@@ -55,6 +55,15 @@ describe.each([['pending facts', false], ['hourly rollups', true]])('RSVP from %
     expect(row!.dccUs.mean).toBeCloseTo((91.5 / 11) * S, 3);
   });
 
+  it('gives the HAN time and the CH residence beside them, from the journeys that have them (MP122 §2.3.2: a HAN-exclusive figure beside the RTT)', () => {
+    // HAN 0.5, 1 and 3 s; the harness's rig stamps CH_IN 20 µs before HAN_OUT and CH_OUT 20 µs after HAN_IN: 40 µs in the CH.
+    write(...[500, 1000, 3000].map((hanMs, i) => ({ at: `2026-10-05T09:0${i}:00Z`, srv: '4.1.1', rttMs: 5000, hanMs })));
+    write({ at: '2026-10-05T09:05:00Z', srv: '4.1.1', rttMs: 200, gatewayOnly: true });
+    const [row] = day('2026-10-05');
+    expect(row!.hanUs).toEqual({ count: 3, mean: 1.5 * S, median: 1 * S, min: 0.5 * S, max: 3 * S, p90: 3 * S, p95: 3 * S, p99: 3 * S });
+    expect(row!.chResidenceUs).toEqual({ count: 3, mean: 40, median: 40, min: 40, max: 40, p90: 40, p95: 40, p99: 40 });
+  });
+
   it('judges the DCC time, not the RTT, against the TRT, and counts an unanswered request as over it when its HAN time is known (DP187 §2)', () => {
     mondayTraffic();
     expect(day('2026-10-05')[0]).toMatchObject({ trtSeconds: 30, trt: { measured: 11, within: 10 } });
