@@ -74,14 +74,14 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
     const nowMs = Date.now();
     let body: string | Buffer;
     if (format === 'pdf') {
-      const q = parseMetricQuery(params, reader.source.calendar, nowMs, { days: 30, granularity: 'month', by: [name === 'processes' ? 'process' : 'srv'] });
+      const q = parseMetricQuery(params, reader.source, nowMs, { days: 30, granularity: 'month', by: [name === 'processes' ? 'process' : 'srv'] });
       body = await renderRsvpPdf(rsvpRows(reader.source, q), {
         title: `RSVP by ${q.by.join(', ')}`, period: params.month ?? `${new Date(q.fromMs).toISOString()} to ${new Date(q.toMs).toISOString()}`,
         timeZone: config.metrics.timeZone, by: q.by, precision: precisionOf(reader.source), generatedAt: new Date(nowMs).toISOString(),
       });
     } else {
-      const rows = runReport(name!, reader, params, nowMs);
-      body = format === 'json' ? `${JSON.stringify(rows, null, 1)}\n` : toCsv(rows);
+      const table = runReport(name!, reader, params, nowMs);
+      body = format === 'json' ? `${JSON.stringify(table.rows, null, 1)}\n` : toCsv(table.rows, table.header);
     }
     const file = cmd.flags.out as string | undefined;
     if (file !== undefined) writeFileSync(file, body);
