@@ -39,7 +39,7 @@ export function demoHistoryPlan(nowMs: number, days: number): HistoryPlan {
     peakRequestsPerSecond: 0.04,
     alertsPerSecond: 0.005,
     outages: [
-      // A CSP link down for 95 minutes one weekday morning, three weeks ago …
+      // A CSP link down for 95 minutes one morning three weeks ago …
       { region: 'NORTH', fromMs: dayStart(Math.min(20, days - 1)) + 9 * HOUR_MS + 25 * 60_000, toMs: dayStart(Math.min(20, days - 1)) + 11 * HOUR_MS },
       // … and 40 minutes of one afternoon last week.
       { region: 'SOUTH', fromMs: dayStart(Math.min(6, days - 1)) + 14 * HOUR_MS + 10 * 60_000, toMs: dayStart(Math.min(6, days - 1)) + 14 * HOUR_MS + 50 * 60_000 },
