@@ -69,7 +69,7 @@ function frame(doc: Pdf, spec: ChartSpec): Plot {
   ensureSpace(doc, h + 44);
   oneLine(doc, spec.title, { font: 'Helvetica-Bold', size: 9 });
   const all = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  let lo = spec.min ?? Math.min(0, ...all);
+  const lo = spec.min ?? Math.min(0, ...all);
   let hi = spec.max ?? Math.max(...all, lo + 1);
   if (spec.max === undefined) hi = niceCeil(hi);
   if (hi <= lo) hi = lo + 1;

@@ -114,10 +114,12 @@ function cells(doc: Pdf, list: readonly { text: string; width: number; align: 'l
   const y = doc.y;
   let x = doc.page.margins.left;
   doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7.5);
-  for (const c of list) {
-    doc.text(c.text, x, y, { width: c.width - 6, lineBreak: false, ellipsis: true, align: c.align });
+  list.forEach((c, i) => {
+    // A left-aligned cell after another keeps clear of a right-aligned neighbour's last letters.
+    const pad = c.align === 'left' && i > 0 ? 8 : 0;
+    doc.text(c.text, x + pad, y, { width: c.width - 6 - pad, lineBreak: false, ellipsis: true, align: c.align });
     x += c.width;
-  }
+  });
   if (bold) doc.moveTo(doc.page.margins.left, y + ROW_HEIGHT - 3).lineTo(x, y + ROW_HEIGHT - 3).lineWidth(0.5).strokeColor('#999').stroke();
   doc.x = doc.page.margins.left;
   doc.y = y + ROW_HEIGHT;

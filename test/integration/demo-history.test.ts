@@ -14,7 +14,7 @@ describe('demo history', () => {
   const dir = tempDir();
   let c: Collector;
   const nowMs = Date.now();
-  const out = { isTTY: false, write: (_: string) => true } as unknown as NodeJS.WriteStream;
+  const out = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
   const options = { days: 3, rigs: 12, seed: 1, users: demoUsers, nowMs, out };
   let first: ReturnType<typeof fillDemoHistory>;
   const get = async (url: string) => (await c.http.inject({ method: 'GET', url })).json();
