@@ -12,9 +12,11 @@ import { tempDir } from '../helpers/temp-dir.js';
 const run = promisify(execFile);
 const CLI = packageFile('dist', 'bin', 'hopwatch.js');
 
+// A hang is what this guards against: the child is killed after 50 s (loaded CI machines take
+// over ten seconds just to start node and load the CLI), well inside the test's own time-out.
 async function hopwatch(args: string[], cwd: string): Promise<{ code: number | string; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 20_000, cwd });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 50_000, cwd });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; killed?: boolean; stdout: string; stderr: string };
