@@ -42,22 +42,19 @@ export async function startCommand(argv: string[]): Promise<void> {
   }
   const { rigs, rate, seed, 'history-days': historyDays, 'no-history': noHistory, ...flags } = cmd.flags;
   const config = loadCollectorConfig(cmd.configFile, flags, { ...collectorDefaults, logLevel: 'warn' });
+  // Every flag is checked before anything listens, so a bad one leaves nothing running.
+  const fleet = { rigs: positive(rigs, 'rigs', 12), requestsPerSecond: positive(rate, 'rate', 5), seed: positive(seed, 'seed', 1) };
+  const days = noHistory === true ? 0 : positive(historyDays, 'history-days', HISTORY_DAYS);
   const logger = createLogger(config.logLevel, 'hopwatch');
   const collector = await startCollector(config, { logger });
-  const simulationOptions: SimulationOptions = {
-    brokerUrl: collector.brokerUrl,
-    dataDir: join('data', 'stubs'),
-    rigs: positive(rigs, 'rigs', 12),
-    requestsPerSecond: positive(rate, 'rate', 5),
-    seed: positive(seed, 'seed', 1),
-    users: demoUsers,
-    logger,
-  };
-  const days = noHistory === true ? 0 : positive(historyDays, 'history-days', HISTORY_DAYS);
-  const history = fillDemoHistory(collector, {
-    days,
-    rigs: simulationOptions.rigs!, seed: simulationOptions.seed!, users: demoUsers, nowMs: Date.now(), out: process.stdout,
-  });
+  const simulationOptions: SimulationOptions = { brokerUrl: collector.brokerUrl, dataDir: join('data', 'stubs'), ...fleet, users: demoUsers, logger };
+  let history: ReturnType<typeof fillDemoHistory>;
+  try {
+    history = fillDemoHistory(collector, { days, rigs: fleet.rigs, seed: fleet.seed, users: demoUsers, nowMs: Date.now(), out: process.stdout });
+  } catch (err) {
+    await collector.close();
+    throw err;
+  }
   const brokerPasswords = await demoAgentSecrets(collector, config.store.file, simulationAgentIds(simulationOptions));
   const simulation = startSimulation({ ...simulationOptions, ...(brokerPasswords ? { brokerPasswords } : {}) });
   const api = collector.httpUrl;
