@@ -165,6 +165,14 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   }, config.batch.flushIntervalMs);
   flushTimer.unref();
   let closed: Promise<void> | undefined;
+  // What the collector acknowledges before close leaves the buffer; the rest stays there for the
+  // next start. No waiting while the broker is unreachable: it would only delay the exit.
+  const deliverBuffered = async () => {
+    if (config.forward.closeTimeoutMs === 0 || store.counters().batches === 0) return;
+    await forwarder.drained(config.forward.closeTimeoutMs, true).catch((err: Error) => {
+      log.warn({ reason: err.message, batches: store.counters().batches }, 'closing with hops still buffered; they are sent at the next start');
+    });
+  };
 
   return {
     agentId: config.agentId,
@@ -189,6 +197,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         steps.stop();
         recorder.flush();
         commits.commitNow();
+        await deliverBuffered();
         await forwarder.close();
         store.close();
       })();

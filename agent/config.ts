@@ -23,6 +23,8 @@ export interface AgentConfig {
     readonly ackTimeoutMs: number;
     readonly reconnectInitialMs: number;
     readonly reconnectMaxMs: number;
+    /** close() waits this long at most for the collector to acknowledge what is buffered. */
+    readonly closeTimeoutMs: number;
   };
   readonly statusIntervalMs: number;
   /** Time probes to the collector (0: off); wall-clock steps larger than the threshold are reported. */
@@ -43,7 +45,7 @@ export const agentDefaults: AgentConfig = {
   broker: { url: 'mqtt://127.0.0.1:1883', passwordFile: '', caFile: '', certFile: '', keyFile: '' },
   buffer: { file: '', maxBytes: 256 * 1024 * 1024 },
   batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8 },
-  forward: { maxInFlight: 32, ackTimeoutMs: 10_000, reconnectInitialMs: 500, reconnectMaxMs: 30_000 },
+  forward: { maxInFlight: 32, ackTimeoutMs: 10_000, reconnectInitialMs: 500, reconnectMaxMs: 30_000, closeTimeoutMs: 5000 },
   statusIntervalMs: 10_000,
   clock: { probeIntervalMs: 10_000, wallStepThresholdMs: 100 },
   intake: { host: '127.0.0.1', udpPort: 7691, httpPort: 7690, token: '' },
@@ -75,8 +77,8 @@ export const agentSchema = {
       properties: { maxHops: int(1, 65536), flushIntervalMs: int(1, 60_000), maxPendingChunks: int(1, 1024) },
     },
     forward: {
-      type: 'object', additionalProperties: false, required: ['maxInFlight', 'ackTimeoutMs', 'reconnectInitialMs', 'reconnectMaxMs'],
-      properties: { maxInFlight: int(1, 1024), ackTimeoutMs: int(100), reconnectInitialMs: int(1), reconnectMaxMs: int(1) },
+      type: 'object', additionalProperties: false, required: ['maxInFlight', 'ackTimeoutMs', 'reconnectInitialMs', 'reconnectMaxMs', 'closeTimeoutMs'],
+      properties: { maxInFlight: int(1, 1024), ackTimeoutMs: int(100), reconnectInitialMs: int(1), reconnectMaxMs: int(1), closeTimeoutMs: int(0, 600_000) },
     },
     statusIntervalMs: int(100),
     clock: {
@@ -108,6 +110,7 @@ export const agentFlags: readonly FlagSpec[] = [
   { flag: 'ack-timeout-ms', path: 'forward.ackTimeoutMs', type: 'integer', description: 'publish a batch again when its ack is this late' },
   { flag: 'reconnect-initial-ms', path: 'forward.reconnectInitialMs', type: 'integer', description: 'first reconnect backoff ceiling (doubles per failure, full jitter)' },
   { flag: 'reconnect-max-ms', path: 'forward.reconnectMaxMs', type: 'integer', description: 'largest reconnect backoff ceiling' },
+  { flag: 'close-timeout-ms', path: 'forward.closeTimeoutMs', type: 'integer', description: 'on close, wait this long at most for the collector to acknowledge the buffered hops (0: do not wait)' },
   { flag: 'status-interval-ms', path: 'statusIntervalMs', type: 'integer', description: 'publish the retained status this often' },
   { flag: 'time-probe-interval-ms', path: 'clock.probeIntervalMs', type: 'integer', description: 'time probes to the collector this often, for its offset and drift estimate (0: off)' },
   { flag: 'wall-step-threshold-ms', path: 'clock.wallStepThresholdMs', type: 'integer', description: 'report a wall-clock jump larger than this (stamps never follow the wall clock)' },

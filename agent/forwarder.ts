@@ -61,8 +61,9 @@ export interface Forwarder {
   publish(topic: string, payload: Uint8Array, qos: 0 | 1): boolean;
   state(): ConnectionState;
   counters(): ForwarderCounters;
-  /** Resolves when every buffered batch is acknowledged, or rejects after timeoutMs. */
-  drained(timeoutMs: number): Promise<void>;
+  /** Resolves when every buffered batch is acknowledged, or rejects after timeoutMs (with
+   *  whileConnected, also as soon as the connection is lost or cannot be made). */
+  drained(timeoutMs: number, whileConnected?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,6 +87,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const counters = { published: 0, republished: 0, acked: 0, duplicates: 0, rejected: 0, connects: 0 };
   const rejectedByReason: Record<string, number> = {};
   let drainWaiters: (() => void)[] = [];
+  let linkLostWaiters: (() => void)[] = [];
   const ackCheck = createAckCheck({ agentId, streamId: store.streamId, ackKey: options.ackKey, logger, logIntervalMs: IGNORED_ACK_LOG_INTERVAL_MS });
   const isInFlight = (seq: number) => inFlight.has(seq);
 
@@ -129,6 +131,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       if (client !== c || state.kind === 'closed') return;
       client = undefined;
       c.end(true);
+      const lost = linkLostWaiters;
+      linkLostWaiters = [];
+      for (const w of lost) w();
       const next = state.kind === 'connecting' ? state.attempt + 1 : 0;
       const delay = backoffDelay(next, options.reconnect);
       state = { kind: 'waiting', attempt: next, retryAt: Date.now() + delay };
@@ -209,14 +214,23 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     },
     state: () => state,
     counters: () => ({ ...counters, rejectedByReason: { ...rejectedByReason }, ignoredAcks: ackCheck.counters(), inFlight: inFlight.size }),
-    drained(timeoutMs) {
+    drained(timeoutMs, whileConnected = false) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
+        const settle = (error?: string) => {
+          clearTimeout(timer);
           drainWaiters = drainWaiters.filter((w) => w !== done);
-          reject(new Error(`buffer not drained within ${timeoutMs} ms (${store.counters().batches} batches left)`));
-        }, timeoutMs);
-        const done = () => { clearTimeout(timer); resolve(); };
+          linkLostWaiters = linkLostWaiters.filter((w) => w !== lost);
+          if (error === undefined) resolve();
+          else reject(new Error(`buffer not drained: ${error} (${store.counters().batches} batches left)`));
+        };
+        const timer = setTimeout(() => settle(`not within ${timeoutMs} ms`), timeoutMs);
+        const done = () => settle();
+        const lost = () => settle('the broker connection is down');
         drainWaiters.push(done);
+        if (whileConnected) {
+          if (state.kind === 'waiting') return lost();
+          linkLostWaiters.push(lost);
+        }
         pump();
       });
     },

@@ -96,9 +96,10 @@ export async function startIntake(agent: Agent, options: IntakeOptions): Promise
   if (options.httpPort !== 0) {
     const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
     http = app;
-    for (const type of ['application/x-ndjson', 'application/json', 'text/plain']) {
-      app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    }
+    // The body is NDJSON whatever the request calls it: `curl --data-binary` says
+    // application/x-www-form-urlencoded, other clients say nothing or text/plain.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
     const counts = {
       accepted: { type: 'integer' }, rejected: { type: 'integer' }, problems: { type: 'array', items: { type: 'string' } },
     };

@@ -12,7 +12,8 @@ import { collectorDefaults, loadCollectorConfig } from '../collector/config.js';
 import { CollectorError } from '../collector/errors.js';
 import { openSqliteStore } from '../collector/store/sqlite-store.js';
 import { createSqliteAgentCredentials } from '../collector/store/sqlite/agent-credentials.js';
-import { simulationAgentIds, startSimulation, type SimulationOptions } from '../firmware-stubs/index.js';
+import { demoUsers, simulationAgentIds, startSimulation, type SimulationOptions } from '../firmware-stubs/index.js';
+import { fillDemoHistory } from './demo-history.js';
 
 const USAGE = `Usage: hopwatch start [options]
 
@@ -26,33 +27,42 @@ const demoFlags: readonly FlagSpec[] = [
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'collector and agent log level' },
 ];
 
-const fleetFlags = { rigs: { type: 'string' }, rate: { type: 'string' }, seed: { type: 'string' } } as const;
+const fleetFlags = {
+  rigs: { type: 'string' }, rate: { type: 'string' }, seed: { type: 'string' }, 'history-days': { type: 'string' }, 'no-history': { type: 'boolean' },
+} as const;
+const HISTORY_DAYS = 35;
 
 export async function startCommand(argv: string[]): Promise<void> {
   const cmd = parseCommand(argv, demoFlags, CollectorError.HW_COLLECTOR_CONFIG.code, fleetFlags);
   if (cmd.help) {
     process.stdout.write(helpText(USAGE, demoFlags, { ...collectorDefaults, logLevel: 'warn' },
-      '  --rigs <n>        simulated Comms Hub rigs (default: 12)\n  --rate <n>        Service Requests per second (default: 5)\n  --seed <n>        random seed of the fleet and its traffic (default: 1)\n'));
+      '  --rigs <n>        simulated Comms Hub rigs (default: 12)\n  --rate <n>        Service Requests per second (default: 5)\n  --seed <n>        random seed of the fleet and its traffic (default: 1)\n'
+      + `  --history-days <n>  days of simulated history written at the first start (default: ${HISTORY_DAYS})\n  --no-history      start from an empty store\n`));
     return;
   }
-  const { rigs, rate, seed, ...flags } = cmd.flags;
+  const { rigs, rate, seed, 'history-days': historyDays, 'no-history': noHistory, ...flags } = cmd.flags;
   const config = loadCollectorConfig(cmd.configFile, flags, { ...collectorDefaults, logLevel: 'warn' });
+  // Every flag is checked before anything listens, so a bad one leaves nothing running.
+  const fleet = { rigs: positive(rigs, 'rigs', 12), requestsPerSecond: positive(rate, 'rate', 5), seed: positive(seed, 'seed', 1) };
+  const days = noHistory === true ? 0 : positive(historyDays, 'history-days', HISTORY_DAYS);
   const logger = createLogger(config.logLevel, 'hopwatch');
   const collector = await startCollector(config, { logger });
-  const simulationOptions: SimulationOptions = {
-    brokerUrl: collector.brokerUrl,
-    dataDir: join('data', 'stubs'),
-    rigs: positive(rigs, 'rigs', 12),
-    requestsPerSecond: positive(rate, 'rate', 5),
-    seed: positive(seed, 'seed', 1),
-    logger,
-  };
+  const simulationOptions: SimulationOptions = { brokerUrl: collector.brokerUrl, dataDir: join('data', 'stubs'), ...fleet, users: demoUsers, logger };
+  let history: ReturnType<typeof fillDemoHistory>;
+  try {
+    history = fillDemoHistory(collector, { days, rigs: fleet.rigs, seed: fleet.seed, users: demoUsers, nowMs: Date.now(), out: process.stdout });
+  } catch (err) {
+    await collector.close();
+    throw err;
+  }
   const brokerPasswords = await demoAgentSecrets(collector, config.store.file, simulationAgentIds(simulationOptions));
   const simulation = startSimulation({ ...simulationOptions, ...(brokerPasswords ? { brokerPasswords } : {}) });
   const api = collector.httpUrl;
   process.stdout.write([
     'hopwatch is running: a collector and a simulated fleet',
     `  ${simulation.fleet.rigs.length} Comms Hub rigs, ${simulation.agents.size} agents, ${simulation.options.requestsPerSecond} Service Requests/s`,
+    history.written ? `  history: ${history.journeys} journeys over the last ${days} days, written in ${(history.ms / 1000).toFixed(1)} s`
+      : days === 0 ? '  history: none (--no-history)' : '  history: the store already holds some, so none was written',
     '',
     `  dashboard      ${api}/`,
     `  journeys       ${api}/api/v1/journeys?limit=20`,

@@ -5,6 +5,7 @@ import { checkRuleNames, createAlerting, type Alerting } from './alerting/alerti
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
 import { HopwatchError } from '../common/error-codes.js';
+import { listenError } from '../common/listen-error.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { createAgentAuthority, type RunningAgentAuthority } from './auth/agent-authority.js';
@@ -142,6 +143,15 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     onTimeRequest: timeServer.onRequest,
     onTimeSample: timeServer.onSample,
   };
+  // A broker or HTTP port that cannot listen leaves nothing open behind it, so the process exits.
+  const abandon = async (err: unknown): Promise<never> => {
+    await broker?.close();
+    ingest.close();
+    tokens.close();
+    agentAuthority.close();
+    store.close();
+    throw err;
+  };
   broker = config.broker.url
     ? await connectExternalBroker({
       url: config.broker.url, clientId: config.broker.clientId, username: config.broker.username, password: config.broker.password,
@@ -150,7 +160,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     : await startEmbeddedBroker({
       host: config.broker.host, port: config.broker.port, logger, tls: config.broker.tls, authority: agentAuthority, denials: mqttDenials,
       limits: { ...config.broker.limits, maxPacketBytes: maxPacketBytesFor(i.maxBatchBytes) },
-    }, handlers);
+    }, handlers).catch(abandon);
 
   const clockUncertainties = () => {
     const now = clock.nowUs();
@@ -163,7 +173,10 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   });
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
   const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, alerting: alerting.counters, clockUncertainties, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth, alerting });
-  await http.listen({ host: config.http.host, port: config.http.port });
+  await http.listen({ host: config.http.host, port: config.http.port }).catch(async (err: unknown) => {
+    await http.close();
+    return abandon(listenError(err, { what: 'HTTP API', host: config.http.host, port: config.http.port, flag: 'http-port', code: CollectorError.HW_COLLECTOR_HTTP_LISTEN.code }));
+  });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
   logger.info({ component: 'collector', broker: broker.agentUrl, http: httpUrl, db: config.store.file }, 'collector started');

@@ -16,6 +16,7 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_STORE_OPEN: 'The store could not be opened: a PostgreSQL server that cannot be reached or refuses the login (the message names the URL without its password), or a --store value that is neither a file path nor a postgres:// URL.',
   HW_COLLECTOR_CONFIG: 'The collector configuration is invalid; the message names the option, the bad value and where it came from.',
   HW_COLLECTOR_BROKER: 'The broker could not be started or reached.',
+  HW_COLLECTOR_HTTP_LISTEN: 'The HTTP API cannot listen on its address: the port is in use (or needs privileges). Choose another with --http-port N (npm start -- --http-port N).',
   HW_COLLECTOR_BAD_QUERY: 'An HTTP query parameter is invalid; the response says which and why.',
   HW_COLLECTOR_NOT_FOUND: 'The requested journey or resource does not exist.',
   HW_COLLECTOR_INTERNAL: 'An unexpected error while answering an HTTP request; the collector log has the details.',

@@ -92,6 +92,16 @@ export const defaultUsers: readonly DccUser[] = [
   { name: 'distributor-a', eui: '90-B3-D5-1F-30-04-00-00', role: 'ED' },
 ];
 
+/**
+ * The demo's Users: four per role, so that every party's MP176 report has at least
+ * `metrics.peers.minPeers` (3) anonymised peers beside it.
+ */
+export const demoUsers: readonly DccUser[] = (['IS', 'GS', 'ED'] as const).flatMap((role, r) => [0, 1, 2, 3].map((i) => ({
+  name: `${{ IS: 'import-supplier', GS: 'gas-supplier', ED: 'distributor' }[role]}-${'abcd'[i]}`,
+  eui: `90-B3-D5-1F-3${r}-${String(i + 1).padStart(2, '0')}-00-00`,
+  role,
+})));
+
 /** Clock errors are drawn uniformly in ±max for each agent of a role. */
 export interface ClockSpread {
   readonly maxOffsetMs: number;

@@ -8,7 +8,7 @@ export { StubsError } from './errors.js';
 export type {
   AgentRole, AgentSpec, ClockSpread, DccUser, Device, DeviceModelSpec, Fleet, FleetOptions, Inventory, Rig, UserRole,
 } from './fleet.js';
-export { createFleet, cspAgentId, defaultClockSpread, defaultInventory, defaultUsers, GATEWAY_AGENT_ID, rigAgentId } from './fleet.js';
+export { createFleet, cspAgentId, defaultClockSpread, defaultInventory, defaultUsers, demoUsers, GATEWAY_AGENT_ID, rigAgentId } from './fleet.js';
 export type { FleetAgents, FleetAgentsOptions } from './fleet-agents.js';
 export { startFleetAgents } from './fleet-agents.js';
 export type { GroundTruth, GroundTruthOptions, JourneyTruth, TrueFigures, TrueSegment, TruthHop } from './ground-truth.js';

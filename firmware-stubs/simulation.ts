@@ -292,7 +292,8 @@ function asOptionsError<T>(build: () => T): T {
   }
 }
 
-function latencyProfileOf(device: Device): LatencyProfile {
+/** What the latency model draws a device's journeys from. */
+export function latencyProfileOf(device: Device): LatencyProfile {
   return {
     deviceType: device.deviceType,
     deviceModel: device.deviceModel,

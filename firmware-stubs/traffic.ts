@@ -70,6 +70,16 @@ export interface TrafficOptions {
   readonly alertMix: readonly AlertMixEntry[];
 }
 
+/** Per-originator key counters: epoch milliseconds, strictly increasing per originator. */
+export function createKeyCounter(): (originator: string, trueUs: number) => number {
+  const lastCounter = new Map<string, number>();
+  return (originator, trueUs) => {
+    const next = Math.max((lastCounter.get(originator) ?? 0) + 1, Math.floor(trueUs / 1000));
+    lastCounter.set(originator, next);
+    return next;
+  };
+}
+
 export function createTraffic(fleet: Fleet, options: TrafficOptions, random: Random): Traffic {
   const sendersOf = new Map<string, readonly DccUser[]>();
   for (const entry of options.srvMix) {
@@ -81,13 +91,7 @@ export function createTraffic(fleet: Fleet, options: TrafficOptions, random: Ran
   }
   const chooseSrv = createWeightedChoice(options.srvMix.map((e) => ({ value: e.srv, weight: e.weight })));
   const chooseAlert = createWeightedChoice(options.alertMix.map((e) => ({ value: e, weight: e.weight })));
-  const lastCounter = new Map<string, number>();
-
-  const counter = (originator: string, trueUs: number) => {
-    const next = Math.max((lastCounter.get(originator) ?? 0) + 1, Math.floor(trueUs / 1000));
-    lastCounter.set(originator, next);
-    return next;
-  };
+  const counter = createKeyCounter();
   const deviceOf = (type: HanDeviceType) => {
     const rig = random.pick(fleet.rigs);
     return type === 'ESME' ? rig.esme : rig.gsme;

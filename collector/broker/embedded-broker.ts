@@ -5,10 +5,12 @@
 // (collector/broker/connection-guard.ts).
 import type { Socket } from 'node:net';
 import { Aedes, type Client } from 'aedes';
+import { listenError } from '../../common/listen-error.js';
 import type { Logger } from '../../common/logger.js';
 import type { TlsFileNames } from '../../common/tls-files.js';
 import { topics } from '../../proto/topics.js';
 import type { RunningAgentAuthority } from '../auth/agent-authority.js';
+import { CollectorError } from '../errors.js';
 import { createAgentAccess } from './agent-access.js';
 import type { BrokerLink, InboundHandlers } from './broker-link.js';
 import { createBrokerListener } from './listener.js';
@@ -104,10 +106,15 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
   // Beyond maxConnections Node closes new sockets at once and emits 'drop'.
   server.maxConnections = limits.maxConnections;
   server.on('drop', (info) => access.deny(undefined, 'connect', 'max-connections', { remote: info?.remoteAddress, maxConnections: limits.maxConnections }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => { server.off('error', reject); resolve(); });
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => { server.off('error', reject); resolve(); });
+    });
+  } catch (err) {
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    throw listenError(err, { what: 'embedded MQTT broker', host: options.host, port: options.port, flag: 'broker-port', code: CollectorError.HW_COLLECTOR_BROKER.code });
+  }
   const port = (server.address() as { port: number }).port;
   log.info({ host: options.host, port, tls: listener.scheme === 'mqtts', mutualTls: listener.mutual, agentAuth: authority?.enabled() === true }, 'embedded broker listening');
 

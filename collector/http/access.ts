@@ -47,6 +47,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/indicators/change-of-supplier': read('own-rows'),
   'GET /api/v1/alerts': read('own-rows'),
   'GET /api/v1/reports/rsvp.pdf': read('own-rows'),
+  'GET /api/v1/reports/mp122.pdf': read('deny'),
+  'GET /api/v1/reports/mp176.pdf': read('own-peers'),
   'GET /api/v1/peers': read('own-peers'),
   'GET /api/v1/compare': read('own-rows'),
   'GET /api/v1/compare.csv': read('own-rows'),

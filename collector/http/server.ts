@@ -23,6 +23,7 @@ import { installOpenApi } from './openapi.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
 import { powerOutageRoutes } from './routes/power-outages.js';
+import { validationMessage } from './validation-message.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 /** API tokens and what browsers may do (README "Security"). */
@@ -52,12 +53,14 @@ export interface HttpDeps {
 }
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: false } }, ...(deps.https && { https: deps.https }) }) as FastifyInstance;
+  // removeAdditional off: a misspelled parameter is refused (400) instead of silently ignored;
+  // verbose: the error carries its schema, so the answer can list the parameters that exist.
+  const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: false, removeAdditional: false, verbose: true } }, ...(deps.https && { https: deps.https }) }) as FastifyInstance;
 
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof HopwatchError && err.code === 'HW_COLLECTOR_BAD_QUERY') return reply.code(400).send({ error: err.code, message: err.message });
-    const e = err as { validation?: unknown; statusCode?: number; message: string };
-    if (e.validation) return reply.code(400).send({ error: 'HW_COLLECTOR_BAD_QUERY', message: e.message });
+    const e = err as { validation?: Parameters<typeof validationMessage>[0]; validationContext?: string; statusCode?: number; message: string };
+    if (e.validation) return reply.code(400).send({ error: 'HW_COLLECTOR_BAD_QUERY', message: validationMessage(e.validation, e.validationContext, e.message) });
     if (e.statusCode !== undefined && e.statusCode < 500) return reply.code(e.statusCode).send({ error: 'HW_COLLECTOR_BAD_QUERY', message: e.message });
     deps.logger.error({ component: 'http', err: e.message }, 'request failed');
     return reply.code(500).send({ error: 'HW_COLLECTOR_INTERNAL', message: 'internal error; see the collector log' });

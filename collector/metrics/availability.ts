@@ -44,6 +44,9 @@ export interface Downtime {
   readonly unknownMinutes: number;
   readonly maintenanceMinutes: number;
   readonly availabilityPct: number | null;
+  /** Share of the minutes outside maintenance that a probe observed (up or down, not unknown):
+   *  an availability of 100 % over 0.1 % observed minutes says almost nothing. */
+  readonly observedPct: number | null;
   /** Down minutes in hours, rounded to two places (MP122's example truncates 235 min to 3.91 h; rounded it is 3.92). */
   readonly downtimeHours: number;
 }
@@ -146,6 +149,7 @@ class Counts {
       unknownMinutes: this.unknown,
       maintenanceMinutes: this.maintenance,
       availabilityPct: this.up + this.down > 0 ? (100 * this.up) / (this.up + this.down) : null,
+      observedPct: this.up + this.down + this.unknown > 0 ? (100 * (this.up + this.down)) / (this.up + this.down + this.unknown) : null,
       downtimeHours: Math.round((this.down / 60) * 100) / 100,
     };
   }

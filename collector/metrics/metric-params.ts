@@ -3,6 +3,8 @@
 // `by` (dimensions to group by) and one filter per slice dimension (comma-separated values).
 // Dates are local dates in the reporting time zone; `to` is exclusive.
 import { HopwatchError } from '../../common/error-codes.js';
+import { CSP_REGIONS, DEVICE_TYPES, SMETS_GENERATIONS, SRV_PATTERN } from '../../proto/hop-context.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Calendar } from './calendar.js';
 import { SLICE_DIMENSIONS, type Dimension, type SliceDimension } from './dimensions.js';
 import type { Filters, Period } from './rollup-query.js';
@@ -13,6 +15,7 @@ const HOUR_MS = 3_600_000;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+const PARTY = /^(?:[0-9A-F]{2}-){7}[0-9A-F]{2}$/;
 const GRANULARITIES: readonly Period[] = ['hour', 'day', 'month', 'total'];
 
 export const MONTH_PATTERN = MONTH.source;
@@ -63,13 +66,36 @@ export function parseBy(value: string | undefined, fallback: readonly Dimension[
   return by as Dimension[];
 }
 
-export function parseFilters(p: MetricParams): Filters {
+/** The values a filter may take where they are known in advance; a value outside them would
+ *  only ever match nothing, so it is refused with the list instead of answering empty data. */
+function filterDomains(catalogue: Catalogue): Partial<Record<SliceDimension, readonly string[]>> {
+  return {
+    region: CSP_REGIONS,
+    smets: SMETS_GENERATIONS,
+    deviceType: DEVICE_TYPES,
+    process: catalogue.data.businessProcesses.map((bp) => bp.id),
+    userRole: catalogue.data.userRoles.map((r) => r.id),
+  };
+}
+
+function checkFilterValue(d: SliceDimension, value: string, domains: Partial<Record<SliceDimension, readonly string[]>>): void {
+  const allowed = domains[d];
+  if (allowed && !allowed.includes(value)) throw bad(`${d} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  // SRVs outside the catalogue are still recorded (as unknown), so any well-formed one may be asked for.
+  if (d === 'srv' && !SRV_PATTERN.test(value)) throw bad(`srv ${JSON.stringify(value)} is not an SRV (like 4.8.1) or an alert code (like AD1)`);
+  if (d === 'party' && !PARTY.test(value)) throw bad(`party ${JSON.stringify(value)} is not an EUI-64 like 90-B3-D5-1F-30-01-00-00`);
+}
+
+export function parseFilters(p: MetricParams, catalogue: Catalogue): Filters {
+  const domains = filterDomains(catalogue);
   const filters: Partial<Record<Dimension, string[]>> = {};
   for (const d of SLICE_DIMENSIONS) {
     const v = p[d];
     if (v === undefined) continue;
-    const values = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    // Parties are stored as formatted EUI-64s (upper-case hex), so a lower-case one is the same party.
+    const values = v.split(',').map((x) => (d === 'party' ? x.trim().toUpperCase() : x.trim())).filter((x) => x !== '');
     if (values.length === 0) throw bad(`${d} is empty`);
+    for (const value of values) checkFilterValue(d, value, domains);
     filters[d] = values;
   }
   return filters;
@@ -83,11 +109,12 @@ export interface ParsedMetricQuery {
   readonly filters: Filters;
 }
 
-export function parseMetricQuery(p: MetricParams, calendar: Calendar, nowMs: number, defaults: { days: number; granularity: Period; by: readonly Dimension[] }): ParsedMetricQuery {
+export function parseMetricQuery(p: MetricParams, source: { readonly calendar: Calendar; readonly catalogue: Catalogue }, nowMs: number, defaults: { days: number; granularity: Period; by: readonly Dimension[] }): ParsedMetricQuery {
+  const { calendar, catalogue } = source;
   return {
     ...parsePeriod(p, calendar, nowMs, defaults.days),
     period: parseGranularity(p.granularity, p.month !== undefined && p.granularity === undefined ? 'month' : defaults.granularity),
     by: parseBy(p.by, defaults.by),
-    filters: parseFilters(p),
+    filters: parseFilters(p, catalogue),
   };
 }

@@ -1,6 +1,6 @@
 // CSV (RFC 4180) of report rows. Nested fields become dotted columns (rttUs.median,
 // failuresByReason.no-response); the columns are the union over all rows, in order of first
-// appearance, so a reason seen on one day only still gets its column.
+// appearance, so a reason seen on one day only still gets its column; an empty report gets its header.
 
 export type Cell = string | number | boolean | null;
 export type FlatRow = Record<string, Cell>;
@@ -21,7 +21,9 @@ function cell(v: Cell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(rows: readonly FlatRow[]): string {
+/** `header`: the columns an empty report shows, so that it still says what it would hold. */
+export function toCsv(rows: readonly FlatRow[], header: readonly string[] = []): string {
+  if (rows.length === 0) return `${header.map((c) => cell(c)).join(',')}\r\n`;
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const r of rows) {

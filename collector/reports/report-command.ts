@@ -16,6 +16,7 @@ import { openPostgresMetricPorts } from '../store/postgres/metric-ports.js';
 import { openSqliteMetricPorts } from '../store/sqlite/metric-ports.js';
 import { toCsv } from './csv.js';
 import { REPORTS, runReport, type ReportParams } from './report-runner.js';
+import { renderPack } from './report-packs.js';
 import { renderRsvpPdf } from './rsvp-pdf.js';
 
 /** The collector options a report reads (same config paths, so a collector config file serves). */
@@ -51,13 +52,15 @@ Reads the collector's database (--db) and writes one report as CSV (--format jso
   hopwatch report rsvp --month 2026-10 --by srv,region > rsvp.csv
 
 Reports:
-${Object.entries(REPORTS).map(([name, r]) => `  ${name.padEnd(20)}${r.summary}`).join('\n')}`;
+${Object.entries(REPORTS).map(([name, r]) => `  ${name.padEnd(20)}${r.summary}`).join('\n')}
+  ${'mp122'.padEnd(20)}PDF pack: the MP122 monthly report (summary, RSVP per SRV and process, daily graphs, DSP/CSP, availability, alerts)
+  ${'mp176'.padEnd(20)}PDF pack: a party (--for <EUI-64>) against anonymised peers and the industry`;
 
 export async function reportCommand(argv: string[], out: (chunk: string | Buffer) => void = (c) => process.stdout.write(c)): Promise<void> {
   const extra = Object.fromEntries([...PARAMS.map(([flag]) => [flag, { type: 'string' as const }]), ['format', { type: 'string' as const }], ['out', { type: 'string' as const }], ['store', { type: 'string' as const }]]);
   const cmd = parseCommand(argv, CONFIG_FLAGS, 'HW_COLLECTOR_REPORT', extra);
   if (cmd.help || cmd.positionals.length === 0) {
-    const params = [...PARAMS, ['format', '', 'csv (default), json, or pdf (rsvp, processes)'], ['out', '', 'write to this file instead of standard output'], ['store', '', 'the collector\'s store as a postgres:// URL (read-only), instead of --db']] as const;
+    const params = [...PARAMS, ['format', '', 'csv (default), json, or pdf (rsvp, processes, mp122, mp176)'], ['out', '', 'write to this file instead of standard output'], ['store', '', 'the collector\'s store as a postgres:// URL (read-only), instead of --db']] as const;
     out(helpText(USAGE, CONFIG_FLAGS, collectorDefaults, `\nReport options:\n${params.map(([flag, , description]) => `  --${`${flag} <value>`.padEnd(30)}${description}`).join('\n')}\n`));
     return;
   }
@@ -65,7 +68,9 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
   if (rest.length > 0) throw new HopwatchError('HW_COLLECTOR_REPORT', `unexpected argument ${JSON.stringify(rest[0])} (try --help)`);
   const format = (cmd.flags.format as string | undefined) ?? 'csv';
   if (!['csv', 'json', 'pdf'].includes(format)) throw new HopwatchError('HW_COLLECTOR_REPORT', `--format ${JSON.stringify(format)} is not csv, json or pdf`);
-  if (format === 'pdf' && name !== 'rsvp' && name !== 'processes') throw new HopwatchError('HW_COLLECTOR_REPORT', `--format pdf is for rsvp and processes, not ${name}`);
+  const pack = name === 'mp122' || name === 'mp176';
+  if (pack && format !== 'pdf') throw new HopwatchError('HW_COLLECTOR_REPORT', `${name} is a PDF pack: add --format pdf`);
+  if (format === 'pdf' && !pack && name !== 'rsvp' && name !== 'processes') throw new HopwatchError('HW_COLLECTOR_REPORT', `--format pdf is for rsvp, processes, mp122 and mp176, not ${name}`);
 
   const config = loadCollectorConfig(cmd.configFile, cmd.flags);
   const params = Object.fromEntries(PARAMS.flatMap(([flag, param]) => (cmd.flags[flag] === undefined ? [] : [[param, cmd.flags[flag]]]))) as ReportParams;
@@ -75,15 +80,17 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
     if (reader.stale) process.stderr.write('warning: the rollups were built with another catalogue or metric settings; the collector rebuilds them when it next starts\n');
     const nowMs = Date.now();
     let body: string | Buffer;
-    if (format === 'pdf') {
-      const q = parseMetricQuery(params, reader.source.calendar, nowMs, { days: 30, granularity: 'month', by: [name === 'processes' ? 'process' : 'srv'] });
+    if (pack) {
+      body = await renderPack(name, reader, params, nowMs);
+    } else if (format === 'pdf') {
+      const q = parseMetricQuery(params, reader.source, nowMs, { days: 30, granularity: 'month', by: [name === 'processes' ? 'process' : 'srv'] });
       body = await renderRsvpPdf(rsvpRows(reader.source, q), {
         title: `RSVP by ${q.by.join(', ')}`, period: params.month ?? `${new Date(q.fromMs).toISOString()} to ${new Date(q.toMs).toISOString()}`,
         timeZone: config.metrics.timeZone, by: q.by, precision: precisionOf(reader.source), generatedAt: new Date(nowMs).toISOString(),
       });
     } else {
-      const rows = runReport(name!, reader, params, nowMs);
-      body = format === 'json' ? `${JSON.stringify(rows, null, 1)}\n` : toCsv(rows);
+      const table = runReport(name!, reader, params, nowMs);
+      body = format === 'json' ? `${JSON.stringify(table.rows, null, 1)}\n` : toCsv(table.rows, table.header);
     }
     const file = cmd.flags.out as string | undefined;
     if (file !== undefined) writeFileSync(file, body);

@@ -8,7 +8,7 @@ import { cosRows } from '../metrics/change-of-supplier.js';
 import type { Dimension } from '../metrics/dimensions.js';
 import type { MetricReader } from '../metrics/engine.js';
 import { installRows } from '../metrics/installs.js';
-import { parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
+import { parseBy, parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
 import { peerReport } from '../metrics/peers.js';
 import { reliability } from '../metrics/reliability.js';
 import type { Period } from '../metrics/rollup-query.js';
@@ -26,7 +26,31 @@ export interface ReportParams extends MetricParams {
 type Defaults = { days: number; granularity: Period; by: readonly Dimension[] };
 type Runner = (m: MetricReader, p: ReportParams, nowMs: number) => FlatRow[];
 
-const parse = (m: MetricReader, p: ReportParams, nowMs: number, d: Defaults): ParsedMetricQuery => parseMetricQuery(p, m.source.calendar, nowMs, d);
+/** A report's table; `header` names the columns even when no row has them (an empty period). */
+export interface ReportTable {
+  readonly rows: FlatRow[];
+  readonly header: readonly string[];
+}
+
+const SUMMARY = ['count', 'mean', 'median', 'min', 'max', 'p90', 'p95', 'p99'];
+const summaryColumns = (name: string) => SUMMARY.map((s) => `${name}.${s}`);
+const RSVP_COLUMNS = ['volume', 'successes', 'failures', 'successRatePct', 'payloadFailures', 'payloadFailureRatePct', ...summaryColumns('rttUs'), ...summaryColumns('dccUs'), 'trtSeconds', 'withinTrtPct'];
+const AVAILABILITY_COLUMNS = ['region', 'scope', 'key', 'minutes', 'upMinutes', 'downMinutes', 'unknownMinutes', 'maintenanceMinutes', 'availabilityPct', 'observedPct', 'downtimeHours'];
+/** The leading columns of each report: period, the dimensions grouped by, the figures. */
+const HEADERS: Readonly<Record<string, (by: readonly string[]) => readonly string[]>> = {
+  rsvp: (by) => ['period', ...by, ...RSVP_COLUMNS],
+  processes: (by) => ['period', ...by, ...RSVP_COLUMNS],
+  attribution: () => ['period', 'srv', 'rule', 'process', 'requests', 'sharePct'],
+  installs: () => ['date', 'installCommission', 'installCommissionSuccesses', 'installLeave', 'installLeaveSuccesses', 'installs', 'predictedInstalls', 'deviationPct'],
+  'top-ups': (by) => ['period', 'attempt', ...by, 'attempts', 'successes', 'successRatePct', 'failures', 'failureRatePct'],
+  'change-of-supplier': (by) => ['period', ...by, 'requests', 'reportedSuccesses', 'reportedFailures', 'rescued', 'successes', 'successRatePct', 'reportedSuccessRatePct'],
+  alerts: (by) => ['period', 'alertCode', ...by, 'alerts', 'delivered', 'undelivered', 'slaSeconds', 'measured', 'withinSla', 'withinSlaPct', ...summaryColumns('deliveryUs')],
+  availability: () => AVAILABILITY_COLUMNS,
+  reliability: () => ['from', 'to', 'region', 'category', 'opened', 'resolved', 'mttrHours', 'operatingHours', 'mtbfHours'],
+  peers: () => ['period', 'scope', 'userRole', 'withheld', 'series', 'volume', 'successRatePct'],
+};
+
+const parse = (m: MetricReader, p: ReportParams, nowMs: number, d: Defaults): ParsedMetricQuery => parseMetricQuery(p, m.source, nowMs, d);
 const regions = (m: MetricReader, p: ReportParams) => p.region?.split(',') ?? m.source.catalogue.data.cspRegions.map((r) => r.id);
 
 export const REPORTS: Readonly<Record<string, { readonly summary: string; readonly run: Runner }>> = {
@@ -58,8 +82,10 @@ export const REPORTS: Readonly<Record<string, { readonly summary: string; readon
   },
 };
 
-export function runReport(name: string, m: MetricReader, p: ReportParams, nowMs: number): FlatRow[] {
+export function runReport(name: string, m: MetricReader, p: ReportParams, nowMs: number): ReportTable {
   const report = REPORTS[name];
   if (!report) throw new HopwatchError('HW_COLLECTOR_REPORT', `unknown report ${JSON.stringify(name)}; one of ${Object.keys(REPORTS).join(', ')}`);
-  return report.run(m, p, nowMs);
+  const rows = report.run(m, p, nowMs);
+  const by = name === 'peers' ? [] : parseBy(p.by, []);
+  return { rows, header: HEADERS[name]?.(by) ?? [] };
 }

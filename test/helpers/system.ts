@@ -38,7 +38,8 @@ export function testAgentConfig(dir: string, agentId: string, brokerUrl: string,
     broker: { url: brokerUrl },
     buffer: { file: join(dir, `${agentId}.buffer.db`) },
     batch: { flushIntervalMs: 20 },
-    forward: { ackTimeoutMs: 2000, reconnectInitialMs: 50, reconnectMaxMs: 500 },
+    // close() waits for acks at most this long: a test whose collector never acknowledges stays quick.
+    forward: { ackTimeoutMs: 2000, reconnectInitialMs: 50, reconnectMaxMs: 500, closeTimeoutMs: 1000 },
     intake: { udpPort: 0, httpPort: 0 },
     logLevel: 'silent',
   }, over) as DeepPartial<AgentConfig>);

@@ -66,6 +66,18 @@ describe('agent HTTP intake', () => {
     expect(agent!.status().unsealedHops).toBe(0);
   });
 
+  it('reads the body as NDJSON whatever content type the client sends, as curl --data-binary does', async () => {
+    const port = await start(dir.path);
+    const types = ['application/x-www-form-urlencoded', 'text/plain', 'application/octet-stream', undefined];
+
+    const statuses = await Promise.all(types.map((type) => fetch(`http://127.0.0.1:${port}/hops`, {
+      method: 'POST', headers: type ? { 'content-type': type } : {}, body: new TextEncoder().encode(hopLines(5)),
+    }).then((r) => r.status)));
+
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(agent!.status().buffer.hops).toBe(20);
+  });
+
   it('stores every hop of many concurrent requests and answers each once they are stored', async () => {
     const port = await start(dir.path);
 

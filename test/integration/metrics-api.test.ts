@@ -78,6 +78,18 @@ describe('metric routes', () => {
     expect((await get('/api/v1/rsvp?from=2026-11-10&to=2026-11-09')).json().message).toMatch(/from 2026-11-10 must be before to 2026-11-09/);
   });
 
+  it('refuses unknown filter values and misspelled parameters with a 400 that lists what is allowed', async () => {
+    const answer = async (url: string) => { const r = await get(url); return [r.statusCode, r.json().message as string] as const; };
+    expect(await answer('/api/v1/rsvp?region=EAST')).toEqual([400, 'region "EAST" is not one of NORTH, CENTRAL, SOUTH']);
+    expect(await answer('/api/v1/rsvp?srv=banana')).toEqual([400, expect.stringContaining('srv "banana" is not an SRV')]);
+    expect(await answer('/api/v1/alerts?smets=SMETS3')).toEqual([400, 'smets "SMETS3" is not one of SMETS1, SMETS2']);
+    expect(await answer('/api/v1/rsvp?regoin=NORTH')).toEqual([400, expect.stringMatching(/^querystring parameter "regoin" is not known; known: .*\bregion\b/)]);
+    expect(await answer('/api/v1/rsvp?granularity=week')).toEqual([400, 'querystring granularity is not one of hour, day, month, total']);
+    expect(await answer('/api/v1/journeys?srv=banana')).toEqual([400, expect.stringContaining('srv')]);
+    expect(await answer('/api/v1/peers?party=nobody')).toEqual([400, expect.stringContaining('party')]);
+    expect((await get(`/api/v1/rsvp?month=2026-11&srv=4.1.1&party=${PARTY_A.toLowerCase()}`)).json().rows[0]).toMatchObject({ volume: 180 });
+  });
+
   it('GET /api/v1/processes and /api/v1/processes/attribution attribute 1.1.1 per SR', async () => {
     const processes = (await get('/api/v1/processes?month=2026-11&process=install-commission,tariff-updates')).json();
     // I&C: 8.1.1, 8.14.1 and the 1.1.1 after 8.1.1; Tariff Updates: the other 1.1.1 and the 1.2.1.
@@ -109,6 +121,8 @@ describe('metric routes', () => {
     // down 09:20-09:25 (5); maintenance 09:25-09:35 (10).
     expect(res.regions[0]).toMatchObject({ region: 'NORTH', probes: ['csp-1', 'rig-1'], downMinutes: 5, maintenanceMinutes: 10, upMinutes: 65, unknownMinutes: 1440 - 80 });
     expect(res.regions[0].availabilityPct).toBeCloseTo((100 * 65) / 70, 9);
+    // 70 of the 1430 minutes outside maintenance were observed: the percentage rests on them alone.
+    expect(res.regions[0].observedPct).toBeCloseTo((100 * 70) / 1430, 9);
     expect(res.regions[0].outages).toEqual([{ from: '2026-11-10T09:20:00.000Z', to: '2026-11-10T09:25:00.000Z', minutes: 5 }]);
     expect(res.regions[0].bands.find((b: { band: string }) => b.band === 'mon-fri-08-20')).toMatchObject({ downMinutes: 5 });
 

@@ -44,6 +44,13 @@ describe('hopwatch report and hopwatch catalogue', () => {
     ]);
   });
 
+  it('writes the header of an empty report, so that an empty period still says what it would hold', async () => {
+    const csv = await run(['rsvp', '--db', db, '--month', '2026-08', '--by', 'srv,region']);
+    expect(csv).toMatch(/^period,srv,region,volume,successes,failures,successRatePct,/);
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(1);
+    expect((await run(['availability', '--db', db, '--month', '2026-08', '--region', 'NORTH'])).split(',')).toEqual(expect.arrayContaining(['availabilityPct', 'observedPct']));
+  });
+
   it('writes JSON, and the PDF of the monthly RSVP report to a file', async () => {
     const json = JSON.parse(await run(['rsvp', '--db', db, '--from', '2026-10-05', '--to', '2026-10-06', '--format', 'json']));
     expect(json).toEqual([expect.objectContaining({ period: '2026-10-05', srv: '4.1.1', volume: 2 })]);

@@ -13,7 +13,7 @@ import { errorSchema } from './schemas.js';
 const region = { enum: [...CSP_REGIONS] };
 const downtime = {
   minutes: integerSchema, upMinutes: integerSchema, downMinutes: integerSchema, unknownMinutes: integerSchema, maintenanceMinutes: integerSchema,
-  availabilityPct: nullableNumberSchema, downtimeHours: { type: 'number' },
+  availabilityPct: nullableNumberSchema, observedPct: nullableNumberSchema, downtimeHours: { type: 'number' },
 };
 const object = (properties: Record<string, unknown>) => ({ type: 'object', properties });
 const regionSchema = object({

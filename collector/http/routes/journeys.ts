@@ -1,6 +1,6 @@
 // GET /api/v1/journeys (newest first, filtered) and GET /api/v1/journeys/:key.
 import type { FastifyInstance } from 'fastify';
-import { CSP_REGIONS } from '../../../proto/hop-context.js';
+import { CSP_REGIONS, SRV_PATTERN } from '../../../proto/hop-context.js';
 import { hopPointName } from '../../../proto/hop-point.js';
 import type { Store, StoredJourney } from '../../store/store.js';
 import { journeyVisibleTo } from '../access.js';
@@ -47,7 +47,7 @@ export function journeyRoutes(app: FastifyInstance, store: Store): void {
         type: 'object',
         additionalProperties: false,
         properties: {
-          srv: { type: 'string', pattern: '^[0-9A-Za-z.]{1,16}$' },
+          srv: { type: 'string', pattern: SRV_PATTERN.source, description: 'an SRV (4.8.1) or an alert code (AD1)' },
           from: { type: 'string', description: 'ISO 8601 date or date-time (UTC unless an offset is given)' },
           to: { type: 'string', description: 'ISO 8601 date or date-time, exclusive' },
           outcome: { enum: ['success', 'failure'] },

@@ -8,6 +8,7 @@ import { availabilityRoutes } from './availability.js';
 import { indicatorRoutes } from './indicators.js';
 import { querySchema, reportParams } from './metric-schemas.js';
 import { peerRoutes } from './peers.js';
+import { reportPackRoutes } from './report-packs.js';
 import { envelope, parseReport, rsvpRoutes, type MetricRouteDeps } from './rsvp.js';
 import { errorSchema } from './schemas.js';
 
@@ -16,6 +17,7 @@ export function metricRoutes(app: FastifyInstance, deps: MetricRouteDeps): void 
   indicatorRoutes(app, deps);
   availabilityRoutes(app, deps);
   peerRoutes(app, deps);
+  reportPackRoutes(app, deps);
   const m = deps.metrics;
 
   // The monthly RSVP table as a PDF (MP176: CSV data files and PDF reports).

@@ -44,7 +44,7 @@ export function peerRoutes(app: FastifyInstance, deps: MetricRouteDeps): void {
     },
   }, async (req) => {
     const { party, userRole, by, ...rest } = req.query;
-    const q = parseMetricQuery(rest, m.source.calendar, deps.nowMs(), { days: 30, granularity: 'total', by: [] });
+    const q = parseMetricQuery(rest, m.source, deps.nowMs(), { days: 30, granularity: 'total', by: [] });
     if (q.filters.party || q.filters.userRole) throw bad('party and userRole select the report, they are not filters here');
     const report = peerReport(m.source, {
       party: party.toUpperCase(), ...(userRole !== undefined ? { userRole } : {}), fromMs: q.fromMs, toMs: q.toMs,

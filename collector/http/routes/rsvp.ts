@@ -25,7 +25,7 @@ export function envelope(m: MetricReader, q: ParsedMetricQuery): Record<string, 
 }
 
 export function parseReport(deps: MetricRouteDeps, query: MetricParams, defaults: { days: number; granularity: Period; by: readonly Dimension[] }): ParsedMetricQuery {
-  return parseMetricQuery(query, deps.metrics.source.calendar, deps.nowMs(), defaults);
+  return parseMetricQuery(query, deps.metrics.source, deps.nowMs(), defaults);
 }
 
 export function rsvpRoutes(app: FastifyInstance, deps: MetricRouteDeps): void {
