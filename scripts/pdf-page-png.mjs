@@ -1,6 +1,7 @@
 // Renders page 1 of a PDF to PNG with Debian's Chromium (its built-in PDF viewer), for the
 // README's pictures of the report packs: node scripts/pdf-page-png.mjs <in.pdf> <out.png>.
 // No poppler here; playwright-core drives /usr/bin/chromium without downloading a browser.
+import { Buffer } from 'node:buffer';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 

@@ -48,7 +48,7 @@ export function compareRoutes(app: FastifyInstance, deps: CompareRouteDeps): voi
   const run = (q: CompareParams) => {
     const { fromMs, toMs } = parsePeriod(q, deps.metrics.source.calendar, deps.nowMs(), 7);
     const figure = q.figure ?? 'rttUs';
-    const rows = compare(deps.store, { dimension: q.dimension, a: q.a, b: q.b, fromMs, toMs, figure, filters: parseFilters(q) });
+    const rows = compare(deps.store, { dimension: q.dimension, a: q.a, b: q.b, fromMs, toMs, figure, filters: parseFilters(q, deps.metrics.source.catalogue) });
     return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), dimension: q.dimension, a: q.a, b: q.b, figure, rows };
   };
 
