@@ -46,6 +46,8 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   const pgPath = createRequire(import.meta.url).resolve('pg');
   const worker = new Worker(`(${workerMain.toString()})();`, {
     eval: true,
+    // The worker's body is a CommonJS script, even in a process started with --input-type=module.
+    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
     workerData: { pgPath, flag, port: theirs },
     transferList: [theirs],
   });
