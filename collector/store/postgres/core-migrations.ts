@@ -1,6 +1,9 @@
 // The core store's tables on PostgreSQL (postgres-store.ts, agent-credentials.ts,
 // api-tokens.ts): the same tables as the SQLite schema (store/migrations.ts) at its latest
 // version, with journey records partitioned by UTC day of their start (journey-partitions.ts).
+// Times and figures are double precision, as SQLite keeps whatever number it is given: the
+// collector's clock gives fractional milliseconds, and clock mapping fractional microseconds
+// (every integer below 2^53 is exact in a double).
 import type { PostgresMigration } from './migrations.js';
 
 export const CORE_MIGRATIONS: readonly PostgresMigration[] = [
@@ -12,7 +15,7 @@ export const CORE_MIGRATIONS: readonly PostgresMigration[] = [
       agent_id text NOT NULL,
       stream_id bigint NOT NULL,
       seq bigint NOT NULL,
-      received_at_ms bigint NOT NULL,
+      received_at_ms double precision NOT NULL,
       hops integer NOT NULL,
       payload bytea,                                       -- NULL once no restart can need it
       UNIQUE (agent_id, stream_id, seq)
@@ -36,14 +39,14 @@ export const CORE_MIGRATIONS: readonly PostgresMigration[] = [
       key text NOT NULL,
       key_hash bigint NOT NULL,                            -- keyHashOf(JoinKey): lookups by key
       kind text NOT NULL,
-      started_us bigint NOT NULL,
-      ended_us bigint NOT NULL,
-      written_at_ms bigint NOT NULL,
+      started_us double precision NOT NULL,
+      ended_us double precision NOT NULL,
+      written_at_ms double precision NOT NULL,
       outcome text NOT NULL,
       code text,
       reason text,
-      rtt_us bigint,
-      dcc_us bigint,
+      rtt_us double precision,
+      dcc_us double precision,
       context_id bigint NOT NULL,
       hops bytea NOT NULL,
       amendments integer NOT NULL,
@@ -58,15 +61,15 @@ export const CORE_MIGRATIONS: readonly PostgresMigration[] = [
       key text PRIMARY KEY,
       hash bigint NOT NULL,                                -- JoinKey hashes: a restart rebuilds its filter from these
       hash2 bigint NOT NULL,
-      deadline_ms bigint NOT NULL,
+      deadline_ms double precision NOT NULL,
       state text NOT NULL                                  -- OpenJourneyState as JSON
     );
     CREATE INDEX open_journeys_deadline ON open_journeys (deadline_ms);
 
-    CREATE TABLE agents (agent_id text PRIMARY KEY, status text NOT NULL, updated_at_ms bigint NOT NULL);
+    CREATE TABLE agents (agent_id text PRIMARY KEY, status text NOT NULL, updated_at_ms double precision NOT NULL);
     -- JSON text, not jsonb: a model reads back exactly as saved (a -Infinity segment start is
     -- saved as null by JSON.stringify, and the clock model reads null back as -Infinity).
-    CREATE TABLE agent_clocks (agent_id text PRIMARY KEY, model text NOT NULL, updated_at_ms bigint NOT NULL);
+    CREATE TABLE agent_clocks (agent_id text PRIMARY KEY, model text NOT NULL, updated_at_ms double precision NOT NULL);
     CREATE TABLE meta (name text PRIMARY KEY, value text NOT NULL);
     `,
   },
@@ -78,8 +81,8 @@ export const CORE_MIGRATIONS: readonly PostgresMigration[] = [
       agent_id text PRIMARY KEY,
       secret_hash text NOT NULL,                           -- scrypt, parameters inside: never the secret itself
       ack_key bytea NOT NULL,
-      created_at_ms bigint NOT NULL,
-      revoked_at_ms bigint
+      created_at_ms double precision NOT NULL,
+      revoked_at_ms double precision
     );
     CREATE TABLE agent_credential_changes (id integer PRIMARY KEY CHECK (id = 1), counter bigint NOT NULL);
     INSERT INTO agent_credential_changes (id, counter) VALUES (1, 0);
@@ -92,8 +95,8 @@ export const CORE_MIGRATIONS: readonly PostgresMigration[] = [
       party text,
       roles text NOT NULL,                                 -- comma-separated User Role ids
       label text NOT NULL,
-      created_at_ms bigint NOT NULL,
-      revoked_at_ms bigint
+      created_at_ms double precision NOT NULL,
+      revoked_at_ms double precision
     );
     CREATE TABLE api_token_changes (id integer PRIMARY KEY CHECK (id = 1), counter bigint NOT NULL);
     INSERT INTO api_token_changes (id, counter) VALUES (1, 0);

@@ -38,7 +38,7 @@ export function createJourneyPartitions(db: SyncPostgres): JourneyPartitions {
   const known = new Set<number>();
   const list = (): JourneyPartition[] => db.query<{ name: string; bound: string }>(`SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'journeys'::regclass`)
-    .map((r) => ({ name: r.name, fromUs: Number(/FROM \('?(-?\d+)'?\)/.exec(r.bound)?.[1]) }))
+    .map((r) => ({ name: r.name, fromUs: Number(/FROM \('?([^')]+)'?\)/.exec(r.bound)?.[1]) }))
     .sort((a, b) => a.fromUs - b.fromUs);
 
   return {

@@ -21,8 +21,8 @@ const buffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLeng
 
 // The columns a write sets besides the identity (key, key_hash), with their array types.
 const VALUE_COLUMNS = [
-  ['kind', 'text'], ['started_us', 'bigint'], ['ended_us', 'bigint'], ['written_at_ms', 'bigint'], ['outcome', 'text'], ['code', 'text'],
-  ['reason', 'text'], ['rtt_us', 'bigint'], ['dcc_us', 'bigint'], ['context_id', 'bigint'], ['hops', 'bytea'], ['amendments', 'integer'], ['figures', 'bytea'],
+  ['kind', 'text'], ['started_us', 'float8'], ['ended_us', 'float8'], ['written_at_ms', 'float8'], ['outcome', 'text'], ['code', 'text'],
+  ['reason', 'text'], ['rtt_us', 'float8'], ['dcc_us', 'float8'], ['context_id', 'bigint'], ['hops', 'bytea'], ['amendments', 'integer'], ['figures', 'bytea'],
 ] as const;
 
 const unnestOf = (columns: readonly (readonly [string, string])[]) =>
@@ -39,7 +39,7 @@ const UPDATE_COLUMNS = [['id', 'bigint'], ['key_hash', 'bigint'], ...VALUE_COLUM
 // An amendment may move a record's start, even to another day (PostgreSQL moves the row to
 // that partition, keeping its id); a row already holding the new identity gives way, as
 // SQLite's UPDATE OR REPLACE does.
-const DELETE_DISPLACED = `DELETE FROM journeys j USING unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, key_hash, started_us)
+const DELETE_DISPLACED = `DELETE FROM journeys j USING unnest($1::bigint[], $2::bigint[], $3::float8[]) AS u(id, key_hash, started_us)
   WHERE j.key_hash = u.key_hash AND j.started_us = u.started_us AND j.id <> u.id`;
 const UPDATE = `UPDATE journeys j SET ${VALUE_COLUMNS.map(([c]) => `${c} = u.${c}`).join(', ')} FROM ${unnestOf(UPDATE_COLUMNS)} WHERE j.id = u.id`;
 

@@ -16,7 +16,7 @@ export function createPostgresOpenJourneys(db: SyncPostgres, meta: MetaTable): O
         const byKey = new Map(cp.upserts.map((st) => [st.key, st]));
         const states = [...byKey.values()];
         db.query(`INSERT INTO open_journeys (key, hash, hash2, deadline_ms, state)
-          SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[])
+          SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::float8[], $5::text[])
           ON CONFLICT (key) DO UPDATE SET deadline_ms = excluded.deadline_ms, state = excluded.state`,
         [states.map((s) => s.key), states.map((s) => s.hash), states.map((s) => s.hash2), states.map((s) => s.deadlineMs), states.map((s) => JSON.stringify(s))]);
       }
