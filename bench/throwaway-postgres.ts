@@ -14,6 +14,10 @@ export interface ThrowawayPostgres {
   readonly port: number;
   /** A new empty database on this server, and its URL. */
   createDatabase(name: string): string;
+  /** Stops the server (fast shutdown: connections cut, commits kept) and keeps its files, to start it again: a server that goes down. */
+  pause(): void;
+  /** Starts a paused server again, on the same port, with its data. */
+  resume(): void;
   /** Stops the server (immediate shutdown) and deletes its files. */
   stop(): void;
 }
@@ -56,13 +60,15 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     ...options.settings,
   };
   const serverArgs = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(' ');
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverArgs, '-w', '-t', '60', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverArgs, '-w', '-t', '60', 'start']);
+  start();
   const base = `postgres://hopwatch@127.0.0.1:${port}`;
   const psql = (db: string, sql: string): void => {
     run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'hopwatch', '-d', db, '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql]);
   };
   psql('postgres', 'CREATE DATABASE hopwatch');
   let stopped = false;
+  let paused = false;
   return {
     url: `${base}/hopwatch`,
     port,
@@ -71,11 +77,21 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
       psql('postgres', `CREATE DATABASE ${name}`);
       return `${base}/${name}`;
     },
+    pause() {
+      // A fast shutdown cuts every connection and its open transaction, but keeps what was
+      // committed (an immediate one could lose it: synchronous_commit is off).
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      paused = true;
+    },
+    resume() {
+      start();
+      paused = false;
+    },
     stop() {
       if (stopped) return;
       stopped = true;
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        if (!paused) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -10,20 +10,21 @@ import { rotateAgentCredentials } from '../collector/auth/issue-credential.js';
 import { startCollector, type Collector } from '../collector/collector.js';
 import { collectorDefaults, loadCollectorConfig } from '../collector/config.js';
 import { CollectorError } from '../collector/errors.js';
-import { openSqliteStore } from '../collector/store/sqlite-store.js';
-import { createSqliteAgentCredentials } from '../collector/store/sqlite/agent-credentials.js';
+import { openStoreBackend } from '../collector/store/open-backend.js';
+import { redact } from '../collector/store/postgres/sync-postgres.js';
 import { demoUsers, simulationAgentIds, startSimulation, type SimulationOptions } from '../firmware-stubs/index.js';
 import { fillDemoHistory } from './demo-history.js';
 
 const USAGE = `Usage: hopwatch start [options]
 
-Runs the collector (embedded broker, SQLite file, HTTP API) and a simulated fleet of Comms Hub
+Runs the collector (embedded broker, SQLite file or --store postgres://..., HTTP API) and a simulated fleet of Comms Hub
 test rigs, CSP gateways and the DCC gateway, each stamped by a real agent. Ctrl-C stops both.`;
 
 const demoFlags: readonly FlagSpec[] = [
   { flag: 'http-port', path: 'http.port', type: 'integer', description: 'HTTP API port' },
   { flag: 'broker-port', path: 'broker.port', type: 'integer', description: 'embedded broker port' },
-  { flag: 'db', path: 'store.file', type: 'string', description: 'SQLite database file' },
+  { flag: 'store', path: 'store.file', type: 'string', description: 'a SQLite file or a postgres:// URL (README "Choosing a store")' },
+  { flag: 'db', path: 'store.file', type: 'string', description: 'the same as --store' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'collector and agent log level' },
 ];
 
@@ -55,7 +56,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     await collector.close();
     throw err;
   }
-  const brokerPasswords = await demoAgentSecrets(collector, config.store.file, simulationAgentIds(simulationOptions));
+  const brokerPasswords = await demoAgentSecrets(collector, config.store, simulationAgentIds(simulationOptions));
   const simulation = startSimulation({ ...simulationOptions, ...(brokerPasswords ? { brokerPasswords } : {}) });
   const api = collector.httpUrl;
   process.stdout.write([
@@ -71,7 +72,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     `  agents         ${api}/api/v1/agents`,
     `  clocks         ${api}/api/v1/clocks`,
     `  metrics        ${api}/metrics`,
-    `  database       ${config.store.file}`,
+    `  database       ${redact(config.store.file)}`,
     '',
     'Journeys appear within a few seconds (an on-demand SR takes 2-10 s end to end). Ctrl-C to stop.',
     '',
@@ -84,15 +85,15 @@ export async function startCommand(argv: string[]): Promise<void> {
 
 /** When the demo's database has agent credentials (the broker refuses anonymous agents), the
  *  simulated agents get fresh ones of their own, handed to them in memory. */
-async function demoAgentSecrets(collector: Collector, dbFile: string, agentIds: readonly string[]): Promise<Record<string, string> | undefined> {
+async function demoAgentSecrets(collector: Collector, store: { file: string; synchronous: 'full' | 'normal' }, agentIds: readonly string[]): Promise<Record<string, string> | undefined> {
   if (!collector.agentAuthority.enabled()) return undefined;
-  const store = openSqliteStore({ file: dbFile, synchronous: 'full' });
+  const backend = openStoreBackend(store);
   try {
-    const secrets = await rotateAgentCredentials(createSqliteAgentCredentials(store.db), agentIds, Date.now());
+    const secrets = await rotateAgentCredentials(backend.credentials, agentIds, Date.now());
     collector.agentAuthority.refresh();
     return secrets;
   } finally {
-    store.close();
+    backend.store.close();
   }
 }
 

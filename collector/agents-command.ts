@@ -7,18 +7,19 @@ import { AGENT_ID_PATTERN } from '../proto/topics.js';
 import { issueAgentCredential } from './auth/issue-credential.js';
 import { collectorFlags, loadCollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
-import { openSqliteStore } from './store/sqlite-store.js';
-import { createSqliteAgentCredentials } from './store/sqlite/agent-credentials.js';
+import { openStoreBackend, storeKindOf } from './store/open-backend.js';
+import { redact } from './store/postgres/sync-postgres.js';
 
-const USAGE = `Usage: hopwatch agents add <agentId> [--rotate] [--db FILE]
-       hopwatch agents list [--db FILE]
-       hopwatch agents revoke <agentId> [--db FILE]
+const USAGE = `Usage: hopwatch agents add <agentId> [--rotate] [--store FILE|URL]
+       hopwatch agents list [--store FILE|URL]
+       hopwatch agents revoke <agentId> [--store FILE|URL]
 
 Agent credentials for the embedded broker. Once any exist, MQTT clients must log in as an
 agent (username = agent id, password = its secret, client id = hopwatch-agent-<agentId>).
 add prints the new secret once, as the last line on stdout; --rotate replaces an agent's
 existing secret (its connected session is closed). The collector keeps only a slow hash.
---db defaults to the collector's database file (or the one --config names).
+--store (or --db) defaults to the collector's store: its SQLite file or postgres:// URL
+(or the one --config names).
 `;
 
 export interface AgentsCommandIo {
@@ -28,7 +29,7 @@ export interface AgentsCommandIo {
 }
 
 const processIo: AgentsCommandIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), nowMs: Date.now };
-const dbFlag = collectorFlags.filter((f) => f.flag === 'db');
+const dbFlag = collectorFlags.filter((f) => f.flag === 'store' || f.flag === 'db');
 const fail = (message: string) => new HopwatchError(CollectorError.HW_COLLECTOR_AGENT_CREDENTIAL.code, message);
 
 export async function agentsCommand(argv: string[], io: AgentsCommandIo = processIo): Promise<void> {
@@ -48,21 +49,22 @@ export async function agentsCommand(argv: string[], io: AgentsCommandIo = proces
 
   const config = loadCollectorConfig(cmd.configFile, flags);
   // add may prepare a database before the collector first runs; list and revoke on a mistyped path must not create one.
-  if (sub !== 'add' && !existsSync(config.store.file)) throw fail(`no database at ${config.store.file} (--db names the collector's database file)`);
-  const store = openSqliteStore({ file: config.store.file, synchronous: 'full' });
+  if (sub !== 'add' && storeKindOf(config.store.file) === 'sqlite' && !existsSync(config.store.file)) throw fail(`no database at ${config.store.file} (--store names the collector's database file)`);
+  const backend = openStoreBackend({ file: config.store.file, synchronous: 'full' });
+  const where = redact(config.store.file);
   try {
-    const credentials = createSqliteAgentCredentials(store.db);
+    const { credentials } = backend;
     if (sub === 'list') {
       io.out(formatList(credentials.list()));
     } else if (sub === 'revoke') {
-      if (!credentials.revoke(agentId!, io.nowMs())) throw fail(`agent ${JSON.stringify(agentId)} has no active credential in ${config.store.file} (hopwatch agents list)`);
+      if (!credentials.revoke(agentId!, io.nowMs())) throw fail(`agent ${JSON.stringify(agentId)} has no active credential in ${where} (hopwatch agents list)`);
       io.err(`revoked ${agentId}: a running collector closes its session within about a second and refuses it from then on\n`);
     } else {
       const { secret, credential } = await issueAgentCredential(agentId!, io.nowMs());
       const result = credentials.add(credential, { rotate: rotate === true });
-      if (result === 'exists') throw fail(`agent ${JSON.stringify(agentId)} already has a credential in ${config.store.file}; pass --rotate to replace its secret, or revoke it first`);
+      if (result === 'exists') throw fail(`agent ${JSON.stringify(agentId)} already has a credential in ${where}; pass --rotate to replace its secret, or revoke it first`);
       io.err([
-        `${result === 'rotated' ? 'rotated the secret of' : 'added'} agent ${agentId} in ${config.store.file}.`,
+        `${result === 'rotated' ? 'rotated the secret of' : 'added'} agent ${agentId} in ${where}.`,
         'The secret below is shown once and not stored: keep it, and give it to the agent as a file only it can read:',
         `  hopwatch agent --id ${agentId} --broker-password-file <file holding the secret>`,
         '(hopwatch agents add ... > file writes just the secret.)',
@@ -71,7 +73,7 @@ export async function agentsCommand(argv: string[], io: AgentsCommandIo = proces
       io.out(`${secret}\n`);
     }
   } finally {
-    store.close();
+    backend.store.close();
   }
 }
 

@@ -33,10 +33,7 @@ import type { Catalogue } from './catalogue/catalogue.js';
 import { loadCatalogue } from './catalogue/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
 import { createJourneyTimeHistograms } from './metrics/journey-time-histograms.js';
-import { createSqliteApiTokens } from './store/sqlite/api-tokens.js';
-import { openSqliteStore } from './store/sqlite-store.js';
-import { sqliteMetricPorts } from './store/sqlite/metric-ports.js';
-import { createSqliteAgentCredentials } from './store/sqlite/agent-credentials.js';
+import { openStoreBackend } from './store/open-backend.js';
 import type { Store } from './store/store.js';
 
 export interface Collector {
@@ -74,10 +71,12 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const https = httpsOptions(config.http.tls);
   checkRuleNames(config.alerting.rules);
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
-  const store = openSqliteStore({ file: config.store.file, synchronous: config.store.synchronous });
-  const agentAuthority = createAgentAuthority({ store: createSqliteAgentCredentials(store.db), logger });
+  const backend = openStoreBackend(config.store);
+  const { store } = backend;
+  const metricPorts = backend.metricPorts();
+  const agentAuthority = createAgentAuthority({ store: backend.credentials, logger });
   // Tokens created or revoked by `hopwatch tokens` while the collector runs take effect within a second.
-  const tokens = createTokenAuthority({ store: createSqliteApiTokens(store.db), pollIntervalMs: 1000, logger });
+  const tokens = createTokenAuthority({ store: backend.tokens, pollIntervalMs: 1000, logger });
   try {
     checkExposure(config, agentAuthority.enabled(), tokens.enabled(), logger);
   } catch (err) {
@@ -107,7 +106,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     finalPoints: j.finalPoints,
   }, nowMs());
   // Sinks see every record written: the metric engine's rollups and the RTT/DCC histograms (see collector/metrics).
-  const metricEngine = createMetricEngine({ ports: sqliteMetricPorts(store), catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
+  const metricEngine = createMetricEngine({ ports: metricPorts, catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
   const journeyTimes = createJourneyTimeHistograms(catalogue);
   const sinks: RecordSink[] = [metricEngine.sink, journeyTimes.sink];
   const i = config.ingest;
@@ -179,7 +178,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
-  logger.info({ component: 'collector', broker: broker.agentUrl, http: httpUrl, db: config.store.file }, 'collector started');
+  logger.info({ component: 'collector', broker: broker.agentUrl, http: httpUrl, store: backend.kind, db: backend.location }, 'collector started');
 
   let closing: Promise<void> | undefined;
   return {
@@ -204,6 +203,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   };
 }
 
+/** The metric engine's ports on the store's connection; a backend without them is refused (and closed). */
 /** Refuses listen addresses beyond loopback without access control (README "Security"), unless --insecure. */
 function checkExposure(config: CollectorConfig, agentCredentials: boolean, apiTokens: boolean, logger: Logger): void {
   const decision = decideExposure({

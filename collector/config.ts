@@ -37,6 +37,7 @@ export interface CollectorConfig {
   };
   /** Listen beyond loopback without any agent credential or API token (logged as a warning at every start). */
   readonly insecure: boolean;
+  /** file: a SQLite file path, or a postgres:// URL (store/open-backend.ts); synchronous applies to SQLite. */
   readonly store: { readonly file: string; readonly synchronous: 'full' | 'normal' };
   readonly catalogueFile: string;
   readonly ingest: {
@@ -169,8 +170,9 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'http-tls-key', path: 'http.tls.keyFile', type: 'string', description: 'PEM private key of --http-tls-cert' },
   { flag: 'http-tls-ca', path: 'http.tls.caFile', type: 'string', description: 'require HTTPS client certificates signed by this CA' },
   { flag: 'insecure', path: 'insecure', type: 'boolean', description: 'listen beyond loopback without agent credentials or API tokens (anyone on the network can read and forge data)' },
-  { flag: 'db', path: 'store.file', type: 'string', description: 'SQLite database file (created if absent)' },
-  { flag: 'synchronous', path: 'store.synchronous', type: 'string', description: 'full: a batch is on disk before its ack; normal: survives a crash of the process, not of the machine' },
+  { flag: 'store', path: 'store.file', type: 'string', description: 'where the collector keeps its data: a SQLite file (created if absent) or a postgres://user@host:port/database URL (README "Choosing a store")' },
+  { flag: 'db', path: 'store.file', type: 'string', description: 'the same as --store' },
+  { flag: 'synchronous', path: 'store.synchronous', type: 'string', description: 'SQLite: full: a batch is on disk before its ack; normal: survives a crash of the process, not of the machine (PostgreSQL: the server\'s synchronous_commit decides)' },
   { flag: 'catalogue', path: 'catalogueFile', type: 'string', description: 'catalogue file replacing the built-in one (empty: built-in)' },
   { flag: 'max-queued-batches', path: 'ingest.maxQueuedBatches', type: 'integer', description: 'batches waiting for ingest at most; beyond it batches are not acked (agents resend)' },
   { flag: 'max-future-skew-seconds', path: 'ingest.maxFutureSkewSeconds', type: 'integer', description: 'reject batches with hop times further ahead of the collector clock' },

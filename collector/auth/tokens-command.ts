@@ -6,15 +6,15 @@ import { parseArgs } from 'node:util';
 import { HopwatchError } from '../../common/error-codes.js';
 import { loadCollectorConfig } from '../config.js';
 import { loadCatalogue } from '../catalogue/catalogue.js';
-import { createSqliteApiTokens } from '../store/sqlite/api-tokens.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { openStoreBackend, storeKindOf } from '../store/open-backend.js';
+import { redact } from '../store/postgres/sync-postgres.js';
 import { TOKEN_SCOPES } from './principal.js';
 import { checkTokenRequest, issueApiToken, type CheckedTokenRequest } from './token-issuer.js';
 
 const USAGE = `Usage:
-  hopwatch tokens create --scope ${TOKEN_SCOPES.join('|')} [--party EUI-64 --role ROLE ...] [--label TEXT] [--db FILE]
-  hopwatch tokens list [--db FILE]
-  hopwatch tokens revoke <id> [--db FILE]
+  hopwatch tokens create --scope ${TOKEN_SCOPES.join('|')} [--party EUI-64 --role ROLE ...] [--label TEXT] [--store FILE|URL]
+  hopwatch tokens list [--store FILE|URL]
+  hopwatch tokens revoke <id> [--store FILE|URL]
 
 API tokens for the collector's HTTP API (README "Security"). Once one exists, every route
 needs Authorization: Bearer <token>. Scopes: admin (everything), viewer (every read),
@@ -22,7 +22,8 @@ metrics (GET /metrics), party (one DCC User's own journeys and figures; --party 
 EUI-64, --role its User Role(s), repeated or comma-separated).
 
 Options:
-  --db FILE       the collector's SQLite database (default: the collector's store.file)
+  --store F|URL   the collector's store, a SQLite file or a postgres:// URL (default: the
+                  collector's store.file); --db is the same
   --config FILE   a collector config file (its store.file and catalogueFile are used)
   --catalogue F   the catalogue whose User Roles --role is checked against
 `;
@@ -35,7 +36,7 @@ function parse(argv: string[]) {
       args: argv, allowPositionals: true, strict: true,
       options: {
         scope: { type: 'string' }, party: { type: 'string' }, role: { type: 'string', multiple: true }, label: { type: 'string' },
-        db: { type: 'string' }, config: { type: 'string' }, catalogue: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        store: { type: 'string' }, db: { type: 'string' }, config: { type: 'string' }, catalogue: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (err) {
@@ -52,8 +53,8 @@ export async function tokensCommand(argv: string[], out: (text: string) => void 
     out(USAGE);
     return;
   }
-  const config = loadCollectorConfig(v.config, { ...(v.db !== undefined ? { db: v.db } : {}), ...(v.catalogue !== undefined ? { catalogue: v.catalogue } : {}) });
-  const file = config.store.file;
+  const config = loadCollectorConfig(v.config, { ...(v.db !== undefined ? { db: v.db } : {}), ...(v.store !== undefined ? { store: v.store } : {}), ...(v.catalogue !== undefined ? { catalogue: v.catalogue } : {}) });
+  const file = redact(config.store.file);
   // Checked before the database is opened: a refused request leaves no file behind.
   let request: CheckedTokenRequest | undefined;
   if (sub === 'create' && rest.length === 0) {
@@ -63,12 +64,12 @@ export async function tokensCommand(argv: string[], out: (text: string) => void 
     request = checkTokenRequest({ scope: v.scope, roles, label: v.label ?? '', ...(v.party !== undefined ? { party: v.party } : {}) }, catalogue.data.userRoles.map((r) => r.id));
   } else if (!(sub === 'list' && rest.length === 0) && !(sub === 'revoke' && rest.length === 1)) {
     throw refuse(`expected tokens create|list|revoke <id> (got ${JSON.stringify(positionals.join(' '))}; try --help)`);
-  } else if (!existsSync(file)) {
-    throw refuse(`no database at ${file} (--db)`);
+  } else if (storeKindOf(config.store.file) === 'sqlite' && !existsSync(config.store.file)) {
+    throw refuse(`no database at ${file} (--store)`);
   }
-  const store = openSqliteStore({ file, synchronous: 'full' });
+  const backend = openStoreBackend({ file: config.store.file, synchronous: 'full' });
   try {
-    const tokens = createSqliteApiTokens(store.db);
+    const { tokens } = backend;
     if (request) {
       const { record, token } = issueApiToken(tokens, request, Date.now());
       const party = record.party ? ` for party ${record.party} (${record.roles.join(', ')})` : '';
@@ -83,6 +84,6 @@ export async function tokensCommand(argv: string[], out: (text: string) => void 
       out(`revoked token ${id}\n`);
     }
   } finally {
-    store.close();
+    backend.store.close();
   }
 }

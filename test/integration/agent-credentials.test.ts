@@ -1,4 +1,4 @@
-// The agent credential store on a real SQLite file, and the authority the broker asks.
+// The agent credential store on a real SQLite file (the shared suite), and the authority the broker asks.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentAuthority, VerificationBusyError, type RunningAgentAuthority } from '../../collector/auth/agent-authority.js';
@@ -10,67 +10,22 @@ import { openSqliteStore, type SqliteStore } from '../../collector/store/sqlite-
 import { createSqliteAgentCredentials } from '../../collector/store/sqlite/agent-credentials.js';
 import type { AgentCredentialStore } from '../../collector/store/ports/agent-credentials.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { agentCredentialStoreSuite } from './store/agent-credential-store-suite.js';
 
-describe('agent credential store (SQLite)', () => {
-  let dir: ReturnType<typeof tempDir>;
+agentCredentialStoreSuite('SQLite', () => {
+  const dir = tempDir();
   const opened: SqliteStore[] = [];
-  const open = (): AgentCredentialStore => {
-    const db = openSqliteStore({ file: join(dir.path, 'collector.db'), synchronous: 'normal' });
-    opened.push(db);
-    return createSqliteAgentCredentials(db.db);
+  return {
+    connect() {
+      const db = openSqliteStore({ file: join(dir.path, 'collector.db'), synchronous: 'normal' });
+      opened.push(db);
+      return createSqliteAgentCredentials(db.db);
+    },
+    close() {
+      for (const db of opened.splice(0)) db.close();
+      dir.cleanup();
+    },
   };
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(() => {
-    for (const db of opened.splice(0)) db.close();
-    dir.cleanup();
-  });
-
-  it('adds a credential once, rotates it only when asked, and adds again after revocation', async () => {
-    const store = open();
-    const first = await issueAgentCredential('rig-1', 1000);
-    const second = await issueAgentCredential('rig-1', 2000);
-    expect(store.add(first.credential)).toBe('added');
-    expect(store.add(second.credential)).toBe('exists');
-    expect(store.get('rig-1')?.createdAtMs).toBe(1000);
-    expect(store.add(second.credential, { rotate: true })).toBe('rotated');
-    expect(store.get('rig-1')?.secretHash).toBe(second.credential.secretHash);
-    expect(store.revoke('rig-1', 3000)).toBe(true);
-    expect(store.revoke('rig-1', 4000)).toBe(false);
-    expect(store.get('rig-1')?.revokedAtMs).toBe(3000);
-    expect(store.add(first.credential)).toBe('added');
-    expect(store.get('rig-1')?.revokedAtMs).toBeUndefined();
-  });
-
-  it('keeps the ack key derived from the secret and never the secret', async () => {
-    const store = open();
-    const { secret, credential } = await issueAgentCredential('rig-1', 1000);
-    store.add(credential);
-    const stored = store.get('rig-1')!;
-    expect(Buffer.from(stored.ackKey)).toEqual(deriveAckKey(secret));
-    expect(JSON.stringify(store.list())).not.toContain(secret);
-  });
-
-  it('lists every credential, revoked ones included, by agent id', async () => {
-    const store = open();
-    for (const id of ['b', 'a', 'c']) store.add((await issueAgentCredential(id, 1)).credential);
-    store.revoke('b', 2);
-    expect(store.list().map((c) => [c.agentId, c.revokedAtMs])).toEqual([['a', undefined], ['b', 2], ['c', undefined]]);
-  });
-
-  it('bumps the change counter on every change, whichever connection made it', async () => {
-    const store = open();
-    const other = open();
-    const start = store.changeCounter();
-    other.add((await issueAgentCredential('rig-1', 1)).credential);
-    expect(store.changeCounter()).toBe(start + 1);
-    other.revoke('rig-1', 2);
-    expect(store.changeCounter()).toBe(start + 2);
-    expect(other.revoke('rig-1', 3)).toBe(false);
-    expect(store.changeCounter()).toBe(start + 2);
-  });
 });
 
 describe('agent authority', () => {

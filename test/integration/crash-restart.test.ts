@@ -1,5 +1,6 @@
 // SIGKILL the collector in the middle of a run, keep it down a while, restart it:
-// agents buffer and then drain, no hop is lost and no journey is counted twice.
+// agents buffer and then drain, no hop is lost and no journey is counted twice. The same on
+// each store backend: a SQLite file, and a database of a throwaway PostgreSQL.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.js';
@@ -8,6 +9,7 @@ import { HopPoint, type HopPointName } from '../../proto/hop-point.js';
 import { spawnCollector, type CollectorProcess } from '../../bench/collector-process.js';
 import { freePort } from '../../bench/mosquitto.js';
 import { keyText } from '../helpers/batches.js';
+import { useTestPostgres } from '../helpers/postgres.js';
 import { startTestAgent } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../../common/wait-for.js';
@@ -20,7 +22,14 @@ const POINTS: [string, HopPointName, number][] = [
 
 interface ListedJourney { key: string; outcome: string; hops?: unknown[]; segments: unknown[]; figures: { rttUs?: number; dccUs?: number } }
 
-describe('collector crash and restart', () => {
+const postgres = useTestPostgres();
+/** The collector's store arguments on each backend, given the test's temp dir. */
+const backends: { name: string; storeArgs: (dir: string) => string[] }[] = [
+  { name: 'a SQLite file', storeArgs: (dir) => ['--store', join(dir, 'collector.db'), '--synchronous', 'full'] },
+  { name: 'PostgreSQL', storeArgs: () => ['--store', postgres.freshDatabase()] },
+];
+
+for (const backend of backends) describe(`collector crash and restart on ${backend.name}`, () => {
   let dir: ReturnType<typeof tempDir>;
   const agents: Record<string, Agent> = {};
   let collector: CollectorProcess | undefined;
@@ -37,7 +46,7 @@ describe('collector crash and restart', () => {
   it('loses no hop and counts no journey twice across a SIGKILL and a pause', async () => {
     const brokerPort = await freePort();
     const httpPort = await freePort();
-    const args = ['--broker-port', String(brokerPort), '--db', join(dir.path, 'collector.db'), '--synchronous', 'full'];
+    const args = ['--broker-port', String(brokerPort), ...backend.storeArgs(dir.path)];
     collector = await spawnCollector(args, httpPort);
     for (const id of ['gw', 'csp', 'rig']) agents[id] = startTestAgent(dir.path, id, `mqtt://127.0.0.1:${brokerPort}`, { forward: { ackTimeoutMs: 1000 } });
 

@@ -2,7 +2,10 @@
 // contract (better-sqlite3's): a worker thread holds one `pg` client and runs each statement;
 // the calling thread waits on a shared flag (Atomics.wait) and takes the answer with
 // receiveMessageOnPort. A statement costs one loopback round trip plus a thread hand-over, so
-// the store sends each tick as a few multi-row statements, never one per hop.
+// the store sends each tick as a few multi-row statements, never one per hop. A connection
+// lost (server restarted, network cut) fails the statement and the transaction it was in;
+// the next statement outside a transaction connects again, so a collector resumes by itself
+// once the server is back, and never runs the rest of a transaction on a new connection.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { HopwatchError } from '../../../common/error-codes.js';
@@ -44,7 +47,7 @@ export class PostgresError extends Error {
   }
 }
 
-type Request = { op: 'connect'; url: string; applicationName: string } | { op: 'query'; sql: string; params: readonly unknown[] } | { op: 'close' };
+type Request = { op: 'connect'; url: string; applicationName: string } | { op: 'query'; sql: string; params: readonly unknown[]; mayReconnect: boolean } | { op: 'close' };
 type Answer = { ok: true; rows?: Row[] } | { ok: false; message: string; sqlState?: string };
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 300_000;
@@ -57,6 +60,8 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   const pgPath = createRequire(import.meta.url).resolve('pg');
   const worker = new Worker(`(${workerMain.toString()})();`, {
     eval: true,
+    // The worker's body is a CommonJS script, even in a process started with --input-type=module.
+    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
     workerData: { pgPath, flag, port: theirs },
     transferList: [theirs],
   });
@@ -94,34 +99,49 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
     throw new HopwatchError('HW_COLLECTOR_STORE_OPEN', `cannot connect to PostgreSQL at ${redact(url)}: ${connected.message}`);
   }
 
-  const query = <R>(sql: string, params: readonly unknown[] = []): R[] => {
+  // Only a statement outside any transaction may run on a new connection: never the rest of a
+  // transaction, nor its COMMIT (on a new connection it would commit nothing, and succeed).
+  const run = <R>(sql: string, params: readonly unknown[], mayReconnect: boolean): R[] => {
     statements += 1;
-    const answer = call({ op: 'query', sql, params });
+    const answer = call({ op: 'query', sql, params, mayReconnect });
     if (!answer.ok) throw new PostgresError(answer.message, answer.sqlState);
     return (answer.rows ?? []) as R[];
   };
+  const query = <R>(sql: string, params: readonly unknown[] = []): R[] => run<R>(sql, params, depth === 0);
 
   return {
     query,
     transaction<T>(fn: () => T): T {
-      // Level 0 is the transaction itself; a nested call is savepoint s<level>.
+      // Level 0 is the transaction itself; a nested call is savepoint s<level>. Buffered writes
+      // go out before a savepoint (rolling back to it drops only what came after) and before COMMIT.
       const level = depth;
       if (level > 0) flush();
       query(level === 0 ? 'BEGIN' : `SAVEPOINT s${level}`);
       depth = level + 1;
+      let result: T;
       try {
-        const result = fn();
+        result = fn();
         if (level === 0) flush();
-        query(level === 0 ? 'COMMIT' : `RELEASE SAVEPOINT s${level}`);
-        depth = level;
-        if (level === 0) end();
-        return result;
       } catch (err) {
         depth = level;
         end();
-        if (broken === undefined) query(level === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT s${level}`);
+        // On a lost connection the rollback fails too (the server already dropped the
+        // transaction): the error that matters is the first one.
+        try {
+          if (broken === undefined) query(level === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT s${level}`);
+        } catch {
+          // the first error is rethrown below
+        }
         throw err;
       }
+      depth = level;
+      // A COMMIT that fails leaves nothing behind: the server ends the transaction either way.
+      try {
+        run(level === 0 ? 'COMMIT' : `RELEASE SAVEPOINT s${level}`, [], false);
+      } finally {
+        if (level === 0) end();
+      }
+      return result;
     },
     get inTransaction() {
       return depth > 0;
@@ -159,6 +179,23 @@ function workerMain(): void {
   pg.types.setTypeParser(20, (v: string) => Number(v));
   pg.types.setTypeParser(1700, (v: string) => Number(v));
   let client: import('pg').Client | undefined;
+  let lost = false;
+  let target = { url: '', applicationName: '' };
+  const connect = (): Promise<void> => {
+    const c = new pg.Client({ connectionString: target.url, application_name: target.applicationName });
+    client = c;
+    lost = false;
+    // A connection lost between statements fails the next statement, not the thread.
+    const gone = () => {
+      if (client === c) lost = true;
+    };
+    c.on('error', gone);
+    c.on('end', gone);
+    return c.connect().then(() => undefined, (err: unknown) => {
+      gone();
+      throw err;
+    });
+  };
   const answer = (message: unknown): void => {
     port.postMessage(message);
     Atomics.store(flag, 0, 1);
@@ -169,17 +206,22 @@ function workerMain(): void {
     answer({ ok: false, message: e.message ?? String(err), sqlState: typeof e.code === 'string' ? e.code : undefined });
   };
   const asParam = (value: unknown): unknown => (ArrayBuffer.isView(value) && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value);
-  port.on('message', (request: { op: string; url?: string; applicationName?: string; sql?: string; params?: unknown[] }) => {
+  port.on('message', (request: { op: string; url?: string; applicationName?: string; sql?: string; params?: unknown[]; mayReconnect?: boolean }) => {
     if (request.op === 'connect') {
-      client = new pg.Client({ connectionString: request.url, application_name: request.applicationName });
-      // A connection lost between statements fails the next statement, not the thread.
-      client.on('error', () => undefined);
-      client.connect().then(() => answer({ ok: true }), fail);
+      target = { url: request.url ?? '', applicationName: request.applicationName ?? '' };
+      connect().then(() => answer({ ok: true }), fail);
     } else if (request.op === 'query' && client !== undefined) {
+      if (lost && request.mayReconnect !== true) {
+        answer({ ok: false, message: 'the connection to PostgreSQL was lost during the transaction' });
+        return;
+      }
+      const ready = lost ? (void client.end().catch(() => undefined), connect()) : Promise.resolve();
       // Without parameters a text of several statements (a migration) runs as one simple query.
       const params = request.params ?? [];
-      const run = params.length === 0 ? client.query(request.sql ?? '') : client.query(request.sql ?? '', params.map(asParam));
-      run.then((r: import('pg').QueryResult | import('pg').QueryResult[]) => {
+      ready.then(() => {
+        const c = client!;
+        return params.length === 0 ? c.query(request.sql ?? '') : c.query(request.sql ?? '', params.map(asParam));
+      }).then((r: import('pg').QueryResult | import('pg').QueryResult[]) => {
         answer({ ok: true, rows: Array.isArray(r) ? (r.at(-1)?.rows ?? []) : r.rows });
       }, fail);
     } else if (request.op === 'close' && client !== undefined) {

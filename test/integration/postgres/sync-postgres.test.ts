@@ -135,3 +135,37 @@ describe('a synchronous PostgreSQL connection', () => {
     expect(redact(url)).toBe(`postgres://hopwatch:***@127.0.0.1:${pg.server.port}/no_such_db`);
   });
 });
+
+describe('a synchronous PostgreSQL connection whose server restarts', () => {
+  it('fails the transaction the restart cut, then connects again by itself', () => {
+    const db = openSyncPostgres(pg.freshDatabase());
+    try {
+      db.query('CREATE TABLE t (v int)');
+      expect(() => db.transaction(() => {
+        db.query('INSERT INTO t VALUES (1)');
+        pg.server.pause();
+        pg.server.resume();
+        db.query('INSERT INTO t VALUES (2)');
+      })).toThrow(PostgresError);
+      db.transaction(() => db.query('INSERT INTO t VALUES (3)'));
+      expect(db.query('SELECT v FROM t ORDER BY v')).toEqual([{ v: 3 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('never commits on a new connection what the lost one held: the commit fails', () => {
+    const db = openSyncPostgres(pg.freshDatabase());
+    try {
+      db.query('CREATE TABLE t (v int)');
+      expect(() => db.transaction(() => {
+        db.query('INSERT INTO t VALUES (1)');
+        pg.server.pause();
+        pg.server.resume();
+      })).toThrow(PostgresError);
+      expect(db.query('SELECT v FROM t')).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -132,6 +132,18 @@ export function corePortsContract(backend: CoreStoreBackend): void {
         expect(store.findRecords(first.key)[0]!.timedOut).toBe(false);
       });
 
+      it('keeps fractional times as given (the collector\'s clock reads fractional milliseconds)', () => {
+        const record = { ...request({ at: '2026-11-01T09:00:00Z', srv: '4.1.1', counter: 4 }, catalogue), startedUs: usOf('2026-11-01T09:00:00Z') + 0.25 };
+        tick(store, writes(record), NOW + 0.5);
+        expect(store.journeysByKey(record.key).map((j) => [j.startedUs, j.writtenAtMs])).toEqual([[record.startedUs, NOW + 0.5]]);
+        const id = store.insertBatch(batch({ receivedAtMs: NOW + 0.75 }))!;
+        expect([...store.batchesFrom(id)][0]!.receivedAtMs).toBe(NOW + 0.75);
+        store.writeCheckpoint({ upserts: [openState(5, NOW + 1000.5)], replayFromBatchId: 1 });
+        expect(store.dueOpenJourneys(NOW + 1000.5, 10).map((s) => s.deadlineMs)).toEqual([NOW + 1000.5]);
+        store.upsertAgentStatus('gw', {}, NOW + 0.125);
+        expect(store.agentStatuses()[0]!.updatedAtMs).toBe(NOW + 0.125);
+      });
+
       it('answers no records for an unknown or malformed key', () => {
         expect(store.journeysByKey(keyText(404))).toEqual([]);
         expect(store.journeysByKey('not a key')).toEqual([]);
