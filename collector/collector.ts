@@ -17,6 +17,9 @@ import { createClockRegistry, type ClockRegistry } from './clock/clock-registry.
 import { defaultClockModelOptions } from './clock/clock-model.js';
 import { createTimeServer, type TimeServer } from './clock/time-server.js';
 import type { CollectorConfig } from './config.js';
+import { createHttpTransport } from './export/otlp/http-transport.js';
+import { tracesUrl } from './export/otlp/otlp-config.js';
+import { createOtlpExporter, type OtlpExporter } from './export/otlp/otlp-exporter.js';
 import { CollectorError } from './errors.js';
 import { createMetricsRegistry } from './http/prometheus.js';
 import { httpsOptions } from './http/https-options.js';
@@ -105,6 +108,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const metricEngine = createMetricEngine({ ports: sqliteMetricPorts(store), catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
   const journeyTimes = createJourneyTimeHistograms(catalogue);
   const sinks: RecordSink[] = [metricEngine.sink, journeyTimes.sink];
+  const otlp = startOtlpExport(config.export.otlp, logger);
+  if (otlp) sinks.push(otlp.sink);
   const i = config.ingest;
   const commit = createCommitStep({
     store, joiner, sinks, logger,
@@ -149,7 +154,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     }, handlers);
 
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, ...(otlp && { otlpExport: otlp.counters }), ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
@@ -168,6 +173,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
         ingest.drain();
         await broker?.close();
         ingest.close();
+        await otlp?.close();
         agentAuthority.close();
         clocks.save(nowMs());
         store.close();
@@ -175,6 +181,13 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
       return closing;
     },
   };
+}
+
+/** Journeys as traces to an OTLP backend, when an endpoint is configured. */
+function startOtlpExport(c: CollectorConfig['export']['otlp'], logger: Logger): OtlpExporter | undefined {
+  if (c.endpoint === '') return undefined;
+  const transport = createHttpTransport({ url: tracesUrl(c.endpoint), headers: c.headers, timeoutMs: c.timeoutMs });
+  return createOtlpExporter({ transport, maxQueueSize: c.maxQueueSize, maxBatchSize: c.maxBatchSize, flushIntervalMs: c.flushIntervalMs, serviceName: c.serviceName, logger });
 }
 
 /** Refuses listen addresses beyond loopback without access control (README "Security"), unless --insecure. */

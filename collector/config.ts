@@ -4,6 +4,7 @@ import { loadConfig } from '../common/config.js';
 import { HOP_POINT_NAMES } from '../proto/hop-point.js';
 import { CollectorError } from './errors.js';
 import { metricsDefaults, metricsSchema, type MetricsConfig } from './metrics/metrics-config.js';
+import { otlpExportDefaults, otlpExportSchema, type OtlpExportConfig } from './export/otlp/otlp-config.js';
 
 export interface CollectorConfig {
   readonly broker: {
@@ -63,6 +64,8 @@ export interface CollectorConfig {
   readonly clock: { readonly windowSeconds: number; readonly maxDriftPpm: number; readonly stepThresholdMs: number };
   /** The metric engine: reporting time zone, rollup folding, rule parameters (collector/metrics/metrics-config.ts). */
   readonly metrics: MetricsConfig;
+  /** Journeys sent elsewhere as they are stored (collector/export/otlp/otlp-config.ts). */
+  readonly export: { readonly otlp: OtlpExportConfig };
   readonly logLevel: string;
 }
 
@@ -108,6 +111,7 @@ export const collectorDefaults: CollectorConfig = {
   },
   clock: { windowSeconds: 60, maxDriftPpm: 100, stepThresholdMs: 5 },
   metrics: metricsDefaults,
+  export: { otlp: otlpExportDefaults },
   logLevel: 'info',
 };
 
@@ -144,6 +148,7 @@ export const collectorSchema = object({
   }),
   clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 1000), stepThresholdMs: int(0) }),
   metrics: metricsSchema,
+  export: object({ otlp: otlpExportSchema }),
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 });
 
@@ -181,6 +186,7 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent until its drift is measured (a measured drift is never capped by it; up to 1,000 ppm is measured)' },
   { flag: 'clock-step-threshold-ms', path: 'clock.stepThresholdMs', type: 'integer', description: 'an agent clock jump beyond its bound by this much starts a new clock segment' },
   { flag: 'time-zone', path: 'metrics.timeZone', type: 'string', description: 'IANA time zone of report days, months and time-of-day bands' },
+  { flag: 'otlp-endpoint', path: 'export.otlp.endpoint', type: 'string', description: 'send each journey as a trace to this OTLP/HTTP endpoint (http://host:4318; empty: no export)' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
 ];
 

@@ -26,6 +26,7 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_UNAUTHENTICATED: 'API tokens exist and the request carried none, or one that is unknown or revoked: send Authorization: Bearer <token> (hopwatch tokens create).',
   HW_COLLECTOR_FORBIDDEN: 'The API token is valid but its scope does not cover this route or parameter (a viewer writing, a metrics token outside /metrics, a party token asking for another party or for data that is not its own).',
   HW_COLLECTOR_AUTH_RATE_LIMITED: 'Too many failed authentications from this client address (http.authFailuresPerMinute); wait for the Retry-After seconds.',
+  HW_COLLECTOR_OTLP_EXPORT: 'Journeys could not be exported to the OTLP endpoint (export.otlp.endpoint): it refused them (an HTTP status other than 429, 502, 503 or 504: check the URL path, usually /v1/traces, and any required header) or did not answer after every retry. They are counted in hopwatch_otlp_failed_journeys_total; the journeys stay stored.',
   HW_COLLECTOR_TOKENS: 'A hopwatch tokens command could not run: an unknown subcommand, scope or option, a party token without a valid EUI-64 or a known User Role, or an unknown token id.',
 });
 

@@ -7,6 +7,7 @@ import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
 import type { RecoveryResult } from '../ingest/recovery.js';
+import type { OtlpExportCounters } from '../export/otlp/otlp-exporter.js';
 
 export interface MetricSources {
   readonly clocks: ClockRegistry;
@@ -20,6 +21,8 @@ export interface MetricSources {
   readonly timeServer?: { readonly unsigned: number };
   /** Histograms observed as records commit (collector/metrics/journey-time-histograms.ts). */
   readonly journeyTimes?: readonly client.Metric[];
+  /** Journeys sent as traces (absent without export.otlp.endpoint). */
+  readonly otlpExport?: OtlpExportCounters;
 }
 
 export function createMetricsRegistry(src: MetricSources): client.Registry {
@@ -99,6 +102,14 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   }
   const time = src.timeServer;
   if (time) counter('hopwatch_time_samples_unsigned_total', 'Clock samples without a valid mac from an agent the collector holds a credential for: ignored.', () => time.unsigned);
+  const otlp = src.otlpExport;
+  if (otlp) {
+    counter('hopwatch_otlp_exported_journeys_total', 'Journeys delivered to the OTLP endpoint as traces (an amended journey counts again).', () => otlp.exported);
+    counter('hopwatch_otlp_dropped_journeys_total', 'Journeys not exported because the OTLP queue was full (export.otlp.maxQueueSize); they stay stored.', () => otlp.dropped);
+    counter('hopwatch_otlp_failed_journeys_total', 'Journeys whose OTLP request was refused or not answered after every retry; they stay stored.', () => otlp.failed);
+    counter('hopwatch_otlp_retries_total', 'OTLP requests sent again after a 429, 502, 503, 504 or no answer.', () => otlp.retries);
+    gauge('hopwatch_otlp_queue_journeys', 'Journeys waiting to be exported (bound: export.otlp.maxQueueSize).', () => otlp.queued);
+  }
   for (const metric of src.journeyTimes ?? []) registry.registerMetric(metric);
   return registry;
 }
