@@ -3,9 +3,10 @@
 // retried with growing jittered delays and a refusal is not.
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../../common/logger.js';
+import { waitFor } from '../../../../../common/wait-for.js';
 import { loadCatalogue } from '../../../../../collector/catalogue/catalogue.js';
 import type { SendOutcome, Transport } from '../../../../../collector/export/otlp/http-transport.js';
-import { createOtlpExporter } from '../../../../../collector/export/otlp/otlp-exporter.js';
+import { createOtlpExporter, type OtlpExporter } from '../../../../../collector/export/otlp/otlp-exporter.js';
 import { backoffMs } from '../../../../../collector/export/otlp/retrying-send.js';
 import { buildRecord } from '../../../../../collector/join/journey-record.js';
 import type { RecordWrite } from '../../../../../collector/join/joiner.js';
@@ -37,7 +38,8 @@ function scriptedTransport(outcomes: SendOutcome[]): Transport & { sent: string[
 }
 
 const options = { maxQueueSize: 4, maxBatchSize: 2, flushIntervalMs: 5, serviceName: 'hopwatch', logger: silentLogger, retry: { maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 4 } };
-const settle = () => new Promise((resolve) => setTimeout(resolve, 60));
+/** Waits until `n` journeys have been exported or given up on. */
+const settled = (exporter: OtlpExporter, n: number) => waitFor(() => exporter.counters.exported + exporter.counters.failed >= n, 5000, `${n} journeys settled`);
 
 describe('OTLP exporter', () => {
   it('exports records only once their transaction has committed', async () => {
@@ -47,7 +49,7 @@ describe('OTLP exporter', () => {
     exporter.sink.rolledBack();
     exporter.sink.onRecords([write(2)], 0);
     exporter.sink.committed();
-    await settle();
+    await settled(exporter, 1);
     expect(transport.sent).toEqual([[keyText(2)]]);
     expect(exporter.counters.exported).toBe(1);
     await exporter.close();
@@ -60,7 +62,7 @@ describe('OTLP exporter', () => {
     exporter.sink.committed();
     // A tick's records join the queue before any is sent: four fit, three are dropped.
     expect(exporter.counters.dropped).toBe(3);
-    await settle();
+    await settled(exporter, 4);
     expect(transport.sent).toEqual([[keyText(1), keyText(2)], [keyText(3), keyText(4)]]);
     expect(exporter.counters.exported).toBe(4);
     await exporter.close();
@@ -74,7 +76,7 @@ describe('OTLP exporter', () => {
     const exporter = createOtlpExporter({ ...options, transport, maxBatchSize: 1 });
     exporter.sink.onRecords([write(1), write(2)], 0);
     exporter.sink.committed();
-    await settle();
+    await settled(exporter, 2);
     expect(transport.sent).toEqual([[keyText(1)], [keyText(1)], [keyText(2)]]);
     expect(exporter.counters).toMatchObject({ exported: 1, failed: 1, retries: 1 });
     await exporter.close();
@@ -86,7 +88,7 @@ describe('OTLP exporter', () => {
     const exporter = createOtlpExporter({ ...options, transport });
     exporter.sink.onRecords([write(1)], 0);
     exporter.sink.committed();
-    await settle();
+    await settled(exporter, 1);
     expect(transport.sent).toHaveLength(3);
     expect(exporter.counters).toMatchObject({ exported: 0, failed: 1, retries: 2 });
     await exporter.close();
