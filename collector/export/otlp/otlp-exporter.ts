@@ -7,7 +7,8 @@
 // - One request is in flight at a time: `maxBatchSize` records, sent as soon as that many wait,
 //   else every `flushIntervalMs`. A retryable outcome is retried with backoff and jitter
 //   (retrying-send.ts); a batch given up on is counted as `failed`.
-// - Records are encoded when their batch is sent, not when they commit.
+// - Records are encoded when their batch is sent, not when they commit; a journey that appears
+//   twice in one batch (amended while it waited) is sent once, as last written.
 // - close() runs once: it stops retrying, then tries what is queued once.
 import type { Logger } from '../../../common/logger.js';
 import { CollectorError } from '../../errors.js';
@@ -16,6 +17,7 @@ import type { RecordSink } from '../../join/record-sink.js';
 import type { Transport } from './http-transport.js';
 import { defaultRetryPolicy, sendWithRetry, type RetryPolicy } from './retrying-send.js';
 import { encodeJourneys } from './span-encoder.js';
+import { journeySeed } from './trace-ids.js';
 
 export interface OtlpExporterOptions {
   readonly transport: Transport;
@@ -45,6 +47,17 @@ export interface OtlpExporter {
   close(): Promise<void>;
 }
 
+/** The last version of each journey in `records`, in the order of their last versions. */
+function latestVersions(records: JourneyRecord[]): JourneyRecord[] {
+  const last = new Map<string, JourneyRecord>();
+  for (const r of records) {
+    const seed = journeySeed(r);
+    last.delete(seed);
+    last.set(seed, r);
+  }
+  return last.size === records.length ? records : [...last.values()];
+}
+
 export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
   const log = options.logger.child({ component: 'otlp-export' });
   const retry = options.retry ?? defaultRetryPolicy;
@@ -63,19 +76,21 @@ export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
     wake = () => { clearTimeout(t); wake = undefined; resolve(); };
   });
 
-  async function sendBatch(batch: JourneyRecord[]): Promise<void> {
+  async function sendBatch(taken: JourneyRecord[]): Promise<void> {
+    // A journey amended while it waited goes once, as it is now; its earlier versions share the outcome.
+    const batch = latestVersions(taken);
     const body = encodeJourneys(batch, options.serviceName);
     const outcome = await sendWithRetry(options.transport, body, closing ? { ...retry, maxAttempts: 1 } : retry, {
       random, sleep, giveUp: () => closing,
       onRetry: (attempt, reason, delayMs) => {
         counts.retries++;
-        log.debug({ attempt, reason, delayMs: Math.round(delayMs), journeys: batch.length }, 'OTLP export retried');
+        log.debug({ attempt, reason, delayMs: Math.round(delayMs), journeys: taken.length }, 'OTLP export retried');
       },
     });
-    if (outcome.status === 'success') counts.exported += batch.length;
+    if (outcome.status === 'success') counts.exported += taken.length;
     else {
-      counts.failed += batch.length;
-      log.warn({ code: CollectorError.HW_COLLECTOR_OTLP_EXPORT.code, reason: outcome.reason, journeys: batch.length }, 'OTLP export failed');
+      counts.failed += taken.length;
+      log.warn({ code: CollectorError.HW_COLLECTOR_OTLP_EXPORT.code, reason: outcome.reason, journeys: taken.length }, 'OTLP export failed');
     }
   }
 

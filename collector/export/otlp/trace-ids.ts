@@ -22,8 +22,13 @@ function digest(text: string, bytes: number): Uint8Array {
   return new Uint8Array(createHash('sha256').update(text).digest().subarray(0, bytes));
 }
 
+/** What identifies a journey across its amendments (and tells a reused key's journeys apart). */
+export function journeySeed(record: JourneyRecord): string {
+  return `${record.key}|${record.hops.agentIds[0] ?? ''}|${record.hops.times[0] ?? record.startedUs}`;
+}
+
 export function journeyIds(record: JourneyRecord): JourneyIds {
-  const seed = `${record.key}|${record.hops.agentIds[0] ?? ''}|${record.hops.times[0] ?? record.startedUs}`;
+  const seed = journeySeed(record);
   return {
     traceId: digest(seed, 16),
     rootSpanId: digest(`${seed}|journey`, 8),

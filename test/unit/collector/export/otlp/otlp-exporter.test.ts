@@ -17,10 +17,10 @@ import { keyText } from '../../../../helpers/batches.js';
 
 const catalogue = loadCatalogue();
 
-function write(counter: number): RecordWrite {
+function write(counter: number, amendments = 0): RecordWrite {
   const key = keyText(counter);
   const hops = { points: [HopPoint.UG_IN, HopPoint.UG_OUT], agentIds: ['gw', 'gw'], times: [1e15, 1e15 + 500_000], codes: [undefined, 'I0'] };
-  return { record: buildRecord({ key, hops, context: { srv: '4.1.1' }, cause: 'final', amendments: 0 }, catalogue), joinKey: JoinKey.parse(key)! };
+  return { record: buildRecord({ key, hops, context: { srv: '4.1.1' }, cause: 'final', amendments }, catalogue), joinKey: JoinKey.parse(key)! };
 }
 
 /** Answers each send with the next scripted outcome (then success), keeping the keys it carried. */
@@ -65,6 +65,16 @@ describe('OTLP exporter', () => {
     await settled(exporter, 4);
     expect(transport.sent).toEqual([[keyText(1), keyText(2)], [keyText(3), keyText(4)]]);
     expect(exporter.counters.exported).toBe(4);
+    await exporter.close();
+  });
+
+  it('sends a journey amended while it waited once, as last written', async () => {
+    const transport = scriptedTransport([]);
+    const exporter = createOtlpExporter({ ...options, transport, maxBatchSize: 3 });
+    exporter.sink.onRecords([write(1), write(2), write(1, 1)], 0);
+    exporter.sink.committed();
+    await settled(exporter, 3);
+    expect(transport.sent).toEqual([[keyText(2), keyText(1)]]);
     await exporter.close();
   });
 
