@@ -194,7 +194,10 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
   const dir = mkdtempSync(join(tmpdir(), 'hopwatch-tap-bench-'));
   const dcc = await startDcc();
   const [tapPort, statusPort, deadBroker] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [packageFile('dist', 'bin', 'hopwatch.js'), 'tap',
+  // HOPWATCH_PROFILE_DIR: the tap writes a CPU profile there when it exits (node --cpu-prof).
+  const profileDir = process.env.HOPWATCH_PROFILE_DIR;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, packageFile('dist', 'bin', 'hopwatch.js'), 'tap',
     '--dcc-listen-port', String(tapPort), '--dcc-url', dcc.url, '--id', 'bench-tap', '--broker', `mqtt://127.0.0.1:${deadBroker}`,
     '--buffer-file', join(dir, 'tap.buffer.db'), '--http-port', String(statusPort), '--udp-port', '0', '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const status = async () => (await (await fetch(`http://127.0.0.1:${statusPort}/status`)).json()) as TapStatus;

@@ -19,6 +19,9 @@ import { createClockRegistry, type ClockRegistry } from './clock/clock-registry.
 import { defaultClockModelOptions } from './clock/clock-model.js';
 import { createTimeServer, type TimeServer } from './clock/time-server.js';
 import type { CollectorConfig } from './config.js';
+import { createHttpTransport } from './export/otlp/http-transport.js';
+import { tracesUrl } from './export/otlp/otlp-config.js';
+import { createOtlpExporter, type OtlpExporter } from './export/otlp/otlp-exporter.js';
 import { CollectorError } from './errors.js';
 import { createMetricsRegistry } from './http/prometheus.js';
 import { httpsOptions } from './http/https-options.js';
@@ -109,6 +112,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const metricEngine = createMetricEngine({ ports: metricPorts, catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
   const journeyTimes = createJourneyTimeHistograms(catalogue);
   const sinks: RecordSink[] = [metricEngine.sink, journeyTimes.sink];
+  const otlp = startOtlpExport(config.export.otlp, logger);
+  if (otlp) sinks.push(otlp.sink);
   const i = config.ingest;
   const commit = createCommitStep({
     store, joiner, sinks, logger,
@@ -171,7 +176,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     sources: { metrics: metricEngine, agentStatuses: () => store.agentStatuses(), clockUncertainties },
   });
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, alerting: alerting.counters, clockUncertainties, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth, alerting });
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, ...(otlp && { otlpExport: otlp.counters }), alerting: alerting.counters, clockUncertainties, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth, alerting });
   await http.listen({ host: config.http.host, port: config.http.port }).catch(async (err: unknown) => {
     await http.close();
     return abandon(listenError(err, { what: 'HTTP API', host: config.http.host, port: config.http.port, flag: 'http-port', code: CollectorError.HW_COLLECTOR_HTTP_LISTEN.code }));
@@ -194,6 +199,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
         ingest.drain();
         await broker?.close();
         ingest.close();
+        await otlp?.close();
         agentAuthority.close();
         clocks.save(nowMs());
         store.close();
@@ -203,7 +209,13 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   };
 }
 
-/** The metric engine's ports on the store's connection; a backend without them is refused (and closed). */
+/** Journeys as traces to an OTLP backend, when an endpoint is configured. */
+function startOtlpExport(c: CollectorConfig['export']['otlp'], logger: Logger): OtlpExporter | undefined {
+  if (c.endpoint === '') return undefined;
+  const transport = createHttpTransport({ url: tracesUrl(c.endpoint), headers: c.headers, timeoutMs: c.timeoutMs });
+  return createOtlpExporter({ transport, maxQueueSize: c.maxQueueSize, maxBatchSize: c.maxBatchSize, flushIntervalMs: c.flushIntervalMs, serviceName: c.serviceName, logger });
+}
+
 /** Refuses listen addresses beyond loopback without access control (README "Security"), unless --insecure. */
 function checkExposure(config: CollectorConfig, agentCredentials: boolean, apiTokens: boolean, logger: Logger): void {
   const decision = decideExposure({

@@ -5,6 +5,7 @@ import { HOP_POINT_NAMES } from '../proto/hop-point.js';
 import { alertingDefaults, alertingSchema, type AlertingConfig } from './alerting/alerting-config.js';
 import { CollectorError } from './errors.js';
 import { metricsDefaults, metricsSchema, type MetricsConfig } from './metrics/metrics-config.js';
+import { otlpExportDefaults, otlpExportSchema, type OtlpExportConfig } from './export/otlp/otlp-config.js';
 
 export interface CollectorConfig {
   readonly broker: {
@@ -67,6 +68,8 @@ export interface CollectorConfig {
   readonly metrics: MetricsConfig;
   /** Alert rules, their evaluation and the webhook (collector/alerting/alerting-config.ts). */
   readonly alerting: AlertingConfig;
+  /** Journeys sent elsewhere as they are stored (collector/export/otlp/otlp-config.ts). */
+  readonly export: { readonly otlp: OtlpExportConfig };
   readonly logLevel: string;
 }
 
@@ -113,6 +116,7 @@ export const collectorDefaults: CollectorConfig = {
   clock: { windowSeconds: 60, maxDriftPpm: 100, stepThresholdMs: 5 },
   metrics: metricsDefaults,
   alerting: alertingDefaults,
+  export: { otlp: otlpExportDefaults },
   logLevel: 'info',
 };
 
@@ -150,6 +154,7 @@ export const collectorSchema = object({
   clock: object({ windowSeconds: int(1, 86_400), maxDriftPpm: int(1, 1000), stepThresholdMs: int(0) }),
   metrics: metricsSchema,
   alerting: alertingSchema,
+  export: object({ otlp: otlpExportSchema }),
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 });
 
@@ -189,6 +194,7 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'clock-max-drift-ppm', path: 'clock.maxDriftPpm', type: 'integer', description: 'rate error assumed for an agent until its drift is measured (a measured drift is never capped by it; up to 1,000 ppm is measured)' },
   { flag: 'clock-step-threshold-ms', path: 'clock.stepThresholdMs', type: 'integer', description: 'an agent clock jump beyond its bound by this much starts a new clock segment' },
   { flag: 'time-zone', path: 'metrics.timeZone', type: 'string', description: 'IANA time zone of report days, months and time-of-day bands' },
+  { flag: 'otlp-endpoint', path: 'export.otlp.endpoint', type: 'string', description: 'send each journey as a trace to this OTLP/HTTP endpoint (http://host:4318; empty: no export)' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
 ];
 

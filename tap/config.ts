@@ -42,7 +42,13 @@ export const tapDefaults: TapConfig = {
   upstreamTimeoutMs: 60_000,
   maxSockets: 256,
   // The tap's agent stamps in-process; its HTTP port serves the status (tap counters included) and takes JSON hops.
-  agent: { ...agentDefaults, agentId: 'duis-tap', intake: { ...agentDefaults.intake, udpPort: 0, httpPort: 7692 } },
+  // It seals a batch every 20 ms, not 100: encoding and buffering a batch holds the event loop, and
+  // so every exchange passing at that moment, for about 4 µs a hop (0.84 ms for the 200 hops of
+  // 100 ms at 1,000 exchanges/s, 0.19 ms for 40), which is what sets the tap's p99.
+  agent: {
+    ...agentDefaults, agentId: 'duis-tap', intake: { ...agentDefaults.intake, udpPort: 0, httpPort: 7692 },
+    batch: { ...agentDefaults.batch, flushIntervalMs: 20 },
+  },
 };
 
 const int = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => ({ type: 'integer', minimum, maximum });

@@ -5,11 +5,11 @@
 // fails or is slow to learn anything never holds up or changes the traffic.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import type { TlsMaterial } from '../common/tls-files.js';
-import { createHeaderScanner, type HeaderScan } from './duis-header.js';
+import { createHeaderScanner, type HeaderScan, type HeaderScanner } from './duis-header.js';
 import { TapError } from './errors.js';
 
 export interface ExchangeObserver {
@@ -61,45 +61,92 @@ const IDLE_CONNECTION_MS = 4000;
 // RFC 9110 7.6.1: these describe one connection, not the message; each side of the proxy has its own.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host']);
 
-function endToEnd(raw: readonly string[]): [string, string][] {
-  const named = new Set<string>();
+/**
+ * The end-to-end headers of `raw` (name, value, name, value …), flat as node:http takes them, with
+ * `host` added when given: one array per message, repeated headers kept as they came.
+ */
+function endToEnd(raw: readonly string[], host?: string): string[] {
+  let named: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === 'connection') for (const n of raw[i + 1]!.split(',')) named.add(n.trim().toLowerCase());
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') {
+      for (const n of raw[i + 1]!.split(',')) (named ??= new Set()).add(n.trim().toLowerCase());
+    }
   }
-  const out: [string, string][] = [];
+  const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
-    if (!HOP_BY_HOP.has(lower) && !named.has(lower)) out.push([raw[i]!, raw[i + 1]!]);
+    if (!HOP_BY_HOP.has(lower) && !named?.has(lower)) out.push(raw[i]!, raw[i + 1]!);
   }
+  if (host !== undefined) out.push('Host', host);
   return out;
 }
 
-/** node:http takes repeated request headers as one name with an array of values. */
-function requestHeaders(raw: readonly string[], host: string): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of endToEnd(raw)) {
-    const seen = headers[name];
-    headers[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  headers.Host = host;
-  return headers;
+/**
+ * Runs jobs after the current turn's writes have left: node:http corks a socket for the turn and
+ * flushes it on the next tick, so a header scan and stamp done at once would hold the exchange's
+ * bytes back by their own time. Jobs run in order, once per turn (setImmediate).
+ */
+function createDeferred(): (job: () => void) => void {
+  let jobs: (() => void)[] = [];
+  let scheduled = false;
+  const run = () => {
+    scheduled = false;
+    const batch = jobs;
+    jobs = [];
+    for (const job of batch) job();
+  };
+  return (job) => {
+    jobs.push(job);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(run);
+    }
+  };
 }
 
-/** Reads the start of `stream` for its DUIS header while the pipe carries it on; stops listening once known. */
-function scanAsItPasses(stream: Readable, maxBytes: number, done: (scan: HeaderScan) => void): void {
-  const scanner = createHeaderScanner(maxBytes);
-  const finish = (scan: HeaderScan) => {
-    stream.off('data', onData);
-    stream.off('end', onEnd);
-    done(scan);
+/**
+ * Streams `from` into `to` (with backpressure) and shows each chunk to the header scan after it
+ * is sent. When the message declares its length, the last chunk goes with `end()`, so a message
+ * that arrives in one chunk leaves in one write rather than a write and an end on later turns.
+ */
+function forward(from: IncomingMessage, to: Writable, scan: ((chunk: Buffer | undefined) => void) | undefined): void {
+  const declared = from.headers['content-length'];
+  let remaining = declared === undefined ? -1 : Number(declared);
+  let ended = false;
+  const resume = () => from.resume();
+  from.on('data', (chunk: Buffer) => {
+    remaining -= chunk.length;
+    if (remaining === 0) {
+      ended = true;
+      to.end(chunk);
+    } else if (!to.write(chunk)) {
+      from.pause();
+      to.once('drain', resume);
+    }
+    scan?.(chunk);
+  });
+  from.on('end', () => {
+    if (!ended) to.end();
+    scan?.(undefined);
+  });
+}
+
+/** Feeds a message's chunks (undefined: its end) to a header scanner until the outcome is known, then calls `done` once. */
+function headerScan(maxBytes: number, defer: (job: () => void) => void, done: (scan: HeaderScan) => void): (chunk: Buffer | undefined) => void {
+  let scanner: HeaderScanner | undefined;
+  let finished = false;
+  const step = (chunk: Buffer | undefined) => {
+    if (finished) return;
+    scanner ??= createHeaderScanner(maxBytes);
+    const scan = chunk === undefined ? scanner.end() : scanner.write(chunk);
+    if (scan) {
+      finished = true;
+      done(scan);
+    }
   };
-  const onData = (chunk: Buffer) => {
-    const scan = scanner.write(chunk);
-    if (scan) finish(scan);
+  return (chunk) => {
+    if (!finished) defer(() => step(chunk));
   };
-  const onEnd = () => finish(scanner.end());
-  stream.on('data', onData);
-  stream.on('end', onEnd);
 }
 
 export async function startPassThrough(options: PassThroughOptions): Promise<PassThrough> {
@@ -115,6 +162,7 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
   const agent = secure ? new https.Agent({ ...pool, ...options.clientTls }) : new http.Agent(pool);
   const counters = { exchanges: 0, inFlight: 0, upstreamFailures: 0, upstreamTimeouts: 0, senderAborts: 0, observerErrors: 0 };
   let lastFailureLogMs = 0;
+  const defer = createDeferred();
 
   const observe = (call: () => void) => {
     try {
@@ -146,7 +194,7 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
     let timedOut = false;
     const upstream = transport.request({
       protocol: target.protocol, hostname: target.hostname, port: target.port, agent,
-      method: req.method, path: basePath + (req.url ?? '/'), headers: requestHeaders(req.rawHeaders, target.host),
+      method: req.method, path: basePath + (req.url ?? '/'), headers: endToEnd(req.rawHeaders, target.host),
     });
     upstream.setTimeout(options.timeoutMs, () => {
       timedOut = true;
@@ -154,8 +202,9 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
     });
     upstream.on('response', (answer) => {
       const answeredUs = clock.nowUs();
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders).flat());
-      answer.pipe(res);
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders));
+      const onResponse = observer.response?.bind(observer);
+      forward(answer, res, onResponse && headerScan(maxHeaderBytes, defer, (scan) => observe(() => onResponse(scan, answeredUs, requestScan))));
       // A target that drops the connection mid-answer: the sender must see the break, not a short message that looks whole.
       answer.on('close', () => {
         if (!answer.complete) {
@@ -163,16 +212,13 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
           res.destroy();
         }
       });
-      const onResponse = observer.response?.bind(observer);
-      if (onResponse) scanAsItPasses(answer, maxHeaderBytes, (scan) => observe(() => onResponse(scan, answeredUs, requestScan)));
     });
     upstream.on('error', (err) => fail(res, timedOut ? 504 : 502, err));
-    req.pipe(upstream);
     const onRequest = observer.request?.bind(observer);
-    scanAsItPasses(req, maxHeaderBytes, (scan) => {
+    forward(req, upstream, headerScan(maxHeaderBytes, defer, (scan) => {
       requestScan = scan;
       if (onRequest) observe(() => onRequest(scan, arrivedUs));
-    });
+    }));
     res.on('close', () => {
       counters.inFlight--;
       if (!res.writableFinished) {

@@ -8,6 +8,7 @@ import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
 import type { RecoveryResult } from '../ingest/recovery.js';
+import type { OtlpExportCounters } from '../export/otlp/otlp-exporter.js';
 
 export interface MetricSources {
   readonly clocks: ClockRegistry;
@@ -24,6 +25,8 @@ export interface MetricSources {
   readonly alerting?: AlertingCounters;
   /** Each agent's clock uncertainty now, µs (null: offset not known yet). */
   readonly clockUncertainties?: () => readonly { readonly agentId: string; readonly uncertaintyUs: number | null }[];
+  /** Journeys sent as traces (absent without export.otlp.endpoint). */
+  readonly otlpExport?: OtlpExportCounters;
 }
 
 export function createMetricsRegistry(src: MetricSources): client.Registry {
@@ -127,6 +130,14 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
     counter('hopwatch_alert_notifications_failed_total', 'Alert notifications given up on after alerting.webhook.maxAttempts, or refused by the webhook.', () => n.failed);
     counter('hopwatch_alert_notifications_dropped_total', 'Alert notifications dropped because the queue was full (the oldest goes).', () => n.dropped);
     counter('hopwatch_alert_notification_retries_total', 'Webhook POSTs tried again after a failure.', () => n.retries);
+  }
+  const otlp = src.otlpExport;
+  if (otlp) {
+    counter('hopwatch_otlp_exported_journeys_total', 'Journeys delivered to the OTLP endpoint as traces (an amended journey counts again).', () => otlp.exported);
+    counter('hopwatch_otlp_dropped_journeys_total', 'Journeys not exported because the OTLP queue was full (export.otlp.maxQueueSize); they stay stored.', () => otlp.dropped);
+    counter('hopwatch_otlp_failed_journeys_total', 'Journeys whose OTLP request was refused or not answered after every retry; they stay stored.', () => otlp.failed);
+    counter('hopwatch_otlp_retries_total', 'OTLP requests sent again after a 429, 502, 503, 504 or no answer.', () => otlp.retries);
+    gauge('hopwatch_otlp_queue_journeys', 'Journeys waiting to be exported (bound: export.otlp.maxQueueSize).', () => otlp.queued);
   }
   for (const metric of src.journeyTimes ?? []) registry.registerMetric(metric);
   return registry;
