@@ -17,14 +17,20 @@ export async function spawnCollector(args: string[], httpPort: number, readyWith
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`collector exited with ${child.exitCode}`);
-    try {
-      return (await fetch(`${httpUrl}/healthz`)).status === 200;
-    } catch {
-      return false;
-    }
-  }, readyWithinMs, 'the collector process to answer /healthz');
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`collector exited with ${child.exitCode}`);
+      try {
+        return (await fetch(`${httpUrl}/healthz`)).status === 200;
+      } catch {
+        return false;
+      }
+    }, readyWithinMs, 'the collector process to answer /healthz');
+  } catch (err) {
+    // A collector that never answered would otherwise outlive the test or benchmark.
+    child.kill('SIGKILL');
+    throw err;
+  }
   return {
     httpUrl,
     kill: (signal) => new Promise<void>((resolve) => {

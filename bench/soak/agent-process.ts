@@ -39,15 +39,20 @@ export async function spawnAgent(options: AgentProcessOptions): Promise<AgentPro
   const intakeUrl = `http://127.0.0.1:${httpPort}`;
   const exited = () => (child.exitCode !== null ? `exit ${child.exitCode}` : child.signalCode ?? undefined);
   const status = async () => (await (await fetch(`${intakeUrl}/status`, { signal: AbortSignal.timeout(5000) })).json()) as AgentProcessStatus;
-  await waitFor(async () => {
-    const end = exited();
-    if (end) throw new Error(`agent ${options.agentId} ended (${end}) before its intake answered`);
-    try {
-      return (await fetch(`${intakeUrl}/healthz`)).status === 200;
-    } catch {
-      return false;
-    }
-  }, 20_000, `agent ${options.agentId} to answer /healthz`);
+  try {
+    await waitFor(async () => {
+      const end = exited();
+      if (end) throw new Error(`agent ${options.agentId} ended (${end}) before its intake answered`);
+      try {
+        return (await fetch(`${intakeUrl}/healthz`)).status === 200;
+      } catch {
+        return false;
+      }
+    }, 60_000, `agent ${options.agentId} to answer /healthz`);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
   return {
     intakeUrl,
     exited,

@@ -10,7 +10,10 @@ export const brokerOutage: Scenario = {
   async run(ctx) {
     const conf = anonymousConf(await freePort());
     let mosquitto = await startMosquitto(ctx.dir, conf);
-    const system = await startSoakSystem(ctx, { hopsPerSecond: 500, brokerUrl: mosquitto.url });
+    const system = await startSoakSystem(ctx, { hopsPerSecond: 500, brokerUrl: mosquitto.url }).catch(async (err: unknown) => {
+      await mosquitto.stop();
+      throw err;
+    });
     try {
       await sleep(scaled(ctx, 30_000, 1000));
       await mosquitto.stop();

@@ -42,10 +42,15 @@ export async function startSoakSystem(ctx: ScenarioContext, options: SoakSystemO
   let collector: CollectorProcess | undefined;
   let agent: AgentProcess | undefined;
   // Log level error: a million fuzzed batches would otherwise log a million warnings.
-  const startCollector = async () => (collector = await spawnCollector(collectorArgs, httpPort, 30_000, 'error'));
+  const startCollector = async () => (collector = await spawnCollector(collectorArgs, httpPort, 60_000, 'error'));
   const startAgent = async () => (agent = await spawnAgent({ agentId: `soak-${ctx.index}`, brokerUrl, bufferFile: join(options.bufferDir ?? ctx.dir, 'agent.buffer.db') }));
   await startCollector();
-  await startAgent();
+  try {
+    await startAgent();
+  } catch (err) {
+    await collector!.kill('SIGKILL');
+    throw err;
+  }
   const rig = startRig({ scenarioIndex: ctx.index, intakeUrl: () => agent!.intakeUrl, hopsPerSecond: options.hopsPerSecond });
   return {
     dbFile,
