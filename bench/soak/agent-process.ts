@@ -48,7 +48,7 @@ export async function spawnAgent(options: AgentProcessOptions): Promise<AgentPro
       } catch {
         return false;
       }
-    }, 60_000, `agent ${options.agentId} to answer /healthz`);
+    }, 180_000, `agent ${options.agentId} to answer /healthz`);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

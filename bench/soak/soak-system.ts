@@ -41,8 +41,9 @@ export async function startSoakSystem(ctx: ScenarioContext, options: SoakSystemO
   const collectorArgs = [...brokerArgs, '--db', dbFile, '--synchronous', 'full'];
   let collector: CollectorProcess | undefined;
   let agent: AgentProcess | undefined;
-  // Log level error: a million fuzzed batches would otherwise log a million warnings.
-  const startCollector = async () => (collector = await spawnCollector(collectorArgs, httpPort, 60_000, 'error'));
+  // Log level error: a million fuzzed batches would otherwise log a million warnings. Three
+  // minutes to start: on a loaded two-core machine a collector has been seen to take a minute.
+  const startCollector = async () => (collector = await spawnCollector(collectorArgs, httpPort, 180_000, 'error'));
   const startAgent = async () => (agent = await spawnAgent({ agentId: `soak-${ctx.index}`, brokerUrl, bufferFile: join(options.bufferDir ?? ctx.dir, 'agent.buffer.db') }));
   await startCollector();
   try {
