@@ -7,7 +7,7 @@ import { createRandom } from '../../firmware-stubs/random.js';
 import { topics } from '../../proto/topics.js';
 import { scrapeMetrics } from '../metrics-scrape.js';
 import { FUZZ_KINDS, fuzzBatch, seedBatch, type FuzzKind } from './fuzz-batches.js';
-import { scaled, type Scenario } from './scenario.js';
+import { scaled, sleep, type Scenario } from './scenario.js';
 import { startSoakSystem } from './soak-system.js';
 
 const FUZZ_AGENTS = 8;
@@ -34,15 +34,27 @@ export const fuzzedBatches: Scenario = {
         }));
         if (n % 100_000 === 0) ctx.log(`${n} fuzzed batches published, rig has ${system.rig.sent} journeys answered`);
       }
+      // QoS 0: a publish resolves once written to the socket. Wait until the collector has taken
+      // every fuzzed batch (each is rejected, or refused while the ingest queue is full).
+      const refused = async () => {
+        const metrics = await scrapeMetrics(system.collector().httpUrl);
+        let rejected = 0;
+        for (const [name, value] of metrics) if (name.startsWith('hopwatch_rejected_batches_total')) rejected += value;
+        return { rejected, overloaded: metrics.get('hopwatch_overloaded_batches_total') ?? 0 };
+      };
+      let seen = await refused();
+      for (let quietSince = Date.now(); seen.rejected + seen.overloaded < total && Date.now() - quietSince < 30_000;) {
+        await sleep(500);
+        const now = await refused();
+        if (now.rejected + now.overloaded > seen.rejected + seen.overloaded) quietSince = Date.now();
+        seen = now;
+      }
       const tally = await system.finish(300_000);
-      const metrics = await scrapeMetrics(system.collector().httpUrl);
-      let rejected = 0;
-      for (const [name, value] of metrics) if (name.startsWith('hopwatch_rejected_batches_total')) rejected += value;
       const db = new Database(system.dbFile, { readonly: true });
       const storedFuzz = db.prepare("SELECT count(*) FROM batches WHERE agent_id LIKE 'fuzz-%'").pluck().get() as number;
       db.close();
       const problems = storedFuzz > 0 ? [`${storedFuzz} fuzzed batches stored`] : [];
-      return { ...tally, fuzzed: total, fuzzedByKind: byKind, fuzzedStored: storedFuzz, rejected, overloaded: metrics.get('hopwatch_overloaded_batches_total') ?? 0, problems };
+      return { ...tally, fuzzed: total, fuzzedByKind: byKind, fuzzedStored: storedFuzz, rejected: seen.rejected, overloaded: seen.overloaded, problems };
     } finally {
       await Promise.all(clients.map((c) => c.endAsync()));
       await system.close();
