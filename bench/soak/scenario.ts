@@ -5,7 +5,7 @@ import type { Tally } from './tally.js';
 export interface ScenarioContext {
   /** Position in the suite: names the journeys' target, so two scenarios never share a key. */
   readonly index: number;
-  /** Multiplies every count and duration (1: the full suite; 0.01: a quick check). */
+  /** Multiplies durations and the fuzzed batches' count, not the number of kills (1: the full suite; 0.01: a quick check). */
   readonly scale: number;
   readonly dir: string;
   log(line: string): void;

@@ -1,7 +1,8 @@
 // The soak suite (`npm run soak`, bench/soak/) at a tiny scale: real collector, agent and
 // Mosquitto processes on loopback. The scenarios run here are the ones no other test covers;
-// the others are: collector SIGKILL in crash-restart.test.ts, agent disk full in
-// agent-disk-full.test.ts, oversized packets and idle connections in broker-bounds.test.ts.
+// the others are: collector SIGKILL in crash-restart.test.ts, agent SIGKILL while a rig posts
+// in agent-intake.test.ts, agent disk full in agent-disk-full.test.ts, oversized packets and
+// connections that never CONNECT in broker-bounds.test.ts.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import type { SoakRun } from '../../bench/soak/runner.js';
 import { packageFile } from '../../common/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const SCENARIOS = ['agent-kill', 'broker-outage', 'collector-disk-full', 'fuzzed-batches'];
+const SCENARIOS = ['broker-outage', 'collector-disk-full', 'fuzzed-batches'];
 
 describe('soak suite at a tiny scale', () => {
   let dir: ReturnType<typeof tempDir>;
