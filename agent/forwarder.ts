@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { topics } from '../proto/topics.js';
 import { signBatch } from '../proto/batch-checksum.js';
 import { AckStatus } from '../proto/wire.js';
+import { signedStatus } from '../common/ack-signature.js';
 import { backoffDelay } from '../common/backoff.js';
 import type { TlsMaterial } from '../common/tls-files.js';
 import { createAckCheck, type IgnoredAckReason } from './ack-check.js';
@@ -92,7 +93,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const isInFlight = (seq: number) => inFlight.has(seq);
 
   const publishStatus = (extra: Record<string, unknown> = {}) => {
-    client?.publish(statusTopic, JSON.stringify({ ...options.status(), ...extra }), { qos: 1, retain: true });
+    client?.publish(statusTopic, signedStatus(options.ackKey, agentId, { ...options.status(), ...extra }), { qos: 1, retain: true });
   };
 
   const connect = (attempt: number) => {
@@ -105,7 +106,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       username: options.username,
       password: options.password,
       ...options.tls,
-      will: { topic: statusTopic, payload: Buffer.from(JSON.stringify({ agentId, state: 'offline' })), qos: 1, retain: true },
+      will: { topic: statusTopic, payload: Buffer.from(signedStatus(options.ackKey, agentId, { agentId, state: 'offline' })), qos: 1, retain: true },
     });
     client = c;
     c.on('connect', () => {
@@ -242,7 +243,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       const c = client;
       state = { kind: 'closed' };
       if (c?.connected) {
-        await new Promise<void>((resolve) => c.publish(statusTopic, JSON.stringify({ agentId, state: 'offline' }), { qos: 1, retain: true }, () => resolve()));
+        await new Promise<void>((resolve) => c.publish(statusTopic, signedStatus(options.ackKey, agentId, { agentId, state: 'offline' }), { qos: 1, retain: true }, () => resolve()));
       }
       await c?.endAsync(false).catch(() => undefined);
     },

@@ -27,7 +27,7 @@ export function mosquittoBinary(): string {
 export async function startMosquitto(dir: string, custom?: MosquittoConf): Promise<Mosquitto> {
   const port = custom?.port ?? await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, custom?.text ?? `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  writeFileSync(conf, custom?.text ?? anonymousConf(port).text);
   const logFile = join(dir, 'mosquitto.log');
   const log = openSync(logFile, 'a');
   const proc: ChildProcess = spawn(mosquittoBinary(), ['-c', conf], { stdio: ['ignore', log, log] });
@@ -46,6 +46,11 @@ export async function startMosquitto(dir: string, custom?: MosquittoConf): Promi
       proc.kill('SIGTERM');
     }),
   };
+}
+
+/** An anonymous loopback listener on `port`: pass it to start Mosquitto again where it was. */
+export function anonymousConf(port: number): MosquittoConf {
+  return { text: `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`, port, url: `mqtt://127.0.0.1:${port}` };
 }
 
 export async function freePort(): Promise<number> {

@@ -121,7 +121,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
     lastBatchId: store.replayFromBatchId() - 1,
   });
-  const recovered = recoverJoinState({ store, joiner, commit, contexts, logger }, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs());
+  const recovered = await recoverJoinState({ store, joiner, commit, contexts, logger }, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs());
 
   let broker: BrokerLink | undefined;
   const ackKey = (agentId: string) => agentAuthority.ackKey(agentId);

@@ -33,6 +33,27 @@ export function timeSampleMac(key: Uint8Array, agentId: string, t1Us: number, t2
   return createHmac('sha256', key).update(`sample\0${agentId}\0${t1Us}\0${t2Us}\0${t3Us}\0${t4Us}`).digest().subarray(0, MAC_BYTES);
 }
 
+/** MAC of an agent status: the agent id and the status's JSON without its mac, as the agent wrote it. */
+export function statusMac(key: Uint8Array, agentId: string, json: string): Buffer {
+  return createHmac('sha256', key).update(`status\0${agentId}\0`).update(json).digest().subarray(0, MAC_BYTES);
+}
+
+/** A status as published: its JSON, with a hex `mac` field last when the agent has a key. */
+export function signedStatus(key: Uint8Array | undefined, agentId: string, status: Record<string, unknown>): string {
+  const json = JSON.stringify(status);
+  return key ? JSON.stringify({ ...status, mac: statusMac(key, agentId, json).toString('hex') }) : json;
+}
+
+/**
+ * The status without its mac when the mac verifies, else undefined. JSON.parse keeps the
+ * fields' order, so writing the rest again gives the bytes the agent signed.
+ */
+export function verifiedStatus(key: Uint8Array, agentId: string, status: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { mac, ...rest } = status;
+  if (typeof mac !== 'string') return undefined;
+  return macMatches(statusMac(key, agentId, JSON.stringify(rest)), Buffer.from(mac, 'hex')) ? rest : undefined;
+}
+
 /** Constant-time comparison; false for a missing or short MAC. */
 export function macMatches(expected: Uint8Array, received: Uint8Array | undefined): boolean {
   return received !== undefined && received.length === expected.length && timingSafeEqual(expected, received);

@@ -8,7 +8,7 @@ import type { Logger } from '../../common/logger.js';
 import type { JourneyContext } from '../../proto/hop-context.js';
 import { agentIdOf, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
-import { batchAckMac } from '../../common/ack-signature.js';
+import { batchAckMac, verifiedStatus } from '../../common/ack-signature.js';
 import type { RejectReason } from '../errors.js';
 import type { DecodedBatch } from '../join/decoded-batch.js';
 import type { Store } from '../store/store.js';
@@ -44,6 +44,8 @@ export interface IngestCounters {
   overloaded: number;
   storeFailures: number;
   rejectedByReason: Record<string, number>;
+  /** Statuses of an agent the collector holds a credential for, without a valid mac: ignored. */
+  statusesUnsigned: number;
 }
 
 export interface Ingest {
@@ -89,7 +91,7 @@ export function createIngest(options: IngestOptions): Ingest {
   const dirtyStatuses = new Map<string, Record<string, unknown>>();
   let scheduled = false;
   const counters: IngestCounters = {
-    batchesStored: 0, batchesDuplicate: 0, batchesRejected: 0, hopsStored: 0, overloaded: 0, storeFailures: 0, rejectedByReason: {},
+    batchesStored: 0, batchesDuplicate: 0, batchesRejected: 0, hopsStored: 0, overloaded: 0, storeFailures: 0, rejectedByReason: {}, statusesUnsigned: 0,
   };
 
   // Step 1: decode and validate, outside the transaction.
@@ -208,8 +210,16 @@ export function createIngest(options: IngestOptions): Ingest {
       try {
         const status = JSON.parse(payload.toString('utf8')) as unknown;
         if (typeof status !== 'object' || status === null || Array.isArray(status)) return;
-        statuses.set(agentId, status as Record<string, unknown>);
-        dirtyStatuses.set(agentId, status as Record<string, unknown>);
+        // Anyone the broker lets publish there could otherwise mark the agent offline or fake its buffer.
+        const key = options.ackKey?.(agentId);
+        const accepted = key ? verifiedStatus(key, agentId, status as Record<string, unknown>) : status as Record<string, unknown>;
+        if (!accepted) {
+          counters.statusesUnsigned++;
+          log.debug({ agentId }, 'status without a valid mac; ignored');
+          return;
+        }
+        statuses.set(agentId, accepted);
+        dirtyStatuses.set(agentId, accepted);
       } catch {
         log.debug({ agentId }, 'status is not JSON; ignored');
       }

@@ -2,9 +2,9 @@
 // logged since its replay position are decoded and joined again, through the same commit
 // step as live ticks (commit-step.ts), a chunk of batches per transaction. Records are
 // written idempotently (a replayed hop that a stored record already has changes nothing),
-// so no journey is counted twice and none is lost.
+// so no journey is counted twice and none is lost. A chunk whose commit fails (a full disk)
+// is tried again, as a live tick's batches are, until the store takes it.
 import type { Logger } from '../../common/logger.js';
-import { HopwatchError } from '../../common/error-codes.js';
 import type { ContextInterner } from '../join/context-interner.js';
 import type { Joiner } from '../join/joiner.js';
 import type { Store } from '../store/store.js';
@@ -26,8 +26,10 @@ export interface RecoveryParts {
 }
 
 const REPLAY_CHUNK = 200;
+/** How long to wait before trying a chunk whose commit failed again. */
+const REPLAY_RETRY_MS = 1000;
 
-export function recoverJoinState(parts: RecoveryParts, bounds: { lateHopWindowMs: number; maxResident: number }, nowMs: number): RecoveryResult {
+export async function recoverJoinState(parts: RecoveryParts, bounds: { lateHopWindowMs: number; maxResident: number }, nowMs: number): Promise<RecoveryResult> {
   const { store, joiner, commit } = parts;
   const log = parts.logger.child({ component: 'recovery' });
   joiner.restore(store.openJourneys(bounds.maxResident), store.openJourneyHashes(), store.recentKeys((nowMs - bounds.lateHopWindowMs) * 1000), nowMs);
@@ -37,7 +39,7 @@ export function recoverJoinState(parts: RecoveryParts, bounds: { lateHopWindowMs
   const pending = [...store.batchesFrom(store.replayFromBatchId())];
   for (let i = 0; i < pending.length; i += REPLAY_CHUNK) {
     const chunk = pending.slice(i, i + REPLAY_CHUNK);
-    let joined = 0;
+    let joined: number;
     function* decoded(): Iterable<JoinInput> {
       for (const logged of chunk) {
         // Logged batches were valid when they arrived: the clock bound is relaxed, and batches
@@ -55,8 +57,12 @@ export function recoverJoinState(parts: RecoveryParts, bounds: { lateHopWindowMs
     }
     // The joiner's clock runs as it did live: up to the chunk's latest arrival.
     const joinNowMs = chunk.reduce((latest, b) => Math.max(latest, b.receivedAtMs), 0);
-    if (!commit.run({ nowMs, joinNowMs, replaying: true, batches: decoded })) {
-      throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `replaying logged batches ${chunk[0]!.id} to ${chunk.at(-1)!.id} failed; see the log`);
+    // A failed commit leaves the joiner as it was before the chunk, so the same chunk can run again.
+    for (let attempt = 1; ; attempt++) {
+      joined = 0;
+      if (commit.run({ nowMs, joinNowMs, replaying: true, batches: decoded })) break;
+      if (attempt === 1) log.warn({ fromBatchId: chunk[0]!.id, toBatchId: chunk.at(-1)!.id }, 'replay waits for the store: trying again every second');
+      await new Promise((resolve) => setTimeout(resolve, REPLAY_RETRY_MS));
     }
     replayed += joined;
   }

@@ -11,7 +11,7 @@ import { packageFile } from '../../common/paths.js';
 import { waitFor } from '../../common/wait-for.js';
 import { freePort } from '../../bench/mosquitto.js';
 import { keyText } from '../helpers/batches.js';
-import { mountSmallDisk, type FullDisk } from '../helpers/full-disk.js';
+import { mountSmallDisk, type FullDisk } from '../../bench/full-disk.js';
 import { startTestAgent } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

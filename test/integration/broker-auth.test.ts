@@ -10,7 +10,7 @@ import { waitFor } from '../../common/wait-for.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import { deniedCount, seedAgents, withCredentialStore } from '../helpers/agent-credentials.js';
 import { encodeTestBatch, keyText } from '../helpers/batches.js';
-import { closedWithin, connectPacket, rawSocket, remainingLength } from '../helpers/mqtt-bytes.js';
+import { closedWithin, connectPacket, rawSocket, remainingLength } from '../../bench/mqtt-bytes.js';
 import { startTestAgent, startTestCollector } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -6,7 +6,7 @@ import type { Collector } from '../../collector/collector.js';
 import type { CollectorConfig } from '../../collector/config.js';
 import { deniedCount, seedAgents } from '../helpers/agent-credentials.js';
 import { MAX_UNACCEPTED_PACKET_BYTES } from '../../collector/broker/connection-guard.js';
-import { closedWithin, connectPacket, publishPacket, rawSocket, remainingLength } from '../helpers/mqtt-bytes.js';
+import { closedWithin, connectPacket, publishPacket, rawSocket, remainingLength } from '../../bench/mqtt-bytes.js';
 import { startTestCollector } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

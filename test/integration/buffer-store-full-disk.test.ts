@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBufferStore, type BufferStore, type StoredBatch } from '../../agent/buffer-store.js';
-import { mountSmallDisk, type FullDisk } from '../helpers/full-disk.js';
+import { mountSmallDisk, type FullDisk } from '../../bench/full-disk.js';
 
 const batch = (seq: number, size = 20_000): StoredBatch => ({ seq, hops: 100, bytes: new Uint8Array(size).fill(seq & 0xff) });
 
