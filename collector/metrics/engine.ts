@@ -9,6 +9,7 @@ import { createActivityTracker } from './activity.js';
 import { createCalendar } from './calendar.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { createCosTracker } from './cos-tracker.js';
+import { createEstateTracker } from './estate-tracker.js';
 import { createFolder } from './fold.js';
 import { createLevels } from './rollup-levels.js';
 import { createGroupRegistry } from './groups.js';
@@ -58,6 +59,7 @@ export function createMetricEngine(o: MetricEngineOptions): MetricEngine {
     facts: createFactMaker(catalogue, calendar, groups),
     tags: createSequenceTags(ports.sequence, catalogue, { topUpRetryWindowMs: config.topUpRetryWindowHours * 3_600_000 }),
     cos: createCosTracker(ports.cos, config.cosRescueWindowDays * 86_400_000),
+    estate: createEstateTracker(ports.estate, calendar),
     activity: createActivityTracker(ports.activity, { heartbeatPollMs: config.availability.heartbeatPollSeconds * 1000, probeSilenceMs: config.availability.probeSilenceSeconds * 1000 }),
     folder: createFolder(ports.rollups, groups, levels, partsFor(config.exactValues), { compactAfterMs: config.compactAfterMinutes * 60_000, compactBudgetMs: config.compactBudgetMs }),
     agentStatuses: o.agentStatuses,

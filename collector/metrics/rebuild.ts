@@ -13,7 +13,7 @@ import type { MetricsConfig } from './metrics-config.js';
 import type { RollupSink } from './rollup-sink.js';
 
 /** Bumped whenever the rollup encoding or a rule in code changes what the tables hold. */
-const ROLLUP_FORMAT = 1;
+const ROLLUP_FORMAT = 2;
 const CHUNK = 5000;
 
 export function rollupSignature(catalogue: Catalogue, config: MetricsConfig): string {

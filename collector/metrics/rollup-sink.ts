@@ -2,7 +2,7 @@
 // rollups commit with them or not at all, and survive restarts with them. Per tick it:
 //   1. retracts each amended record's previous version and adds the new one, as facts
 //      (one fact batch per tick), under the sequence tag decided when first written;
-//   2. updates the availability evidence and the Change of Supplier table;
+//   2. updates the availability evidence, the Change of Supplier table and the parties' estates;
 //   3. folds pending facts into the rollups when foldMaxRecords are pending or
 //      foldIntervalMs has passed (the pending facts are the bound; queries read them too), and
 //      compacts closed days (fold.ts);
@@ -14,6 +14,7 @@ import type { MetricRollupStore } from '../store/ports/metric-rollups.js';
 import type { AgentStatusRow } from '../store/store.js';
 import type { ActivityTracker } from './activity.js';
 import type { CosTracker } from './cos-tracker.js';
+import type { EstateTracker } from './estate-tracker.js';
 import type { Folder } from './fold.js';
 import type { GroupRegistry } from './groups.js';
 import { SUCCESS_REASON } from './groups.js';
@@ -32,6 +33,7 @@ export interface RollupSinkParts {
   readonly facts: FactMaker;
   readonly tags: SequenceTags;
   readonly cos: CosTracker;
+  readonly estate: EstateTracker;
   readonly activity: ActivityTracker;
   readonly folder: Folder;
   readonly agentStatuses: () => readonly AgentStatusRow[];
@@ -64,7 +66,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
   let lastFoldAtMs: number | undefined;
   /** The sink's own state as of the last commit. */
   let committed = { counters: { ...counters }, pending, lastFoldAtMs };
-  const followers = [p.groups, p.cos, p.activity, p.folder];
+  const followers = [p.groups, p.cos, p.estate, p.activity, p.folder];
 
   const reload = () => {
     p.groups.reload();
@@ -94,6 +96,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
     } else tag = p.tags.tagNew(r, device);
     const groupId = p.facts.append(buffer, r, w.joinKey, tag, 1);
     p.activity.add(r, 1);
+    p.estate.add(r, w.joinKey);
     if (r.kind === 'request') p.cos.add(r, groupId, r.outcome === 'success' ? SUCCESS_REASON : p.groups.reasonId(r.reason ?? 'failure'), w.joinKey);
     counters.records++;
   };
@@ -117,6 +120,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
         p.rollups.appendFacts(buffer.count, new Uint8Array(facts.buffer, facts.byteOffset, facts.byteLength));
         pending += buffer.count;
       }
+      p.estate.flush();
       p.activity.flush();
       p.activity.poll(nowMs, p.agentStatuses);
       lastFoldAtMs ??= nowMs;

@@ -181,4 +181,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX journeys_identity ON journeys (key_hash, started_us);
   DROP INDEX journeys_key;
   `,
+  // 6: each party's estate (MP176 "Inventory reporting"): per party, device and local month, the
+  //    device as its journeys last reported it that month (collector/store/sqlite/device-estate.ts).
+  `
+  CREATE TABLE metric_estate (
+    party TEXT NOT NULL, device TEXT NOT NULL, month TEXT NOT NULL, seen_us INTEGER NOT NULL,
+    user_role TEXT NOT NULL, smets TEXT NOT NULL, region TEXT NOT NULL,
+    device_type TEXT NOT NULL, device_model TEXT NOT NULL, firmware_version TEXT NOT NULL,
+    PRIMARY KEY (party, device, month)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -4,6 +4,7 @@
 // writes. Read-only ports (`hopwatch report`) refuse every write.
 import type { ActivityStore } from './activity-evidence.js';
 import type { CosStore } from './cos-state.js';
+import type { DeviceEstateStore } from './device-estate.js';
 import type { MetricRollupStore } from './metric-rollups.js';
 import type { OperationsLog } from './operations-log.js';
 import type { RollupGroupStore } from './rollup-groups.js';
@@ -15,6 +16,7 @@ export interface MetricPorts {
   readonly groups: RollupGroupStore;
   readonly sequence: SequenceStateStore;
   readonly cos: CosStore;
+  readonly estate: DeviceEstateStore;
   readonly activity: ActivityStore;
   readonly operations: OperationsLog;
   readonly rebuild: RollupRebuildSource;

@@ -7,6 +7,7 @@ import type { MetricPorts, OpenedMetricPorts } from '../ports/metric-ports.js';
 import type { SqliteStore } from '../sqlite-store.js';
 import { createSqliteActivityEvidence } from './activity-evidence.js';
 import { createSqliteCosState } from './cos-state.js';
+import { createSqliteDeviceEstate } from './device-estate.js';
 import { createSqliteMetricRollups } from './metric-rollups.js';
 import { createSqliteOperationsLog } from './operations-log.js';
 import { createSqliteRollupGroups } from './rollup-groups.js';
@@ -48,6 +49,7 @@ function metricPortsOn(db: Database.Database, readonly: boolean): MetricPorts {
     groups: createSqliteRollupGroups(db),
     sequence: createSqliteSequenceState(db),
     cos: createSqliteCosState(db),
+    estate: createSqliteDeviceEstate(db),
     activity: createSqliteActivityEvidence(db),
     operations: createSqliteOperationsLog(db),
     rebuild: createSqliteRollupRebuild(db),

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordWrite } from '../../../collector/join/joiner.js';
 import { loadCatalogue } from '../../../collector/catalogue/catalogue.js';
 import type { MetricPorts } from '../../../collector/store/ports/metric-ports.js';
+import type { DeviceSighting } from '../../../collector/store/ports/device-estate.js';
 import type { GroupFields } from '../../../collector/store/ports/rollup-groups.js';
 import { request, writeOf } from '../../unit/metrics/harness.js';
 
@@ -137,6 +138,7 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
 
       it('saves, replaces and drops a record\'s tag', () => {
         p.sequence.saveTag('k', 1, 'attr:a');
+        p.estate.noteSightings([{ party: 'p', device: 'd', month: '2026-10', seenUs: 1, userRole: '', smets: '', region: '', deviceType: '', deviceModel: '', firmwareVersion: '' }]);
         p.sequence.saveTag('k', 1, 'attr:b');
         expect(p.sequence.tagOf('k', 1)).toBe('attr:b');
         p.sequence.dropTag('k', 1);
@@ -212,6 +214,28 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
       });
     });
 
+    describe('device estate', () => {
+      const sighting = (over: Partial<DeviceSighting> = {}): DeviceSighting => ({
+        party: 'P1', device: 'D1', month: '2026-10', seenUs: 100, userRole: 'IS', smets: 'SMETS2', region: 'NORTH',
+        deviceType: 'ESME', deviceModel: 'EM-A1', firmwareVersion: '1.0', ...over,
+      });
+
+      it('keeps the latest sighting per party, device and month, an empty field never replacing a known one', () => {
+        p.estate.noteSightings([sighting(), sighting({ seenUs: 300, firmwareVersion: '1.1', userRole: '' }), sighting({ seenUs: 200, firmwareVersion: '0.9' })]);
+        expect(p.estate.estateAt('2026-10')).toEqual([sighting({ seenUs: 300, firmwareVersion: '1.1' })]);
+      });
+
+      it('gives each party\'s devices as of their latest month up to the one asked for', () => {
+        p.estate.noteSightings([
+          sighting(), sighting({ month: '2026-11', seenUs: 900, firmwareVersion: '2.0' }),
+          sighting({ party: 'P2', device: 'D2', month: '2026-09', seenUs: 50 }),
+        ]);
+        expect(p.estate.estateAt('2026-10').map((d) => [d.party, d.device, d.firmwareVersion])).toEqual([['P1', 'D1', '1.0'], ['P2', 'D2', '1.0']]);
+        expect(p.estate.estateAt('2026-11', 'P1').map((d) => d.firmwareVersion)).toEqual(['2.0']);
+        expect(p.estate.estateAt('2026-08')).toEqual([]);
+      });
+    });
+
     describe('rebuild source', () => {
       it('keeps the signature, and gives stored records back in write order with their context and hops', () => {
         const catalogue = loadCatalogue();
@@ -237,7 +261,7 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
         p.groups.addGroup('s1', group());
         const w = p.operations.addMaintenance({ region: null, fromMs: 0, toMs: 10, description: '' });
         p.rebuild.clearDerived();
-        expect([p.rollups.pendingFactCount(), p.rollups.rowCount(), p.sequence.tagOf('k', 1), p.activity.probes()]).toEqual([0, 0, undefined, []]);
+        expect([p.rollups.pendingFactCount(), p.rollups.rowCount(), p.sequence.tagOf('k', 1), p.activity.probes(), p.estate.estateAt('2026-10')]).toEqual([0, 0, undefined, [], []]);
         expect(p.activity.lastHeartbeats()).toHaveLength(1);
         expect(p.groups.groupsAfter(0)).toHaveLength(1);
         expect(p.operations.maintenance(0, 10)).toEqual([w]);
@@ -280,6 +304,7 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
             () => r.groups.addGroup('s2', group()),
             () => r.groups.addReason('x'),
             () => r.sequence.saveTag('k', 1, 't'),
+            () => r.estate.noteSightings([{ party: 'p', device: 'd', month: '2026-10', seenUs: 1, userRole: '', smets: '', region: '', deviceType: '', deviceModel: '', firmwareVersion: '' }]),
             () => r.cos.saveRequest({ key: 'k', startedUs: 1, groupId: 1, device: 'd', party: 'p', success: true, reasonId: 0 }),
             () => r.activity.saveProbe({ agentId: 'a', region: 'NORTH', regional: true }),
             () => r.operations.addMaintenance({ region: null, fromMs: 0, toMs: 1, description: '' }),
