@@ -47,6 +47,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/alerts': read('own-rows'),
   'GET /api/v1/reports/rsvp.pdf': read('own-rows'),
   'GET /api/v1/peers': read('own-peers'),
+  'GET /api/v1/inventory': read('own-peers'),
+  'GET /api/v1/inventory/devices': read('own-rows'),
   'GET /api/v1/availability': read('deny'),
   'GET /api/v1/reliability': read('deny'),
   'GET /api/v1/maintenance': read('deny'),

@@ -8,14 +8,15 @@ import { cosRows } from '../metrics/change-of-supplier.js';
 import type { Dimension } from '../metrics/dimensions.js';
 import type { MetricReader } from '../metrics/engine.js';
 import { installRows } from '../metrics/installs.js';
-import { parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
+import { estateDevices, inventory } from '../metrics/inventory.js';
+import { bad, MONTH_PATTERN, parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
 import { peerReport } from '../metrics/peers.js';
 import { reliability } from '../metrics/reliability.js';
 import type { Period } from '../metrics/rollup-query.js';
 import { rsvpRows } from '../metrics/rsvp.js';
 import { topUpRows } from '../metrics/top-ups.js';
 import type { FlatRow } from './csv.js';
-import { availabilityTable, flatRows, peerTable, reliabilityTable } from './report-tables.js';
+import { availabilityTable, flatRows, inventoryTable, peerTable, reliabilityTable } from './report-tables.js';
 
 export interface ReportParams extends MetricParams {
   /** peers: the party the report is for, and its User Role when it has several. */
@@ -27,6 +28,12 @@ type Defaults = { days: number; granularity: Period; by: readonly Dimension[] };
 type Runner = (m: MetricReader, p: ReportParams, nowMs: number) => FlatRow[];
 
 const parse = (m: MetricReader, p: ReportParams, nowMs: number, d: Defaults): ParsedMetricQuery => parseMetricQuery(p, m.source.calendar, nowMs, d);
+/** Inventory reports: the party (--for) and the month whose end the estate is taken at (--month). */
+const estateOf = (p: ReportParams): { party: string; month: string } => {
+  if (p.for === undefined || p.month === undefined) throw new HopwatchError('HW_COLLECTOR_REPORT', 'inventory reports need --for <party EUI-64> and --month YYYY-MM');
+  if (!new RegExp(MONTH_PATTERN).test(p.month)) throw bad(`month ${JSON.stringify(p.month)} is not YYYY-MM`);
+  return { party: p.for.toUpperCase(), month: p.month };
+};
 const regions = (m: MetricReader, p: ReportParams) => p.region?.split(',') ?? m.source.catalogue.data.cspRegions.map((r) => r.id);
 
 export const REPORTS: Readonly<Record<string, { readonly summary: string; readonly run: Runner }>> = {
@@ -54,6 +61,20 @@ export const REPORTS: Readonly<Record<string, { readonly summary: string; readon
       return peerTable(peerReport(m.source, {
         party: p.for.toUpperCase(), ...(p.role !== undefined ? { userRole: p.role } : {}), fromMs: q.fromMs, toMs: q.toMs, period: q.period, by, filters: q.filters,
       }, m.config.peers.minPeers));
+    },
+  },
+  inventory: {
+    summary: 'a party\'s estate (--for) at the end of --month: device types, models, firmware shares against peers',
+    run: (m, p) => {
+      const q = estateOf(p);
+      return inventoryTable(inventory(m.source.ports.estate.estateAt(q.month), { ...q, ...(p.role !== undefined ? { userRole: p.role } : {}) }, m.config.peers.minPeers));
+    },
+  },
+  'inventory-devices': {
+    summary: 'every device of a party\'s estate (--for) at the end of --month, with its fields',
+    run: (m, p) => {
+      const q = estateOf(p);
+      return flatRows(estateDevices(m.source.ports.estate.estateAt(q.month, q.party)));
     },
   },
 };

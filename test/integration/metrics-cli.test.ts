@@ -52,6 +52,16 @@ describe('hopwatch report and hopwatch catalogue', () => {
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('writes a party\'s estate at a month end, and its device file, and asks for the party and month', async () => {
+    const party = '90-B3-D5-1F-30-01-00-00';
+    const devices = await run(['inventory-devices', '--db', db, '--for', party, '--month', '2026-10']);
+    // Three journeys to one device: it is as the latest (6 October, SOUTH) reported it.
+    expect(devices).toBe('device,deviceType,deviceModel,firmwareVersion,smets,region,userRole,lastSeen\r\n00-DB-12-34-56-78-90-A1,,,,SMETS2,SOUTH,IS,2026-10-06T09:00:00.000Z\r\n');
+    const table = await run(['inventory', '--db', db, '--for', party, '--month', '2026-10']);
+    expect(table.split('\r\n')[1]).toBe(`${party},2026-10,IS,deviceTypes,,1,1,1,,,,,`);
+    await expect(run(['inventory', '--db', db, '--month', '2026-10'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('--for') });
+  });
+
   it('fails with a stable code on an unknown report, a missing database or a bad option', async () => {
     await expect(run(['speed', '--db', db])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('unknown report "speed"') });
     await expect(run(['rsvp', '--db', join(dir.path, 'none.db')])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT' });

@@ -6,6 +6,7 @@ import { rsvpRows } from '../../metrics/rsvp.js';
 import { renderRsvpPdf } from '../../reports/rsvp-pdf.js';
 import { availabilityRoutes } from './availability.js';
 import { indicatorRoutes } from './indicators.js';
+import { inventoryRoutes } from './inventory.js';
 import { querySchema, reportParams } from './metric-schemas.js';
 import { peerRoutes } from './peers.js';
 import { envelope, parseReport, rsvpRoutes, type MetricRouteDeps } from './rsvp.js';
@@ -16,6 +17,7 @@ export function metricRoutes(app: FastifyInstance, deps: MetricRouteDeps): void 
   indicatorRoutes(app, deps);
   availabilityRoutes(app, deps);
   peerRoutes(app, deps);
+  inventoryRoutes(app, deps);
   const m = deps.metrics;
 
   // The monthly RSVP table as a PDF (MP176: CSV data files and PDF reports).
