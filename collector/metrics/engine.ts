@@ -18,6 +18,8 @@ import { rebuildIfStale, rollupSignature } from './rebuild.js';
 import { createFactMaker } from './record-facts.js';
 import { createRollupSink, type RollupSink } from './rollup-sink.js';
 import { partsFor, type RollupSource } from './rollup-query.js';
+import { sequenceCodes } from './sequence-codes.js';
+import { createSequenceEventTracker } from './sequence-event-tracker.js';
 import { createSequenceTags } from './sequence-tags.js';
 
 export interface MetricReader {
@@ -60,6 +62,7 @@ export function createMetricEngine(o: MetricEngineOptions): MetricEngine {
     tags: createSequenceTags(ports.sequence, catalogue, { topUpRetryWindowMs: config.topUpRetryWindowHours * 3_600_000 }),
     cos: createCosTracker(ports.cos, config.cosRescueWindowDays * 86_400_000),
     estate: createEstateTracker(ports.estate, calendar),
+    sequenceEvents: createSequenceEventTracker(ports.sequenceEvents, sequenceCodes(catalogue).followed),
     activity: createActivityTracker(ports.activity, { heartbeatPollMs: config.availability.heartbeatPollSeconds * 1000, probeSilenceMs: config.availability.probeSilenceSeconds * 1000 }),
     folder: createFolder(ports.rollups, groups, levels, partsFor(config.exactValues), { compactAfterMs: config.compactAfterMinutes * 60_000, compactBudgetMs: config.compactBudgetMs }),
     agentStatuses: o.agentStatuses,

@@ -2,7 +2,8 @@
 // rollups commit with them or not at all, and survive restarts with them. Per tick it:
 //   1. retracts each amended record's previous version and adds the new one, as facts
 //      (one fact batch per tick), under the sequence tag decided when first written;
-//   2. updates the availability evidence, the Change of Supplier table and the parties' estates;
+//   2. updates the availability evidence, the Change of Supplier table, the parties' estates and the
+//      alert sequences;
 //   3. folds pending facts into the rollups when foldMaxRecords are pending or
 //      foldIntervalMs has passed (the pending facts are the bound; queries read them too), and
 //      compacts closed days (fold.ts);
@@ -20,6 +21,7 @@ import type { GroupRegistry } from './groups.js';
 import { SUCCESS_REASON } from './groups.js';
 import { deviceOf, FactBuffer, type FactMaker } from './record-facts.js';
 import type { RecordSink } from '../join/record-sink.js';
+import type { SequenceEventTracker } from './sequence-event-tracker.js';
 import type { SequenceTags } from './sequence-tags.js';
 
 export interface RollupSinkOptions {
@@ -34,6 +36,7 @@ export interface RollupSinkParts {
   readonly tags: SequenceTags;
   readonly cos: CosTracker;
   readonly estate: EstateTracker;
+  readonly sequenceEvents: SequenceEventTracker;
   readonly activity: ActivityTracker;
   readonly folder: Folder;
   readonly agentStatuses: () => readonly AgentStatusRow[];
@@ -66,7 +69,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
   let lastFoldAtMs: number | undefined;
   /** The sink's own state as of the last commit. */
   let committed = { counters: { ...counters }, pending, lastFoldAtMs };
-  const followers = [p.groups, p.cos, p.estate, p.activity, p.folder];
+  const followers = [p.groups, p.cos, p.estate, p.sequenceEvents, p.activity, p.folder];
 
   const reload = () => {
     p.groups.reload();
@@ -97,6 +100,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
     const groupId = p.facts.append(buffer, r, w.joinKey, tag, 1);
     p.activity.add(r, 1);
     p.estate.add(r, w.joinKey);
+    p.sequenceEvents.add(r, w.joinKey, w.amends?.previous);
     if (r.kind === 'request') p.cos.add(r, groupId, r.outcome === 'success' ? SUCCESS_REASON : p.groups.reasonId(r.reason ?? 'failure'), w.joinKey);
     counters.records++;
   };
@@ -121,6 +125,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
         pending += buffer.count;
       }
       p.estate.flush();
+      p.sequenceEvents.flush();
       p.activity.flush();
       p.activity.poll(nowMs, p.agentStatuses);
       lastFoldAtMs ??= nowMs;

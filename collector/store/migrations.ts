@@ -182,7 +182,8 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX journeys_key;
   `,
   // 6: each party's estate (MP176 "Inventory reporting"): per party, device and local month, the
-  //    device as its journeys last reported it that month (collector/store/sqlite/device-estate.ts).
+  //    device as its journeys last reported it that month (collector/store/sqlite/device-estate.ts);
+  //    and the alerts and SRs the alert sequence measures follow.
   `
   CREATE TABLE metric_estate (
     party TEXT NOT NULL, device TEXT NOT NULL, month TEXT NOT NULL, seen_us INTEGER NOT NULL,
@@ -190,5 +191,12 @@ export const MIGRATIONS: readonly string[] = [
     device_type TEXT NOT NULL, device_model TEXT NOT NULL, firmware_version TEXT NOT NULL,
     PRIMARY KEY (party, device, month)
   ) WITHOUT ROWID;
+  -- Alert sequences (MP176 Alert reporting, MP122 DF2): the alerts and SRs the sequence measures
+  -- follow per device (collector/store/sqlite/sequence-events.ts).
+  CREATE TABLE metric_sequence_events (
+    key TEXT NOT NULL, started_us INTEGER NOT NULL, device TEXT NOT NULL, party TEXT NOT NULL, code TEXT NOT NULL, success INTEGER NOT NULL,
+    PRIMARY KEY (key, started_us)
+  ) WITHOUT ROWID;
+  CREATE INDEX metric_sequence_events_code ON metric_sequence_events (code, started_us);
   `,
 ];

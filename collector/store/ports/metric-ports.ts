@@ -9,6 +9,7 @@ import type { MetricRollupStore } from './metric-rollups.js';
 import type { OperationsLog } from './operations-log.js';
 import type { RollupGroupStore } from './rollup-groups.js';
 import type { RollupRebuildSource } from './rollup-rebuild.js';
+import type { SequenceEventStore } from './sequence-events.js';
 import type { SequenceStateStore } from './sequence-state.js';
 
 export interface MetricPorts {
@@ -17,6 +18,7 @@ export interface MetricPorts {
   readonly sequence: SequenceStateStore;
   readonly cos: CosStore;
   readonly estate: DeviceEstateStore;
+  readonly sequenceEvents: SequenceEventStore;
   readonly activity: ActivityStore;
   readonly operations: OperationsLog;
   readonly rebuild: RollupRebuildSource;

@@ -12,6 +12,7 @@ import { createSqliteMetricRollups } from './metric-rollups.js';
 import { createSqliteOperationsLog } from './operations-log.js';
 import { createSqliteRollupGroups } from './rollup-groups.js';
 import { createSqliteRollupRebuild } from './rollup-rebuild.js';
+import { createSqliteSequenceEvents } from './sequence-events.js';
 import { createSqliteSequenceState } from './sequence-state.js';
 
 /** The metric ports on the store's own connection, so that their writes join its transactions. */
@@ -50,6 +51,7 @@ function metricPortsOn(db: Database.Database, readonly: boolean): MetricPorts {
     sequence: createSqliteSequenceState(db),
     cos: createSqliteCosState(db),
     estate: createSqliteDeviceEstate(db),
+    sequenceEvents: createSqliteSequenceEvents(db),
     activity: createSqliteActivityEvidence(db),
     operations: createSqliteOperationsLog(db),
     rebuild: createSqliteRollupRebuild(db),

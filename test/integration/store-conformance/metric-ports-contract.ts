@@ -6,6 +6,7 @@ import type { RecordWrite } from '../../../collector/join/joiner.js';
 import { loadCatalogue } from '../../../collector/catalogue/catalogue.js';
 import type { MetricPorts } from '../../../collector/store/ports/metric-ports.js';
 import type { DeviceSighting } from '../../../collector/store/ports/device-estate.js';
+import type { SequenceEvent } from '../../../collector/store/ports/sequence-events.js';
 import type { GroupFields } from '../../../collector/store/ports/rollup-groups.js';
 import { request, writeOf } from '../../unit/metrics/harness.js';
 
@@ -236,6 +237,21 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
       });
     });
 
+    describe('sequence events', () => {
+      const event = (over: Partial<SequenceEvent> = {}): SequenceEvent => ({ key: 'D1:P1:1', startedUs: 100, device: 'D1', party: 'P1', code: 'N16', success: true, ...over });
+
+      it('gives events of the codes asked for in a range, by device then start, one per key and start', () => {
+        p.sequenceEvents.noteEvents([
+          event({ key: 'k3', device: 'D2', startedUs: 50 }), event({ key: 'k2', startedUs: 200, code: 'N42' }), event({ key: 'k1' }),
+          event({ key: 'k1', success: false }), event({ key: 'k4', code: '11.1', startedUs: 300 }),
+        ]);
+        expect(p.sequenceEvents.events(['N16', 'N42'], 0, 1000).map((e) => [e.key, e.success])).toEqual([['k1', false], ['k2', true], ['k3', true]]);
+        expect(p.sequenceEvents.events(['N16', '11.1'], 100, 300).map((e) => e.key)).toEqual(['k1']);
+        p.sequenceEvents.dropEvent('k1', 100);
+        expect(p.sequenceEvents.events(['N16'], 0, 1000).map((e) => e.key)).toEqual(['k3']);
+      });
+    });
+
     describe('rebuild source', () => {
       it('keeps the signature, and gives stored records back in write order with their context and hops', () => {
         const catalogue = loadCatalogue();
@@ -305,6 +321,7 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
             () => r.groups.addReason('x'),
             () => r.sequence.saveTag('k', 1, 't'),
             () => r.estate.noteSightings([{ party: 'p', device: 'd', month: '2026-10', seenUs: 1, userRole: '', smets: '', region: '', deviceType: '', deviceModel: '', firmwareVersion: '' }]),
+            () => r.sequenceEvents.noteEvents([{ key: 'k', startedUs: 1, device: 'd', party: 'p', code: 'N16', success: true }]),
             () => r.cos.saveRequest({ key: 'k', startedUs: 1, groupId: 1, device: 'd', party: 'p', success: true, reasonId: 0 }),
             () => r.activity.saveProbe({ agentId: 'a', region: 'NORTH', regional: true }),
             () => r.operations.addMaintenance({ region: null, fromMs: 0, toMs: 1, description: '' }),
