@@ -5,7 +5,9 @@
 //   time when an N42 'Security Credentials Updated on the Device' is raised after it and at most
 //   the catalogue's N42 slaAfter (seven days) later. Split by the device's Energy Supplier: the
 //   party of a supplier role (IS, ES, GS) whose journeys reached the device most recently by the
-//   end of the N16's month (its estate, inventory.ts).
+//   end of the N16's month (its estate, inventory.ts). It is named to the supplier itself and to
+//   a party whose journeys reached the device as Electricity Distributor (ED), who MP176 gives
+//   this split; to anyone else it is "another supplier".
 // - Outages without restoration (MP176): a Power Outage Alert is restored by a Power
 //   Restoration Alert raised after it and before the device's next Power Outage Alert.
 // - Firmware verification (MP122 DF2): an 11.1 Update Firmware that succeeded is verified by a
@@ -38,6 +40,9 @@ export interface DeviceCase {
 }
 
 const SUPPLIER_ROLES = new Set(['IS', 'ES', 'GS']);
+const DISTRIBUTOR_ROLE = 'ED';
+/** The supplier of a device, to a recipient that is neither it nor the device's Electricity Distributor. */
+export const OTHER_SUPPLIER = 'another supplier';
 const FOREVER_US = Number.MAX_SAFE_INTEGER;
 const iso = (us: number) => new Date(us / 1000).toISOString();
 
@@ -92,19 +97,23 @@ export function credentialsAfterIdentity(source: RollupSource, q: SequenceQuery)
   if (!identity) return [];
   const windowUs = identity.seconds * 1e6;
   const events = source.ports.sequenceEvents.events([identity.code, CREDENTIALS_UPDATED], q.fromMs * 1000, q.toMs * 1000 + windowUs + 1);
-  const suppliers = new Map<string, Map<string, { party: string; seenUs: number }>>();
-  const supplierOf = (device: string, us: number) => {
+  const months = new Map<string, { suppliers: Map<string, { party: string; seenUs: number }>; distributors: Set<string> }>();
+  const supplierOf = (recipient: string, device: string, us: number): string | null => {
     const month = source.calendar.localDate(us / 1000).slice(0, 7);
-    let map = suppliers.get(month);
-    if (!map) {
-      map = new Map();
+    let m = months.get(month);
+    if (!m) {
+      m = { suppliers: new Map(), distributors: new Set() };
       for (const d of source.ports.estate.estateAt(month)) {
-        const known = map.get(d.device);
-        if (SUPPLIER_ROLES.has(d.userRole) && (!known || d.seenUs > known.seenUs)) map.set(d.device, { party: d.party, seenUs: d.seenUs });
+        const known = m.suppliers.get(d.device);
+        if (SUPPLIER_ROLES.has(d.userRole) && (!known || d.seenUs > known.seenUs)) m.suppliers.set(d.device, { party: d.party, seenUs: d.seenUs });
+        if (d.userRole === DISTRIBUTOR_ROLE) m.distributors.add(`${d.party}:${d.device}`);
       }
-      suppliers.set(month, map);
+      months.set(month, m);
     }
-    return map.get(device)?.party ?? null;
+    const supplier = m.suppliers.get(device)?.party;
+    if (supplier === undefined) return null;
+    // MP176 gives this split to Electricity Distributors; anyone else learns no other party's name.
+    return supplier === recipient || m.distributors.has(`${recipient}:${device}`) ? supplier : OTHER_SUPPLIER;
   };
   const t = tally(['withinSla', 'missed', 'open'] as const);
   for (const list of byDevice(events).values()) {
@@ -112,7 +121,7 @@ export function credentialsAfterIdentity(source: RollupSource, q: SequenceQuery)
       if (n16.code !== identity.code || !inPeriod(n16, q)) continue;
       const followed = list.some((e) => e.code === CREDENTIALS_UPDATED && e.party === n16.party && e.startedUs > n16.startedUs && e.startedUs - n16.startedUs <= windowUs);
       const outcome = followed ? 'withinSla' : n16.startedUs + windowUs > q.nowMs * 1000 ? 'open' : 'missed';
-      t.add({ period: periodOf(source, n16.startedUs, q.granularity), party: n16.party, supplier: supplierOf(n16.device, n16.startedUs) }, outcome);
+      t.add({ period: periodOf(source, n16.startedUs, q.granularity), party: n16.party, supplier: supplierOf(n16.party, n16.device, n16.startedUs) }, outcome);
     }
   }
   return t.rows().map(({ key, counts }) => ({

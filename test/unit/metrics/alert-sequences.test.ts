@@ -29,6 +29,7 @@ describe('alert sequences', () => {
       send('4.1.1', '2026-10-01T08:00:00Z', 1, PARTY_A); // A supplies devices 1 and 2
       send('4.1.1', '2026-10-01T08:00:00Z', 2, PARTY_A);
       send('4.1.1', '2026-10-01T08:00:00Z', 3, PARTY_B); // B supplies device 3
+      for (const d of [1, 2, 3]) send('4.8.1', '2026-10-01T09:00:00Z', d, DNO, 'I0', 'ED'); // the DNO reads all three
       raise('N16', '2026-10-02T00:00:00Z', 1);
       raise('N42', '2026-10-09T00:00:00Z', 1); // exactly 7 days: within
       raise('N16', '2026-10-02T00:00:00Z', 2);
@@ -46,6 +47,14 @@ describe('alert sequences', () => {
       raise('N16', '2026-10-30T00:00:00Z', 7);
       const [row] = credentialsAfterIdentity(h.engine.source, october({ nowMs: Date.parse('2026-11-02T00:00:00Z') }));
       expect(row).toMatchObject({ supplier: null, identityAlerts: 1, withinSla: 0, missed: 0, open: 1, withinSlaPct: null });
+    });
+
+    it('names another supplier only to the device\'s Electricity Distributor', () => {
+      send('4.1.1', '2026-10-01T08:00:00Z', 1, PARTY_B);
+      send('4.1.1', '2026-10-01T08:00:00Z', 2, PARTY_A);
+      raise('N16', '2026-10-02T00:00:00Z', 1, PARTY_A);
+      raise('N16', '2026-10-02T00:00:00Z', 2, PARTY_A);
+      expect(credentialsAfterIdentity(h.engine.source, october()).map((r) => r.supplier)).toEqual([PARTY_A, 'another supplier']);
     });
 
     it('does not take an N42 addressed to another party, or one before the N16', () => {
