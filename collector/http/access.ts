@@ -48,6 +48,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/alerts/credentials': read('own-rows'),
   'GET /api/v1/alerts/outages': read('own-rows'),
   'GET /api/v1/alerts/firmware-verification': read('own-rows'),
+  'GET /api/v1/alerts/failure-links': read('own-rows'),
   'GET /api/v1/reports/rsvp.pdf': read('own-rows'),
   'GET /api/v1/peers': read('own-peers'),
   'GET /api/v1/inventory': read('own-peers'),

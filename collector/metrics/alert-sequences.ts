@@ -210,3 +210,38 @@ export function firmwareVerification(source: RollupSource, q: SequenceQuery): { 
     noAlert: cases.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
   };
 }
+
+export interface FailureLinkRow {
+  readonly period: string;
+  readonly party: string;
+  readonly alertCode: string;
+  readonly alerts: number;
+  readonly linked: number;
+  readonly unlinked: number;
+  readonly linkedPct: number | null;
+  /** Linked alerts per SRV of the SR they fail. */
+  readonly linkedBySrv: Readonly<Record<string, number>>;
+}
+
+/**
+ * Failure alerts (N12, N13) linked to the SR they fail (failure-link-tracker.ts): an alert from
+ * a device to a User, raised at t, is linked to that User's SR to that device with the latest
+ * start before t, if it started at most its TRT before t. Unlinked: no SR of the User to the
+ * device on record in that window, or a later SR of theirs was recorded first (only the latest
+ * SR per User and device is kept).
+ */
+export function failureLinks(source: RollupSource, q: SequenceQuery): FailureLinkRow[] {
+  const rows = new Map<string, { period: string; party: string; alertCode: string; alerts: number; linked: number; linkedBySrv: Record<string, number> }>();
+  for (const l of source.ports.failureLinks.links(q.fromMs * 1000, q.toMs * 1000)) {
+    if (q.party !== undefined && l.party !== q.party) continue;
+    const period = periodOf(source, l.alertStartedUs, q.granularity);
+    const id = `${period}\u0001${l.party}\u0001${l.code}`;
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = { period, party: l.party, alertCode: l.code, alerts: 0, linked: 0, linkedBySrv: {} }));
+    row.alerts++;
+    if (l.requestSrv === null) continue;
+    row.linked++;
+    row.linkedBySrv[l.requestSrv] = (row.linkedBySrv[l.requestSrv] ?? 0) + 1;
+  }
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => ({ ...r, unlinked: r.alerts - r.linked, linkedPct: pct(r.linked, r.alerts) }));
+}

@@ -10,6 +10,7 @@ import { createCalendar } from './calendar.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { createCosTracker } from './cos-tracker.js';
 import { createEstateTracker } from './estate-tracker.js';
+import { createFailureLinkTracker } from './failure-link-tracker.js';
 import { createFolder } from './fold.js';
 import { createLevels } from './rollup-levels.js';
 import { createGroupRegistry } from './groups.js';
@@ -63,6 +64,7 @@ export function createMetricEngine(o: MetricEngineOptions): MetricEngine {
     cos: createCosTracker(ports.cos, config.cosRescueWindowDays * 86_400_000),
     estate: createEstateTracker(ports.estate, calendar),
     sequenceEvents: createSequenceEventTracker(ports.sequenceEvents, sequenceCodes(catalogue).followed),
+    failureLinks: createFailureLinkTracker(ports.failureLinks, catalogue),
     activity: createActivityTracker(ports.activity, { heartbeatPollMs: config.availability.heartbeatPollSeconds * 1000, probeSilenceMs: config.availability.probeSilenceSeconds * 1000 }),
     folder: createFolder(ports.rollups, groups, levels, partsFor(config.exactValues), { compactAfterMs: config.compactAfterMinutes * 60_000, compactBudgetMs: config.compactBudgetMs }),
     agentStatuses: o.agentStatuses,

@@ -2,8 +2,8 @@
 // rollups commit with them or not at all, and survive restarts with them. Per tick it:
 //   1. retracts each amended record's previous version and adds the new one, as facts
 //      (one fact batch per tick), under the sequence tag decided when first written;
-//   2. updates the availability evidence, the Change of Supplier table, the parties' estates and the
-//      alert sequences;
+//   2. updates the availability evidence, the Change of Supplier table, the parties' estates, the
+//      alert sequences and the failure alerts' links to SRs;
 //   3. folds pending facts into the rollups when foldMaxRecords are pending or
 //      foldIntervalMs has passed (the pending facts are the bound; queries read them too), and
 //      compacts closed days (fold.ts);
@@ -16,6 +16,7 @@ import type { AgentStatusRow } from '../store/store.js';
 import type { ActivityTracker } from './activity.js';
 import type { CosTracker } from './cos-tracker.js';
 import type { EstateTracker } from './estate-tracker.js';
+import type { FailureLinkTracker } from './failure-link-tracker.js';
 import type { Folder } from './fold.js';
 import type { GroupRegistry } from './groups.js';
 import { SUCCESS_REASON } from './groups.js';
@@ -37,6 +38,7 @@ export interface RollupSinkParts {
   readonly cos: CosTracker;
   readonly estate: EstateTracker;
   readonly sequenceEvents: SequenceEventTracker;
+  readonly failureLinks: FailureLinkTracker;
   readonly activity: ActivityTracker;
   readonly folder: Folder;
   readonly agentStatuses: () => readonly AgentStatusRow[];
@@ -69,7 +71,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
   let lastFoldAtMs: number | undefined;
   /** The sink's own state as of the last commit. */
   let committed = { counters: { ...counters }, pending, lastFoldAtMs };
-  const followers = [p.groups, p.cos, p.estate, p.sequenceEvents, p.activity, p.folder];
+  const followers = [p.groups, p.cos, p.estate, p.sequenceEvents, p.failureLinks, p.activity, p.folder];
 
   const reload = () => {
     p.groups.reload();
@@ -101,6 +103,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
     p.activity.add(r, 1);
     p.estate.add(r, w.joinKey);
     p.sequenceEvents.add(r, w.joinKey, w.amends?.previous);
+    p.failureLinks.add(r, w.joinKey);
     if (r.kind === 'request') p.cos.add(r, groupId, r.outcome === 'success' ? SUCCESS_REASON : p.groups.reasonId(r.reason ?? 'failure'), w.joinKey);
     counters.records++;
   };
@@ -126,6 +129,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
       }
       p.estate.flush();
       p.sequenceEvents.flush();
+      p.failureLinks.flush();
       p.activity.flush();
       p.activity.poll(nowMs, p.agentStatuses);
       lastFoldAtMs ??= nowMs;

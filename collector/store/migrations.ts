@@ -198,5 +198,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (key, started_us)
   ) WITHOUT ROWID;
   CREATE INDEX metric_sequence_events_code ON metric_sequence_events (code, started_us);
+  -- Failure alerts (N12, N13) and the SR each is linked to (collector/store/sqlite/failure-links.ts),
+  -- with the latest SR per User and device that the linking reads.
+  CREATE TABLE metric_last_requests (party TEXT NOT NULL, device TEXT NOT NULL, key TEXT NOT NULL, srv TEXT NOT NULL, started_us INTEGER NOT NULL, PRIMARY KEY (party, device)) WITHOUT ROWID;
+  CREATE TABLE metric_failure_links (
+    alert_key TEXT NOT NULL, alert_started_us INTEGER NOT NULL, device TEXT NOT NULL, party TEXT NOT NULL, code TEXT NOT NULL,
+    request_key TEXT, request_srv TEXT, request_started_us INTEGER,
+    PRIMARY KEY (alert_key, alert_started_us)
+  ) WITHOUT ROWID;
+  CREATE INDEX metric_failure_links_device ON metric_failure_links (device, alert_started_us);
+  CREATE INDEX metric_failure_links_started ON metric_failure_links (alert_started_us);
   `,
 ];

@@ -29,6 +29,8 @@ describe('alert sequence routes', () => {
       request({ at: '2026-10-06T00:00:00Z', srv: '11.1', party: PARTY_A, device: DEVICE_A }, c.catalogue),
       raise('0x8F1C', '2026-10-06T02:00:00Z', PARTY_A, DEVICE_A),
       request({ at: '2026-10-06T00:00:00Z', srv: '11.1', party: PARTY_B, device: DEVICE_B }, c.catalogue),
+      request({ at: '2026-10-07T00:00:00Z', srv: '4.1.1', party: PARTY_A, device: DEVICE_A, code: 'E21' }, c.catalogue),
+      raise('N13', '2026-10-07T00:00:05Z', PARTY_A, DEVICE_A),
     ];
     const writes = records.map((r) => writeOf(r));
     const nowMs = Date.parse('2026-11-10T12:00:00Z');
@@ -66,8 +68,13 @@ describe('alert sequence routes', () => {
     expect(body.noAlert).toEqual([{ party: PARTY_B, device: DEVICE_B, at: '2026-10-06T00:00:00.000Z' }]);
   });
 
+  it('links a failure alert to the SR it fails', async () => {
+    const body = (await get('/api/v1/alerts/failure-links?month=2026-10')).json();
+    expect(body.rows).toEqual([{ period: '2026-10', party: PARTY_A, alertCode: 'N13', alerts: 1, linked: 1, unlinked: 0, linkedPct: 100, linkedBySrv: { '4.1.1': 1 } }]);
+  });
+
   it('gives a party token its own sequences only, and refuses another party', async () => {
-    for (const route of ['credentials', 'outages', 'firmware-verification']) {
+    for (const route of ['credentials', 'outages', 'firmware-verification', 'failure-links']) {
       const res = await get(`/api/v1/alerts/${route}?month=2026-10`, partyToken);
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toContain(PARTY_B);

@@ -1,11 +1,12 @@
 // Alert sequences per device (collector/metrics/alert-sequences.ts; MP176 Alert reporting,
 // MP122 DF2): GET /api/v1/alerts/credentials (N42 within seven days after N16, per Energy
 // Supplier), /api/v1/alerts/outages (Power Outage Alerts without a later Power Restoration
-// Alert), /api/v1/alerts/firmware-verification (0x8F72 / 0x8F1C, or neither, after 11.1).
+// Alert), /api/v1/alerts/firmware-verification (0x8F72 / 0x8F1C, or neither, after 11.1),
+// /api/v1/alerts/failure-links (N12, N13 linked to the SR they fail, and how many could not be).
 import type { FastifyInstance } from 'fastify';
-import { credentialsAfterIdentity, firmwareVerification, outagesWithoutRestoration, type SequenceGranularity, type SequenceQuery } from '../../metrics/alert-sequences.js';
+import { credentialsAfterIdentity, failureLinks, firmwareVerification, outagesWithoutRestoration, type SequenceGranularity, type SequenceQuery } from '../../metrics/alert-sequences.js';
 import { parsePeriod } from '../../metrics/metric-params.js';
-import { integerSchema, nullableNumberSchema, nullableStringSchema, periodParams, querySchema } from './metric-schemas.js';
+import { countsSchema, integerSchema, nullableNumberSchema, nullableStringSchema, periodParams, querySchema } from './metric-schemas.js';
 import type { MetricRouteDeps } from './rsvp.js';
 import { errorSchema } from './schemas.js';
 
@@ -80,5 +81,18 @@ export function alertSequenceRoutes(app: FastifyInstance, deps: MetricRouteDeps)
   }, async (req) => {
     const q = parse(req.query);
     return { ...q.head, ...read(() => firmwareVerification(m.source, q)) };
+  });
+
+  // MP122 §2.3.2: failure alerts linked to the SR they fail, where the device and time order allow it.
+  app.get<{ Querystring: Query }>('/api/v1/alerts/failure-links', {
+    schema: {
+      querystring: params,
+      response: envelope({
+        alertCode: str, alerts: integerSchema, linked: integerSchema, unlinked: integerSchema, linkedPct: nullableNumberSchema, linkedBySrv: countsSchema,
+      }),
+    },
+  }, async (req) => {
+    const q = parse(req.query);
+    return { ...q.head, rows: read(() => failureLinks(m.source, q)) };
   });
 }

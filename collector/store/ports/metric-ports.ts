@@ -5,6 +5,7 @@
 import type { ActivityStore } from './activity-evidence.js';
 import type { CosStore } from './cos-state.js';
 import type { DeviceEstateStore } from './device-estate.js';
+import type { FailureLinkStore } from './failure-links.js';
 import type { MetricRollupStore } from './metric-rollups.js';
 import type { OperationsLog } from './operations-log.js';
 import type { RollupGroupStore } from './rollup-groups.js';
@@ -19,6 +20,7 @@ export interface MetricPorts {
   readonly cos: CosStore;
   readonly estate: DeviceEstateStore;
   readonly sequenceEvents: SequenceEventStore;
+  readonly failureLinks: FailureLinkStore;
   readonly activity: ActivityStore;
   readonly operations: OperationsLog;
   readonly rebuild: RollupRebuildSource;

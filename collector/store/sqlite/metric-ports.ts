@@ -8,6 +8,7 @@ import type { SqliteStore } from '../sqlite-store.js';
 import { createSqliteActivityEvidence } from './activity-evidence.js';
 import { createSqliteCosState } from './cos-state.js';
 import { createSqliteDeviceEstate } from './device-estate.js';
+import { createSqliteFailureLinks } from './failure-links.js';
 import { createSqliteMetricRollups } from './metric-rollups.js';
 import { createSqliteOperationsLog } from './operations-log.js';
 import { createSqliteRollupGroups } from './rollup-groups.js';
@@ -52,6 +53,7 @@ function metricPortsOn(db: Database.Database, readonly: boolean): MetricPorts {
     cos: createSqliteCosState(db),
     estate: createSqliteDeviceEstate(db),
     sequenceEvents: createSqliteSequenceEvents(db),
+    failureLinks: createSqliteFailureLinks(db),
     activity: createSqliteActivityEvidence(db),
     operations: createSqliteOperationsLog(db),
     rebuild: createSqliteRollupRebuild(db),

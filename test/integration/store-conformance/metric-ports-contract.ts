@@ -6,6 +6,7 @@ import type { RecordWrite } from '../../../collector/join/joiner.js';
 import { loadCatalogue } from '../../../collector/catalogue/catalogue.js';
 import type { MetricPorts } from '../../../collector/store/ports/metric-ports.js';
 import type { DeviceSighting } from '../../../collector/store/ports/device-estate.js';
+import type { FailureLink } from '../../../collector/store/ports/failure-links.js';
 import type { SequenceEvent } from '../../../collector/store/ports/sequence-events.js';
 import type { GroupFields } from '../../../collector/store/ports/rollup-groups.js';
 import { request, writeOf } from '../../unit/metrics/harness.js';
@@ -252,6 +253,29 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
       });
     });
 
+    describe('failure links', () => {
+      const link = (over: Partial<FailureLink> = {}): FailureLink => ({
+        alertKey: 'D1:P1:1', alertStartedUs: 100, device: 'D1', party: 'P1', code: 'N13', requestKey: null, requestSrv: null, requestStartedUs: null, ...over,
+      });
+
+      it('keeps the latest request per User and device', () => {
+        const req = { party: 'P1', device: 'D1', key: 'P1:D1:1', srv: '4.1.1', startedUs: 50 };
+        p.failureLinks.noteRequests([req, { ...req, key: 'P1:D1:0', startedUs: 40 }]);
+        expect(p.failureLinks.lastRequest('P1', 'D1')).toEqual(req);
+        p.failureLinks.noteRequests([{ ...req, key: 'P1:D1:2', startedUs: 60 }]);
+        expect(p.failureLinks.lastRequest('P1', 'D1')?.key).toBe('P1:D1:2');
+        expect(p.failureLinks.lastRequest('P1', 'D2')).toBeUndefined();
+      });
+
+      it('replaces a link saved twice, and finds links by device and by time', () => {
+        p.failureLinks.saveLinks([link(), link({ alertKey: 'D2:P1:1', device: 'D2', alertStartedUs: 300 })]);
+        p.failureLinks.saveLinks([link({ requestKey: 'P1:D1:1', requestSrv: '4.1.1', requestStartedUs: 50 })]);
+        expect(p.failureLinks.linksOfDevices(['D1'], 0)).toEqual([link({ requestKey: 'P1:D1:1', requestSrv: '4.1.1', requestStartedUs: 50 })]);
+        expect(p.failureLinks.linksOfDevices(['D1', 'D2'], 101).map((l) => l.alertKey)).toEqual(['D2:P1:1']);
+        expect(p.failureLinks.links(0, 300).map((l) => l.alertKey)).toEqual(['D1:P1:1']);
+      });
+    });
+
     describe('rebuild source', () => {
       it('keeps the signature, and gives stored records back in write order with their context and hops', () => {
         const catalogue = loadCatalogue();
@@ -322,6 +346,7 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
             () => r.sequence.saveTag('k', 1, 't'),
             () => r.estate.noteSightings([{ party: 'p', device: 'd', month: '2026-10', seenUs: 1, userRole: '', smets: '', region: '', deviceType: '', deviceModel: '', firmwareVersion: '' }]),
             () => r.sequenceEvents.noteEvents([{ key: 'k', startedUs: 1, device: 'd', party: 'p', code: 'N16', success: true }]),
+            () => r.failureLinks.noteRequests([{ party: 'p', device: 'd', key: 'k', srv: '4.1.1', startedUs: 1 }]),
             () => r.cos.saveRequest({ key: 'k', startedUs: 1, groupId: 1, device: 'd', party: 'p', success: true, reasonId: 0 }),
             () => r.activity.saveProbe({ agentId: 'a', region: 'NORTH', regional: true }),
             () => r.operations.addMaintenance({ region: null, fromMs: 0, toMs: 1, description: '' }),

@@ -2,7 +2,7 @@
 // seven days of an N16 per Energy Supplier, Power Outage Alerts with no later Power Restoration
 // Alert, and 0x8F72 / 0x8F1C (or neither) within the 11.1 TRT after an 11.1.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { credentialsAfterIdentity, firmwareVerification, outagesWithoutRestoration, type SequenceQuery } from '../../../collector/metrics/alert-sequences.js';
+import { credentialsAfterIdentity, failureLinks, firmwareVerification, outagesWithoutRestoration, type SequenceQuery } from '../../../collector/metrics/alert-sequences.js';
 import { alert, harness, PARTY_A, PARTY_B, request, writeOf, type Harness } from './harness.js';
 
 const DNO = '90-B3-D5-1F-30-05-00-00';
@@ -116,6 +116,37 @@ describe('alert sequences', () => {
       const report = firmwareVerification(h.engine.source, october({ nowMs: Date.parse('2026-11-01T00:00:00Z') }));
       expect(report.rows[0]).toMatchObject({ firmwareUpdates: 1, open: 1, noAlert: 0, verifiedPct: null });
       expect(report.noAlert).toEqual([]);
+    });
+  });
+
+  describe('failure alerts linked to the SR they fail', () => {
+    const links = () => h.ports.failureLinks.links(0, Number.MAX_SAFE_INTEGER).map((l) => [l.code, l.requestSrv]);
+
+    it('links an alert written after its SR to the latest SR of its User to its device, within that SR\'s TRT', () => {
+      send('4.1.1', '2026-10-05T09:00:00Z', 1); // older SR
+      send('1.1.1', '2026-10-05T09:10:00Z', 1); // the latest before the alert
+      send('1.1.1', '2026-10-05T09:10:00Z', 2, PARTY_B); // another User's SR
+      raise('N13', '2026-10-05T09:10:20Z', 1, PARTY_A); // 20 s later: within 1.1.1's 30 s TRT
+      raise('N13', '2026-10-05T09:11:00Z', 2, PARTY_A); // PARTY_A sent nothing to device 2
+      raise('N12', '2026-10-05T09:12:00Z', 1, PARTY_A); // 2 min after the 1.1.1: past its TRT
+      expect(links()).toEqual([['N13', '1.1.1'], ['N13', null], ['N12', null]]);
+    });
+
+    it('links an alert written before its SR when the SR arrives, and moves it from an older SR', () => {
+      send('4.1.1', '2026-10-05T09:00:00Z', 1);
+      raise('N13', '2026-10-05T09:00:20Z', 1, PARTY_A); // linked to the 4.1.1 for now
+      send('1.1.1', '2026-10-05T09:00:10Z', 1); // written later, started between: the one it fails
+      send('6.2.7', '2026-10-05T09:00:30Z', 1); // started after the alert: not it
+      expect(links()).toEqual([['N13', '1.1.1']]);
+    });
+
+    it('counts linked and unlinked alerts per party and code, with the linked SRVs', () => {
+      send('1.1.1', '2026-10-05T09:00:00Z', 1);
+      raise('N13', '2026-10-05T09:00:10Z', 1, PARTY_A);
+      raise('N13', '2026-10-06T09:00:10Z', 1, PARTY_A);
+      expect(failureLinks(h.engine.source, october())).toEqual([
+        { period: '2026-10', party: PARTY_A, alertCode: 'N13', alerts: 2, linked: 1, unlinked: 1, linkedPct: 50, linkedBySrv: { '1.1.1': 1 } },
+      ]);
     });
   });
 
