@@ -3,6 +3,7 @@
 // model against anonymised peers and the industry of its User Role.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { estateDevices, inventory } from '../../../collector/metrics/inventory.js';
+import type { DeviceTypeName } from '../../../proto/hop-context.js';
 import { alert, harness, PARTY_A, PARTY_B, request, type Harness } from './harness.js';
 
 const PARTY_C = '90-B3-D5-1F-30-03-00-00';
@@ -19,7 +20,7 @@ describe('inventory', () => {
   });
   afterEach(() => h.close());
 
-  const seen = (party: string, device: number, model: string, firmware: string, at = '2026-10-05', userRole = 'IS', deviceType = 'ESME') => {
+  const seen = (party: string, device: number, model: string, firmware: string, at = '2026-10-05', userRole = 'IS', deviceType: DeviceTypeName = 'ESME') => {
     const time = `${at}T09:${String(minute++ % 60).padStart(2, '0')}:00Z`;
     h.write([request({ at: time, srv: '4.1.1', party, device: dev(device), context: { userRole, deviceType, deviceModel: model, firmwareVersion: firmware } }, h.catalogue)]);
   };
