@@ -2,6 +2,7 @@
 // (the same rows the API returns, flattened for CSV).
 import { HopwatchError } from '../../common/error-codes.js';
 import { alertRows } from '../metrics/alerts.js';
+import { credentialsAfterIdentity, failureLinks, firmwareVerification, outagesWithoutRestoration, type SequenceQuery } from '../metrics/alert-sequences.js';
 import { attributionRows } from '../metrics/attribution-report.js';
 import { availabilityByRegion } from '../metrics/availability-report.js';
 import { cosRows } from '../metrics/change-of-supplier.js';
@@ -34,6 +35,12 @@ const estateOf = (p: ReportParams): { party: string; month: string } => {
   if (!new RegExp(MONTH_PATTERN).test(p.month)) throw bad(`month ${JSON.stringify(p.month)} is not YYYY-MM`);
   return { party: p.for.toUpperCase(), month: p.month };
 };
+/** Alert sequences: the period (default the last 30 days), per month unless --granularity day or total. */
+const sequences = (m: MetricReader, p: ReportParams, nowMs: number): SequenceQuery => {
+  const granularity = p.granularity ?? 'month';
+  if (granularity !== 'day' && granularity !== 'month' && granularity !== 'total') throw bad(`granularity ${JSON.stringify(granularity)} is not day, month or total`);
+  return { ...parsePeriod(p, m.source.calendar, nowMs, 30), granularity, nowMs, ...(p.party !== undefined ? { party: p.party.toUpperCase() } : {}) };
+};
 const regions = (m: MetricReader, p: ReportParams) => p.region?.split(',') ?? m.source.catalogue.data.cspRegions.map((r) => r.id);
 
 export const REPORTS: Readonly<Record<string, { readonly summary: string; readonly run: Runner }>> = {
@@ -63,6 +70,10 @@ export const REPORTS: Readonly<Record<string, { readonly summary: string; readon
       }, m.config.peers.minPeers));
     },
   },
+  'alert-credentials': { summary: 'N42 within seven days after N16, per recipient and Energy Supplier', run: (m, p, now) => flatRows(credentialsAfterIdentity(m.source, sequences(m, p, now))) },
+  'alert-outages': { summary: 'Power Outage Alerts with no later Power Restoration Alert', run: (m, p, now) => flatRows(outagesWithoutRestoration(m.source, sequences(m, p, now)).rows) },
+  'alert-firmware': { summary: 'firmware verification (0x8F72, 0x8F1C, or neither within the 11.1 TRT) after 11.1', run: (m, p, now) => flatRows(firmwareVerification(m.source, sequences(m, p, now)).rows) },
+  'alert-failure-links': { summary: 'failure alerts (N12, N13) linked to the SR they fail, and not', run: (m, p, now) => flatRows(failureLinks(m.source, sequences(m, p, now))) },
   inventory: {
     summary: 'a party\'s estate (--for) at the end of --month: device types, models, firmware shares against peers',
     run: (m, p) => {
