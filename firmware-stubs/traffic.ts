@@ -13,6 +13,8 @@ export interface SrvMixEntry {
   readonly weight: number;
   /** User roles that send it; IS and ED address an ESME, GS a GSME. */
   readonly roles: readonly UserRole[];
+  /** Sent by the device's registered supplier (so that the alerts the device raises after it, delivered to its supplier, follow it). */
+  readonly bySupplier?: boolean;
 }
 
 export interface AlertMixEntry {
@@ -33,6 +35,8 @@ export const defaultSrvMix: readonly SrvMixEntry[] = [
   { srv: '7.4', weight: 4, roles: ['IS', 'ED'] }, // Read Supply Status
   { srv: '11.2', weight: 3, roles: ['IS', 'GS'] }, // Read Firmware Version
   { srv: '8.1.1', weight: 1, roles: ['IS', 'GS'] }, // Commission Device
+  // Update Firmware: the device answers with 0x8F72 or 0x8F1C (alert mix), or neither (MP122 DF2).
+  { srv: '11.1', weight: 1, roles: ['IS', 'GS'], bySupplier: true },
 ];
 
 export const defaultAlertMix: readonly AlertMixEntry[] = [
@@ -41,6 +45,9 @@ export const defaultAlertMix: readonly AlertMixEntry[] = [
   { code: 'N13', weight: 2, devices: ['ESME', 'GSME'] }, // Failure to receive Response from Device
   { code: '0x8F72', weight: 2, devices: ['ESME', 'GSME'] }, // firmware image verification success
   { code: '0x8F1C', weight: 1, devices: ['ESME', 'GSME'] }, // firmware image verification failure
+  // Power Outage and Power Restoration Alerts (catalogue PO1, PR1), drawn apart: some outages are never restored (MP176).
+  { code: 'PO1', weight: 1, devices: ['ESME'] },
+  { code: 'PR1', weight: 1, devices: ['ESME'] },
 ];
 
 const DEVICE_FOR_ROLE: Record<UserRole, HanDeviceType> = { IS: 'ESME', ED: 'ESME', GS: 'GSME' };
@@ -90,6 +97,7 @@ export function createTraffic(fleet: Fleet, options: TrafficOptions, random: Ran
     sendersOf.set(entry.srv, senders);
   }
   const chooseSrv = createWeightedChoice(options.srvMix.map((e) => ({ value: e.srv, weight: e.weight })));
+  const bySupplier = new Set(options.srvMix.filter((e) => e.bySupplier).map((e) => e.srv));
   const chooseAlert = createWeightedChoice(options.alertMix.map((e) => ({ value: e, weight: e.weight })));
   const counter = createKeyCounter();
   const deviceOf = (type: HanDeviceType) => {
@@ -100,8 +108,10 @@ export function createTraffic(fleet: Fleet, options: TrafficOptions, random: Ran
   return {
     nextRequest(trueUs) {
       const srv = chooseSrv(random);
-      const user = random.pick(sendersOf.get(srv)!);
+      let user = random.pick(sendersOf.get(srv)!);
       const device = deviceOf(DEVICE_FOR_ROLE[user.role]);
+      // The device's supplier has the drawn role's device type (IS: ESME, GS: GSME).
+      if (bySupplier.has(srv)) user = device.supplier;
       return { key: `${user.eui}:${device.eui}:${counter(user.eui, trueUs)}`, srv, user, device };
     },
     nextAlert(trueUs) {

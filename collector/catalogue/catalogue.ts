@@ -38,7 +38,7 @@ export interface CodeEntry {
   readonly networkFailure?: boolean;
   readonly payloadFailure?: boolean;
   readonly description?: string;
-  readonly slaAfter?: { readonly code: string; readonly source: string };
+  readonly slaAfter?: { readonly code: string; readonly seconds?: number; readonly source: string };
   readonly source: string;
 }
 

@@ -9,6 +9,8 @@ import { createActivityTracker } from './activity.js';
 import { createCalendar } from './calendar.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { createCosTracker } from './cos-tracker.js';
+import { createEstateTracker } from './estate-tracker.js';
+import { createFailureLinkTracker } from './failure-link-tracker.js';
 import { createFolder } from './fold.js';
 import { createLevels } from './rollup-levels.js';
 import { createGroupRegistry } from './groups.js';
@@ -17,6 +19,8 @@ import { rebuildIfStale, rollupSignature } from './rebuild.js';
 import { createFactMaker } from './record-facts.js';
 import { createRollupSink, type RollupSink } from './rollup-sink.js';
 import { partsFor, type RollupSource } from './rollup-query.js';
+import { sequenceCodes } from './sequence-codes.js';
+import { createSequenceEventTracker } from './sequence-event-tracker.js';
 import { createSequenceTags } from './sequence-tags.js';
 
 export interface MetricReader {
@@ -58,6 +62,9 @@ export function createMetricEngine(o: MetricEngineOptions): MetricEngine {
     facts: createFactMaker(catalogue, calendar, groups),
     tags: createSequenceTags(ports.sequence, catalogue, { topUpRetryWindowMs: config.topUpRetryWindowHours * 3_600_000 }),
     cos: createCosTracker(ports.cos, config.cosRescueWindowDays * 86_400_000),
+    estate: createEstateTracker(ports.estate, calendar),
+    sequenceEvents: createSequenceEventTracker(ports.sequenceEvents, sequenceCodes(catalogue).followed),
+    failureLinks: createFailureLinkTracker(ports.failureLinks, catalogue),
     activity: createActivityTracker(ports.activity, { heartbeatPollMs: config.availability.heartbeatPollSeconds * 1000, probeSilenceMs: config.availability.probeSilenceSeconds * 1000 }),
     folder: createFolder(ports.rollups, groups, levels, partsFor(config.exactValues), { compactAfterMs: config.compactAfterMinutes * 60_000, compactBudgetMs: config.compactBudgetMs }),
     agentStatuses: o.agentStatuses,

@@ -51,6 +51,11 @@ export interface PeerQuery {
   readonly filters: Filters;
 }
 
+/** Anonymised labels of other parties, best first: "Peer 1..n" in the order given, never their names. */
+export function peerLabels(rankedParties: readonly string[]): Map<string, string> {
+  return new Map(rankedParties.map((party, i) => [party, `Peer ${i + 1}`]));
+}
+
 function figures(series: string, a: Aggregate, showVolume: boolean): PeerFigures {
   const rtt = a.primary.summary();
   return {
@@ -71,7 +76,7 @@ export function peerReport(source: RollupSource, q: PeerQuery, minPeers: number)
   const overall = queryRollups(source, { ...base, period: 'total', by: ['party'] }).filter((r) => r.dims.party !== q.party);
   const ranked = overall.map((r) => ({ party: r.dims.party!, success: pct(r.agg.successes, r.agg.volume) ?? 0, median: r.agg.primary.summary().median ?? Infinity }))
     .sort((a, b) => b.success - a.success || a.median - b.median);
-  const label = new Map(ranked.map((p, i) => [p.party, `Peer ${i + 1}`]));
+  const label = peerLabels(ranked.map((p) => p.party));
   const withheld = ranked.length < minPeers;
 
   const byParty = queryRollups(source, { ...base, period: q.period, by: [q.by, 'party'] });

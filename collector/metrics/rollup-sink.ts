@@ -2,7 +2,8 @@
 // rollups commit with them or not at all, and survive restarts with them. Per tick it:
 //   1. retracts each amended record's previous version and adds the new one, as facts
 //      (one fact batch per tick), under the sequence tag decided when first written;
-//   2. updates the availability evidence and the Change of Supplier table;
+//   2. updates the availability evidence, the Change of Supplier table, the parties' estates, the
+//      alert sequences and the failure alerts' links to SRs;
 //   3. folds pending facts into the rollups when foldMaxRecords are pending or
 //      foldIntervalMs has passed (the pending facts are the bound; queries read them too), and
 //      compacts closed days (fold.ts);
@@ -14,11 +15,14 @@ import type { MetricRollupStore } from '../store/ports/metric-rollups.js';
 import type { AgentStatusRow } from '../store/store.js';
 import type { ActivityTracker } from './activity.js';
 import type { CosTracker } from './cos-tracker.js';
+import type { EstateTracker } from './estate-tracker.js';
+import type { FailureLinkTracker } from './failure-link-tracker.js';
 import type { Folder } from './fold.js';
 import type { GroupRegistry } from './groups.js';
 import { SUCCESS_REASON } from './groups.js';
 import { deviceOf, FactBuffer, type FactMaker } from './record-facts.js';
 import type { RecordSink } from '../join/record-sink.js';
+import type { SequenceEventTracker } from './sequence-event-tracker.js';
 import type { SequenceTags } from './sequence-tags.js';
 
 export interface RollupSinkOptions {
@@ -32,6 +36,9 @@ export interface RollupSinkParts {
   readonly facts: FactMaker;
   readonly tags: SequenceTags;
   readonly cos: CosTracker;
+  readonly estate: EstateTracker;
+  readonly sequenceEvents: SequenceEventTracker;
+  readonly failureLinks: FailureLinkTracker;
   readonly activity: ActivityTracker;
   readonly folder: Folder;
   readonly agentStatuses: () => readonly AgentStatusRow[];
@@ -64,7 +71,7 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
   let lastFoldAtMs: number | undefined;
   /** The sink's own state as of the last commit. */
   let committed = { counters: { ...counters }, pending, lastFoldAtMs };
-  const followers = [p.groups, p.cos, p.activity, p.folder];
+  const followers = [p.groups, p.cos, p.estate, p.sequenceEvents, p.failureLinks, p.activity, p.folder];
 
   const reload = () => {
     p.groups.reload();
@@ -94,6 +101,9 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
     } else tag = p.tags.tagNew(r, device);
     const groupId = p.facts.append(buffer, r, w.joinKey, tag, 1);
     p.activity.add(r, 1);
+    p.estate.add(r, w.joinKey);
+    p.sequenceEvents.add(r, w.joinKey, w.amends?.previous);
+    p.failureLinks.add(r, w.joinKey);
     if (r.kind === 'request') p.cos.add(r, groupId, r.outcome === 'success' ? SUCCESS_REASON : p.groups.reasonId(r.reason ?? 'failure'), w.joinKey);
     counters.records++;
   };
@@ -118,6 +128,9 @@ export function createRollupSink(p: RollupSinkParts, options: RollupSinkOptions)
         p.rollups.appendFacts(buffer.count, new Uint8Array(facts.buffer, facts.byteOffset, facts.byteLength));
         pending += buffer.count;
       }
+      p.estate.flush();
+      p.sequenceEvents.flush();
+      p.failureLinks.flush();
       p.activity.flush();
       p.activity.poll(nowMs, p.agentStatuses);
       lastFoldAtMs ??= nowMs;

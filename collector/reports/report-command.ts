@@ -41,8 +41,8 @@ const PARAMS: readonly [flag: string, param: keyof ReportParams, description: st
   ['ch-firmware-version', 'chFirmwareVersion', 'only these CH firmware versions'],
   ['party', 'party', 'only these parties (originator EUI-64)'],
   ['user-role', 'userRole', 'only these User Roles'],
-  ['for', 'for', 'peers: the party the report is for'],
-  ['role', 'role', 'peers: its User Role, when it acts in several'],
+  ['for', 'for', 'peers, inventory: the party the report is for'],
+  ['role', 'role', 'peers, inventory: its User Role, when it acts in several'],
 ];
 
 const USAGE = `Usage: hopwatch report <report> [options] > report.csv

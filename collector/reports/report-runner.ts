@@ -2,20 +2,22 @@
 // (the same rows the API returns, flattened for CSV).
 import { HopwatchError } from '../../common/error-codes.js';
 import { alertRows } from '../metrics/alerts.js';
+import { credentialsAfterIdentity, failureLinks, firmwareVerification, outagesWithoutRestoration, type SequenceQuery } from '../metrics/alert-sequences.js';
 import { attributionRows } from '../metrics/attribution-report.js';
 import { availabilityByRegion } from '../metrics/availability-report.js';
 import { cosRows } from '../metrics/change-of-supplier.js';
 import type { Dimension } from '../metrics/dimensions.js';
 import type { MetricReader } from '../metrics/engine.js';
 import { installRows } from '../metrics/installs.js';
-import { parseBy, parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
+import { estateDevices, inventory } from '../metrics/inventory.js';
+import { bad, MONTH_PATTERN, parseBy, parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
 import { peerReport } from '../metrics/peers.js';
 import { reliability } from '../metrics/reliability.js';
 import type { Period } from '../metrics/rollup-query.js';
 import { rsvpRows } from '../metrics/rsvp.js';
 import { topUpRows } from '../metrics/top-ups.js';
 import type { FlatRow } from './csv.js';
-import { availabilityTable, flatRows, peerTable, reliabilityTable } from './report-tables.js';
+import { availabilityTable, flatRows, inventoryTable, peerTable, reliabilityTable } from './report-tables.js';
 
 export interface ReportParams extends MetricParams {
   /** peers: the party the report is for, and its User Role when it has several. */
@@ -51,6 +53,18 @@ const HEADERS: Readonly<Record<string, (by: readonly string[]) => readonly strin
 };
 
 const parse = (m: MetricReader, p: ReportParams, nowMs: number, d: Defaults): ParsedMetricQuery => parseMetricQuery(p, m.source, nowMs, d);
+/** Inventory reports: the party (--for) and the month whose end the estate is taken at (--month). */
+const estateOf = (p: ReportParams): { party: string; month: string } => {
+  if (p.for === undefined || p.month === undefined) throw new HopwatchError('HW_COLLECTOR_REPORT', 'inventory reports need --for <party EUI-64> and --month YYYY-MM');
+  if (!new RegExp(MONTH_PATTERN).test(p.month)) throw bad(`month ${JSON.stringify(p.month)} is not YYYY-MM`);
+  return { party: p.for.toUpperCase(), month: p.month };
+};
+/** Alert sequences: the period (default the last 30 days), per month unless --granularity day or total. */
+const sequences = (m: MetricReader, p: ReportParams, nowMs: number): SequenceQuery => {
+  const granularity = p.granularity ?? 'month';
+  if (granularity !== 'day' && granularity !== 'month' && granularity !== 'total') throw bad(`granularity ${JSON.stringify(granularity)} is not day, month or total`);
+  return { ...parsePeriod(p, m.source.calendar, nowMs, 30), granularity, nowMs, ...(p.party !== undefined ? { party: p.party.toUpperCase() } : {}) };
+};
 const regions = (m: MetricReader, p: ReportParams) => p.region?.split(',') ?? m.source.catalogue.data.cspRegions.map((r) => r.id);
 
 export const REPORTS: Readonly<Record<string, { readonly summary: string; readonly run: Runner }>> = {
@@ -78,6 +92,24 @@ export const REPORTS: Readonly<Record<string, { readonly summary: string; readon
       return peerTable(peerReport(m.source, {
         party: p.for.toUpperCase(), ...(p.role !== undefined ? { userRole: p.role } : {}), fromMs: q.fromMs, toMs: q.toMs, period: q.period, by, filters: q.filters,
       }, m.config.peers.minPeers));
+    },
+  },
+  'alert-credentials': { summary: 'N42 within seven days after N16, per recipient and Energy Supplier', run: (m, p, now) => flatRows(credentialsAfterIdentity(m.source, sequences(m, p, now))) },
+  'alert-outages': { summary: 'Power Outage Alerts with no later Power Restoration Alert', run: (m, p, now) => flatRows(outagesWithoutRestoration(m.source, sequences(m, p, now)).rows) },
+  'alert-firmware': { summary: 'firmware verification (0x8F72, 0x8F1C, or neither within the 11.1 TRT) after 11.1', run: (m, p, now) => flatRows(firmwareVerification(m.source, sequences(m, p, now)).rows) },
+  'alert-failure-links': { summary: 'failure alerts (N12, N13) linked to the SR they fail, and not', run: (m, p, now) => flatRows(failureLinks(m.source, sequences(m, p, now))) },
+  inventory: {
+    summary: 'a party\'s estate (--for) at the end of --month: device types, models, firmware shares against peers',
+    run: (m, p) => {
+      const q = estateOf(p);
+      return inventoryTable(inventory(m.source.ports.estate.estateAt(q.month), { ...q, ...(p.role !== undefined ? { userRole: p.role } : {}) }, m.config.peers.minPeers));
+    },
+  },
+  'inventory-devices': {
+    summary: 'every device of a party\'s estate (--for) at the end of --month, with its fields',
+    run: (m, p) => {
+      const q = estateOf(p);
+      return flatRows(estateDevices(m.source.ports.estate.estateAt(q.month, q.party)));
     },
   },
 };

@@ -1,7 +1,8 @@
 // Every report as one flat table (the CSV that `hopwatch report` writes). Reports whose rows
-// are already flat pass through flatten(); availability, reliability and peers, which nest,
-// get one row per region and scope, per category, per series.
+// are already flat pass through flatten(); availability, reliability, peers and inventory,
+// which nest, get one row per region and scope, per category, per series.
 import type { RegionAvailability } from '../metrics/availability-report.js';
+import type { Inventory } from '../metrics/inventory.js';
 import type { PeerReport } from '../metrics/peers.js';
 import type { Reliability } from '../metrics/reliability.js';
 import { flatten, type FlatRow } from './csv.js';
@@ -32,4 +33,14 @@ export function reliabilityTable(r: Reliability): FlatRow[] {
 
 export function peerTable(p: PeerReport): FlatRow[] {
   return p.rows.flatMap((row) => row.series.map((s) => ({ period: row.period, scope: row.scope, userRole: p.userRole, withheld: row.withheld, ...s })));
+}
+
+/** One row per device type, per model and firmware version, and per firmware share series; `table` says which. */
+export function inventoryTable(inv: Inventory): FlatRow[] {
+  const head = { party: inv.party, month: inv.month, userRole: inv.userRole };
+  return [
+    ...inv.deviceTypes.map((t) => ({ ...head, table: 'deviceTypes', ...t })),
+    ...inv.models.map((r) => ({ ...head, table: 'models', ...r })),
+    ...inv.firmwareShares.flatMap(({ series, ...r }) => series.map((s) => ({ ...head, table: 'firmwareShares', ...r, ...s }))),
+  ];
 }

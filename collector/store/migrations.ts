@@ -181,4 +181,32 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX journeys_identity ON journeys (key_hash, started_us);
   DROP INDEX journeys_key;
   `,
+  // 6: each party's estate (MP176 "Inventory reporting"): per party, device and local month, the
+  //    device as its journeys last reported it that month (collector/store/sqlite/device-estate.ts);
+  //    and the alerts and SRs the alert sequence measures follow.
+  `
+  CREATE TABLE metric_estate (
+    party TEXT NOT NULL, device TEXT NOT NULL, month TEXT NOT NULL, seen_us INTEGER NOT NULL,
+    user_role TEXT NOT NULL, smets TEXT NOT NULL, region TEXT NOT NULL,
+    device_type TEXT NOT NULL, device_model TEXT NOT NULL, firmware_version TEXT NOT NULL,
+    PRIMARY KEY (party, device, month)
+  ) WITHOUT ROWID;
+  -- Alert sequences (MP176 Alert reporting, MP122 DF2): the alerts and SRs the sequence measures
+  -- follow per device (collector/store/sqlite/sequence-events.ts).
+  CREATE TABLE metric_sequence_events (
+    key TEXT NOT NULL, started_us INTEGER NOT NULL, device TEXT NOT NULL, party TEXT NOT NULL, code TEXT NOT NULL, success INTEGER NOT NULL,
+    PRIMARY KEY (key, started_us)
+  ) WITHOUT ROWID;
+  CREATE INDEX metric_sequence_events_code ON metric_sequence_events (code, started_us);
+  -- Failure alerts (N12, N13) and the SR each is linked to (collector/store/sqlite/failure-links.ts),
+  -- with the latest SR per User and device that the linking reads.
+  CREATE TABLE metric_last_requests (party TEXT NOT NULL, device TEXT NOT NULL, key TEXT NOT NULL, srv TEXT NOT NULL, started_us INTEGER NOT NULL, PRIMARY KEY (party, device)) WITHOUT ROWID;
+  CREATE TABLE metric_failure_links (
+    alert_key TEXT NOT NULL, alert_started_us INTEGER NOT NULL, device TEXT NOT NULL, party TEXT NOT NULL, code TEXT NOT NULL,
+    request_key TEXT, request_srv TEXT, request_started_us INTEGER,
+    PRIMARY KEY (alert_key, alert_started_us)
+  ) WITHOUT ROWID;
+  CREATE INDEX metric_failure_links_device ON metric_failure_links (device, alert_started_us);
+  CREATE INDEX metric_failure_links_started ON metric_failure_links (alert_started_us);
+  `,
 ];

@@ -7,7 +7,7 @@ import { DEFAULT_CATALOGUE_FILE } from '../../collector/catalogue/catalogue.js';
 import { catalogueCommand } from '../../collector/reports/catalogue-command.js';
 import { reportCommand } from '../../collector/reports/report-command.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
-import { harness, request } from '../unit/metrics/harness.js';
+import { alert, harness, request } from '../unit/metrics/harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('hopwatch report and hopwatch catalogue', () => {
@@ -20,6 +20,7 @@ describe('hopwatch report and hopwatch catalogue', () => {
       request({ at: '2026-10-05T09:00:00Z', srv: '4.1.1', rttMs: 2000, context: { cspRegion: 'NORTH' } }, h.catalogue),
       request({ at: '2026-10-05T09:01:00Z', srv: '4.1.1', rttMs: 4000, context: { cspRegion: 'NORTH' } }, h.catalogue),
       request({ at: '2026-10-06T09:00:00Z', srv: '4.1.1', rttMs: 3000, code: 'E20', context: { cspRegion: 'SOUTH' } }, h.catalogue),
+      alert({ at: '2026-10-05T09:01:10Z', code: 'N13', deliveryMs: 1000 }, h.catalogue),
     ]);
     h.close();
   });
@@ -57,6 +58,23 @@ describe('hopwatch report and hopwatch catalogue', () => {
     const pdf = join(dir.path, 'rsvp.pdf');
     await run(['rsvp', '--db', db, '--month', '2026-10', '--format', 'pdf', '--out', pdf]);
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('writes a party\'s estate at a month end, and its device file, and asks for the party and month', async () => {
+    const party = '90-B3-D5-1F-30-01-00-00';
+    const devices = await run(['inventory-devices', '--db', db, '--for', party, '--month', '2026-10']);
+    // Three journeys to one device: it is as the latest (6 October, SOUTH) reported it.
+    expect(devices).toBe('device,deviceType,deviceModel,firmwareVersion,smets,region,userRole,lastSeen\r\n00-DB-12-34-56-78-90-A1,,,,SMETS2,SOUTH,IS,2026-10-06T09:00:00.000Z\r\n');
+    const table = await run(['inventory', '--db', db, '--for', party, '--month', '2026-10']);
+    expect(table.split('\r\n')[1]).toBe(`${party},2026-10,IS,deviceTypes,,1,1,1,,,,,`);
+    await expect(run(['inventory', '--db', db, '--month', '2026-10'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('--for') });
+  });
+
+  it('writes the alert sequence reports, and refuses an hourly one', async () => {
+    expect(await run(['alert-failure-links', '--db', db, '--month', '2026-10'])).toBe(
+      'period,party,alertCode,alerts,linked,linkedBySrv.4.1.1,unlinked,linkedPct\r\n2026-10,90-B3-D5-1F-30-01-00-00,N13,1,1,1,0,100\r\n',
+    );
+    await expect(run(['alert-outages', '--db', db, '--month', '2026-10', '--granularity', 'hour'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_BAD_QUERY' });
   });
 
   it('fails with a stable code on an unknown report, a missing database or a bad option', async () => {

@@ -4,8 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { MetricParams } from '../../metrics/metric-params.js';
 import { rsvpRows } from '../../metrics/rsvp.js';
 import { renderRsvpPdf } from '../../reports/rsvp-pdf.js';
+import { alertSequenceRoutes } from './alert-sequences.js';
 import { availabilityRoutes } from './availability.js';
 import { indicatorRoutes } from './indicators.js';
+import { inventoryRoutes } from './inventory.js';
 import { querySchema, reportParams } from './metric-schemas.js';
 import { peerRoutes } from './peers.js';
 import { reportPackRoutes } from './report-packs.js';
@@ -18,6 +20,8 @@ export function metricRoutes(app: FastifyInstance, deps: MetricRouteDeps): void 
   availabilityRoutes(app, deps);
   peerRoutes(app, deps);
   reportPackRoutes(app, deps);
+  inventoryRoutes(app, deps);
+  alertSequenceRoutes(app, deps);
   const m = deps.metrics;
 
   // The monthly RSVP table as a PDF (MP176: CSV data files and PDF reports).

@@ -4,10 +4,13 @@
 // writes. Read-only ports (`hopwatch report`) refuse every write.
 import type { ActivityStore } from './activity-evidence.js';
 import type { CosStore } from './cos-state.js';
+import type { DeviceEstateStore } from './device-estate.js';
+import type { FailureLinkStore } from './failure-links.js';
 import type { MetricRollupStore } from './metric-rollups.js';
 import type { OperationsLog } from './operations-log.js';
 import type { RollupGroupStore } from './rollup-groups.js';
 import type { RollupRebuildSource } from './rollup-rebuild.js';
+import type { SequenceEventStore } from './sequence-events.js';
 import type { SequenceStateStore } from './sequence-state.js';
 
 export interface MetricPorts {
@@ -15,6 +18,9 @@ export interface MetricPorts {
   readonly groups: RollupGroupStore;
   readonly sequence: SequenceStateStore;
   readonly cos: CosStore;
+  readonly estate: DeviceEstateStore;
+  readonly sequenceEvents: SequenceEventStore;
+  readonly failureLinks: FailureLinkStore;
   readonly activity: ActivityStore;
   readonly operations: OperationsLog;
   readonly rebuild: RollupRebuildSource;

@@ -5,10 +5,13 @@ import { HopwatchError } from '../../../common/error-codes.js';
 import type { MetricPorts, OpenedMetricPorts } from '../ports/metric-ports.js';
 import { createPostgresActivityEvidence } from './activity-evidence.js';
 import { createPostgresCosState } from './cos-state.js';
+import { createPostgresDeviceEstate } from './device-estate.js';
+import { createPostgresFailureLinks } from './failure-links.js';
 import { createPostgresMetricRollups } from './metric-rollups.js';
 import { createPostgresOperationsLog } from './operations-log.js';
 import { createPostgresRollupGroups } from './rollup-groups.js';
 import { createPostgresRollupRebuild } from './rollup-rebuild.js';
+import { createPostgresSequenceEvents } from './sequence-events.js';
 import { createPostgresSequenceState } from './sequence-state.js';
 import { openSyncPostgres, redact, type SyncPostgres } from './sync-postgres.js';
 
@@ -30,6 +33,9 @@ export function postgresMetricPorts(db: SyncPostgres, options: PostgresMetricPor
     activity: createPostgresActivityEvidence(db),
     operations: createPostgresOperationsLog(db),
     rebuild: createPostgresRollupRebuild(db),
+    estate: createPostgresDeviceEstate(db),
+    sequenceEvents: createPostgresSequenceEvents(db),
+    failureLinks: createPostgresFailureLinks(db),
     readonly: options.readonly === true,
     transaction: (fn) => db.transaction(fn),
     readConsistently(fn) {

@@ -74,4 +74,31 @@ export const METRIC_MIGRATIONS: readonly NamedMigration[] = [
     CREATE TABLE metric_state (name text PRIMARY KEY, value text NOT NULL);
     `,
   },
+  {
+    name: 'metrics-2',
+    sql: `
+    -- A party's estate (MP176 Inventory reporting): each device its journeys reached, per local month.
+    CREATE TABLE metric_estate (
+      party text NOT NULL, device text NOT NULL, month text NOT NULL, seen_us double precision NOT NULL,
+      user_role text NOT NULL, smets text NOT NULL, region text NOT NULL,
+      device_type text NOT NULL, device_model text NOT NULL, firmware_version text NOT NULL,
+      PRIMARY KEY (party, device, month)
+    );
+    -- Alert sequences (MP176 Alert reporting, MP122 DF2): the alerts and SRs they follow per device.
+    CREATE TABLE metric_sequence_events (
+      key text NOT NULL, started_us double precision NOT NULL, device text NOT NULL, party text NOT NULL, code text NOT NULL, success boolean NOT NULL,
+      PRIMARY KEY (key, started_us)
+    );
+    CREATE INDEX metric_sequence_events_code ON metric_sequence_events (code, started_us);
+    -- Failure alerts (N12, N13) and the SR each is linked to, with the latest SR per User and device.
+    CREATE TABLE metric_last_requests (party text NOT NULL, device text NOT NULL, key text NOT NULL, srv text NOT NULL, started_us double precision NOT NULL, PRIMARY KEY (party, device));
+    CREATE TABLE metric_failure_links (
+      alert_key text NOT NULL, alert_started_us double precision NOT NULL, device text NOT NULL, party text NOT NULL, code text NOT NULL,
+      request_key text, request_srv text, request_started_us double precision,
+      PRIMARY KEY (alert_key, alert_started_us)
+    );
+    CREATE INDEX metric_failure_links_device ON metric_failure_links (device, alert_started_us);
+    CREATE INDEX metric_failure_links_started ON metric_failure_links (alert_started_us);
+    `,
+  },
 ];

@@ -9,7 +9,7 @@ import type { RollupRebuildSource, StoredRecordSource } from '../ports/rollup-re
 import type { SyncPostgres } from './sync-postgres.js';
 
 /** Tables derived from the records; maintenance, incidents, groups, reasons and heartbeats are kept. */
-const DERIVED = ['metric_deltas', 'metric_rollups', 'metric_device_events', 'metric_topups', 'metric_tags', 'metric_cos', 'metric_activity', 'metric_probes'];
+const DERIVED = ['metric_deltas', 'metric_rollups', 'metric_device_events', 'metric_topups', 'metric_tags', 'metric_cos', 'metric_activity', 'metric_probes', 'metric_estate', 'metric_sequence_events', 'metric_last_requests', 'metric_failure_links'];
 // DELETE, not TRUNCATE: a report reading in a snapshot taken before must still see the rows
 // (TRUNCATE is not MVCC-safe). One text of several statements is one round trip.
 const CLEAR = DERIVED.map((table) => `DELETE FROM ${table};`).join(' ');

@@ -7,10 +7,13 @@ import type { MetricPorts, OpenedMetricPorts } from '../ports/metric-ports.js';
 import type { SqliteStore } from '../sqlite-store.js';
 import { createSqliteActivityEvidence } from './activity-evidence.js';
 import { createSqliteCosState } from './cos-state.js';
+import { createSqliteDeviceEstate } from './device-estate.js';
+import { createSqliteFailureLinks } from './failure-links.js';
 import { createSqliteMetricRollups } from './metric-rollups.js';
 import { createSqliteOperationsLog } from './operations-log.js';
 import { createSqliteRollupGroups } from './rollup-groups.js';
 import { createSqliteRollupRebuild } from './rollup-rebuild.js';
+import { createSqliteSequenceEvents } from './sequence-events.js';
 import { createSqliteSequenceState } from './sequence-state.js';
 
 /** The metric ports on the store's own connection, so that their writes join its transactions. */
@@ -48,6 +51,9 @@ function metricPortsOn(db: Database.Database, readonly: boolean): MetricPorts {
     groups: createSqliteRollupGroups(db),
     sequence: createSqliteSequenceState(db),
     cos: createSqliteCosState(db),
+    estate: createSqliteDeviceEstate(db),
+    sequenceEvents: createSqliteSequenceEvents(db),
+    failureLinks: createSqliteFailureLinks(db),
     activity: createSqliteActivityEvidence(db),
     operations: createSqliteOperationsLog(db),
     rebuild: createSqliteRollupRebuild(db),

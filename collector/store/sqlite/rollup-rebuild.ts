@@ -7,7 +7,7 @@ import { decodeHops } from '../hops-codec.js';
 import type { RollupRebuildSource, StoredRecordSource } from '../ports/rollup-rebuild.js';
 
 /** Tables derived from the records; maintenance, incidents, groups, reasons and heartbeats are kept. */
-const DERIVED = ['metric_deltas', 'metric_rollups', 'metric_device_events', 'metric_topups', 'metric_tags', 'metric_cos', 'metric_activity', 'metric_probes'];
+const DERIVED = ['metric_deltas', 'metric_rollups', 'metric_device_events', 'metric_topups', 'metric_tags', 'metric_cos', 'metric_activity', 'metric_probes', 'metric_estate', 'metric_sequence_events', 'metric_last_requests', 'metric_failure_links'];
 
 type RecordRow = Record<string, string | null> & { id: number; key: string; reason: string | null; hops: Buffer; amendments: number };
 

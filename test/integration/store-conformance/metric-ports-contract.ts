@@ -5,6 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordWrite } from '../../../collector/join/joiner.js';
 import { loadCatalogue } from '../../../collector/catalogue/catalogue.js';
 import type { MetricPorts } from '../../../collector/store/ports/metric-ports.js';
+import type { DeviceSighting } from '../../../collector/store/ports/device-estate.js';
+import type { FailureLink } from '../../../collector/store/ports/failure-links.js';
+import type { SequenceEvent } from '../../../collector/store/ports/sequence-events.js';
 import type { GroupFields } from '../../../collector/store/ports/rollup-groups.js';
 import { request, writeOf } from '../../unit/metrics/harness.js';
 
@@ -147,6 +150,7 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
 
       it('saves, replaces and drops a record\'s tag', () => {
         p.sequence.saveTag('k', 1, 'attr:a');
+        p.estate.noteSightings([{ party: 'p', device: 'd', month: '2026-10', seenUs: 1, userRole: '', smets: '', region: '', deviceType: '', deviceModel: '', firmwareVersion: '' }]);
         p.sequence.saveTag('k', 1, 'attr:b');
         expect(p.sequence.tagOf('k', 1)).toBe('attr:b');
         p.sequence.dropTag('k', 1);
@@ -239,6 +243,66 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
       });
     });
 
+    describe('device estate', () => {
+      const sighting = (over: Partial<DeviceSighting> = {}): DeviceSighting => ({
+        party: 'P1', device: 'D1', month: '2026-10', seenUs: 100, userRole: 'IS', smets: 'SMETS2', region: 'NORTH',
+        deviceType: 'ESME', deviceModel: 'EM-A1', firmwareVersion: '1.0', ...over,
+      });
+
+      it('keeps the latest sighting per party, device and month, an empty field never replacing a known one', () => {
+        p.estate.noteSightings([sighting(), sighting({ seenUs: 300, firmwareVersion: '1.1', userRole: '' }), sighting({ seenUs: 200, firmwareVersion: '0.9' })]);
+        expect(p.estate.estateAt('2026-10')).toEqual([sighting({ seenUs: 300, firmwareVersion: '1.1' })]);
+      });
+
+      it('gives each party\'s devices as of their latest month up to the one asked for', () => {
+        p.estate.noteSightings([
+          sighting(), sighting({ month: '2026-11', seenUs: 900, firmwareVersion: '2.0' }),
+          sighting({ party: 'P2', device: 'D2', month: '2026-09', seenUs: 50 }),
+        ]);
+        expect(p.estate.estateAt('2026-10').map((d) => [d.party, d.device, d.firmwareVersion])).toEqual([['P1', 'D1', '1.0'], ['P2', 'D2', '1.0']]);
+        expect(p.estate.estateAt('2026-11', 'P1').map((d) => d.firmwareVersion)).toEqual(['2.0']);
+        expect(p.estate.estateAt('2026-08')).toEqual([]);
+      });
+    });
+
+    describe('sequence events', () => {
+      const event = (over: Partial<SequenceEvent> = {}): SequenceEvent => ({ key: 'D1:P1:1', startedUs: 100, device: 'D1', party: 'P1', code: 'N16', success: true, ...over });
+
+      it('gives events of the codes asked for in a range, by device then start, one per key and start', () => {
+        p.sequenceEvents.noteEvents([
+          event({ key: 'k3', device: 'D2', startedUs: 50 }), event({ key: 'k2', startedUs: 200, code: 'N42' }), event({ key: 'k1' }),
+          event({ key: 'k1', success: false }), event({ key: 'k4', code: '11.1', startedUs: 300 }),
+        ]);
+        expect(p.sequenceEvents.events(['N16', 'N42'], 0, 1000).map((e) => [e.key, e.success])).toEqual([['k1', false], ['k2', true], ['k3', true]]);
+        expect(p.sequenceEvents.events(['N16', '11.1'], 100, 300).map((e) => e.key)).toEqual(['k1']);
+        p.sequenceEvents.dropEvent('k1', 100);
+        expect(p.sequenceEvents.events(['N16'], 0, 1000).map((e) => e.key)).toEqual(['k3']);
+      });
+    });
+
+    describe('failure links', () => {
+      const link = (over: Partial<FailureLink> = {}): FailureLink => ({
+        alertKey: 'D1:P1:1', alertStartedUs: 100, device: 'D1', party: 'P1', code: 'N13', requestKey: null, requestSrv: null, requestStartedUs: null, ...over,
+      });
+
+      it('keeps the latest request per User and device', () => {
+        const req = { party: 'P1', device: 'D1', key: 'P1:D1:1', srv: '4.1.1', startedUs: 50 };
+        p.failureLinks.noteRequests([req, { ...req, key: 'P1:D1:0', startedUs: 40 }]);
+        expect(p.failureLinks.lastRequest('P1', 'D1')).toEqual(req);
+        p.failureLinks.noteRequests([{ ...req, key: 'P1:D1:2', startedUs: 60 }]);
+        expect(p.failureLinks.lastRequest('P1', 'D1')?.key).toBe('P1:D1:2');
+        expect(p.failureLinks.lastRequest('P1', 'D2')).toBeUndefined();
+      });
+
+      it('replaces a link saved twice, and finds links by device and by time', () => {
+        p.failureLinks.saveLinks([link(), link({ alertKey: 'D2:P1:1', device: 'D2', alertStartedUs: 300 })]);
+        p.failureLinks.saveLinks([link({ requestKey: 'P1:D1:1', requestSrv: '4.1.1', requestStartedUs: 50 })]);
+        expect(p.failureLinks.linksOfDevices(['D1'], 0)).toEqual([link({ requestKey: 'P1:D1:1', requestSrv: '4.1.1', requestStartedUs: 50 })]);
+        expect(p.failureLinks.linksOfDevices(['D1', 'D2'], 101).map((l) => l.alertKey)).toEqual(['D2:P1:1']);
+        expect(p.failureLinks.links(0, 300).map((l) => l.alertKey)).toEqual(['D1:P1:1']);
+      });
+    });
+
     describe('rebuild source', () => {
       it('keeps the signature, and gives stored records back in write order with their context and hops', () => {
         const catalogue = loadCatalogue();
@@ -264,7 +328,7 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
         p.groups.addGroup('s1', group());
         const w = p.operations.addMaintenance({ region: null, fromMs: 0, toMs: 10, description: '' });
         p.rebuild.clearDerived();
-        expect([p.rollups.pendingFactCount(), p.rollups.rowCount(), p.sequence.tagOf('k', 1), p.activity.probes()]).toEqual([0, 0, undefined, []]);
+        expect([p.rollups.pendingFactCount(), p.rollups.rowCount(), p.sequence.tagOf('k', 1), p.activity.probes(), p.estate.estateAt('2026-10')]).toEqual([0, 0, undefined, [], []]);
         expect(p.activity.lastHeartbeats()).toHaveLength(1);
         expect(p.groups.groupsAfter(0)).toHaveLength(1);
         expect(p.operations.maintenance(0, 10)).toEqual([w]);
@@ -382,6 +446,9 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
             () => r.groups.addGroup('s2', group()),
             () => r.groups.addReason('x'),
             () => r.sequence.saveTag('k', 1, 't'),
+            () => r.estate.noteSightings([{ party: 'p', device: 'd', month: '2026-10', seenUs: 1, userRole: '', smets: '', region: '', deviceType: '', deviceModel: '', firmwareVersion: '' }]),
+            () => r.sequenceEvents.noteEvents([{ key: 'k', startedUs: 1, device: 'd', party: 'p', code: 'N16', success: true }]),
+            () => r.failureLinks.noteRequests([{ party: 'p', device: 'd', key: 'k', srv: '4.1.1', startedUs: 1 }]),
             () => r.cos.saveRequest({ key: 'k', startedUs: 1, groupId: 1, device: 'd', party: 'p', success: true, reasonId: 0 }),
             () => r.activity.saveProbe({ agentId: 'a', region: 'NORTH', regional: true }),
             () => r.operations.addMaintenance({ region: null, fromMs: 0, toMs: 1, description: '' }),

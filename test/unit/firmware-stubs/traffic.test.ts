@@ -48,6 +48,13 @@ describe('traffic', () => {
     expect(a.user).toBe(a.device.supplier);
   });
 
+  it('sends an SR marked bySupplier (11.1) from the device\'s own supplier, so its verification alert follows it', () => {
+    const traffic = createTraffic(fleet, { srvMix: [{ srv: '11.1', weight: 1, roles: ['IS', 'GS'], bySupplier: true }], alertMix: defaultAlertMix }, createRandom(5));
+    const draws = Array.from({ length: 200 }, (_, i) => traffic.nextRequest(T0 + i));
+    for (const r of draws) expect(r.user).toBe(r.device.supplier);
+    expect(new Set(draws.map((r) => r.user.eui)).size).toBeGreaterThan(1);
+  });
+
   it('refuses an SRV mix that no User of the fleet can send', () => {
     const users = defaultUsers.filter((u) => u.role !== 'ED');
     const f = createFleet({ rigs: 3, users, inventory: defaultInventory, clocks: defaultClockSpread, clockSteps: {} }, createRandom(1));
