@@ -89,7 +89,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
   try {
     if (o.broker === 'mosquitto') mosquitto = await startMosquitto(dir);
     const brokerArgs = mosquitto ? ['--broker', mosquitto.url, '--client-id', `bench-${brokerPort}`] : ['--broker-port', String(brokerPort)];
-    const collector = await spawnCollector([...brokerArgs, ...(o.postgresUrl === undefined ? ['--db', db] : ['--store', o.postgresUrl])], httpPort);
+    const collector = await spawnCollector([...brokerArgs, '--store', o.postgresUrl ?? db], httpPort);
     const before = await scrapeMetrics(collector.httpUrl);
     const options: LoadProcessOptions = {
       brokerUrl: mosquitto?.url ?? `mqtt://127.0.0.1:${brokerPort}`, dataDir: dir,
