@@ -82,6 +82,7 @@ describe('a party token over every GET route', () => {
   const WILDCARD_FILES: Readonly<Record<string, string>> = { '/docs/static/*': 'swagger-ui.css' };
   const urlsOf = (url: string) => (url.includes(':key')
     ? Object.values(keys).map((k) => url.replace(':key', encodeURIComponent(k)))
+    : url.includes(':file') ? [url.replace(':file', 'app.js')]
     : url.endsWith('*') ? [url.replace('*', WILDCARD_FILES[url] ?? '')]
       : (ROUTE_QUERIES[url] ?? QUERIES).map((q) => `${url}${q}`));
 

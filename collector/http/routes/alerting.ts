@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Alerting } from '../../alerting/alerting.js';
 import type { Series } from '../../alerting/alert-states.js';
 import { integerSchema, nullableNumberSchema, nullableStringSchema } from './metric-schemas.js';
+import { errorSchema } from './schemas.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const labels = { type: 'object', additionalProperties: { type: 'string' } };
@@ -56,6 +57,7 @@ export function alertingRoutes(app: FastifyInstance, alerting: Alerting | undefi
             },
           },
         },
+        400: errorSchema,
       },
     },
   }, async (req) => ({ events: (alerting?.events(req.query.limit) ?? []).map((e) => ({ ...e, at: iso(e.atMs) })) }));

@@ -153,7 +153,10 @@ export function createPostgresJourneyRecords(db: SyncPostgres, contexts: Context
       type Row = Omit<FigureRow, 'context' | 'figures' | 'segments'> & { contextId: number; blob: Uint8Array };
       return db.query<Row>(`SELECT c.srv AS srv, j.started_us AS "startedUs", j.outcome, j.reason, j.rtt_us AS "rttUs", j.dcc_us AS "dccUs",
         j.key, j.context_id AS "contextId", j.figures AS blob FROM journeys j JOIN contexts c ON c.id = j.context_id ${w.sql}`, w.params)
-        .map(({ contextId, blob, ...rest }) => ({ ...rest, context: contexts.contextOf(contextId), ...decodeFigures(buffer(blob)) }));
+        .map(({ contextId, blob, ...rest }) => {
+          const { figures, segments } = decodeFigures(buffer(blob));
+          return { ...rest, context: contexts.contextOf(contextId), figures, segments };
+        });
     },
     recentKeys: (sinceUs) => db.query<{ key: string }>('SELECT key FROM journeys WHERE started_us >= $1', [sinceUs]).map((r) => r.key),
   };

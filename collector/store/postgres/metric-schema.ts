@@ -1,8 +1,10 @@
 // The metric engine's tables on PostgreSQL (collector/store/postgres/metric-*.ts), as named
 // migrations applied in order by the store's migration runner. They mirror the SQLite ones
 // (collector/store/migrations.ts, version 2) with PostgreSQL's types:
-// - times in milliseconds are bigint; times in microseconds taken from a record's start are
-//   double precision, because a clock-mapped start has a fraction (collector/clock/clock-model.ts);
+// - times are double precision where they may have a fraction: microseconds taken from a
+//   record's start (a clock-mapped start has one, collector/clock/clock-model.ts) and the
+//   collector's own wall-clock milliseconds (heartbeats, maintenance, incidents); rollup
+//   periods and minutes, whole by construction, are bigint;
 // - flags SQLite keeps as 0/1 are boolean; blobs are bytea;
 // - group and reason ids are given by the insert as max + 1, not by a sequence: a sequence
 //   leaves a gap after a rollback, and the group registry needs ids 1..n without gaps.
@@ -60,15 +62,15 @@ export const METRIC_MIGRATIONS: readonly NamedMigration[] = [
     -- Availability evidence: requests and successes per region and minute, probe agents and their liveness.
     CREATE TABLE metric_activity (minute_ms bigint NOT NULL, region text NOT NULL, requests bigint NOT NULL, answered bigint NOT NULL, PRIMARY KEY (minute_ms, region));
     CREATE TABLE metric_probes (agent_id text NOT NULL, region text NOT NULL, regional boolean NOT NULL, PRIMARY KEY (agent_id, region));
-    CREATE TABLE metric_heartbeats (agent_id text NOT NULL, from_ms bigint NOT NULL, to_ms bigint NOT NULL, PRIMARY KEY (agent_id, from_ms));
+    CREATE TABLE metric_heartbeats (agent_id text NOT NULL, from_ms double precision NOT NULL, to_ms double precision NOT NULL, PRIMARY KEY (agent_id, from_ms));
 
     -- Declared through the API: planned maintenance (excluded from availability) and incidents.
     CREATE TABLE metric_maintenance (
-      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, region text, from_ms bigint NOT NULL, to_ms bigint NOT NULL, description text NOT NULL
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, region text, from_ms double precision NOT NULL, to_ms double precision NOT NULL, description text NOT NULL
     );
     CREATE TABLE metric_incidents (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, category integer NOT NULL, region text, service text NOT NULL,
-      started_ms bigint NOT NULL, resolved_ms bigint, description text NOT NULL
+      started_ms double precision NOT NULL, resolved_ms double precision, description text NOT NULL
     );
 
     CREATE TABLE metric_state (name text PRIMARY KEY, value text NOT NULL);

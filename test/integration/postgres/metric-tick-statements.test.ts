@@ -17,8 +17,8 @@ const RECORDS_PER_TICK = 1000;
 /** Per device and tick: a commissioning, the 1.1.1 it attributes, a failed top-up and its retry, a failed 6.23. */
 const PER_DEVICE = ['8.1.1', '1.1.1', '2.2', '2.2', '6.23'] as const;
 const DEVICES = RECORDS_PER_TICK / PER_DEVICE.length;
-/** Statements the engine may send in one tick (facts, activity, the sequence and CoS flushes, COMMIT …), whatever its size. */
-const MAX_STATEMENTS_PER_TICK = 20;
+/** Statements the engine may send in one tick (facts, activity, the sequence, CoS, estate, alert-sequence and failure-link flushes, COMMIT …), whatever its size. */
+const MAX_STATEMENTS_PER_TICK = 30;
 /** Half an hour apart, within the fold interval: no fold runs in a tick (its statements are per rollup row, not per record). */
 const TICKS = [Date.parse('2026-10-05T12:00:00Z'), Date.parse('2026-10-05T12:30:00Z')];
 const CONFIG = { ...metricsDefaults, foldIntervalMs: 3_600_000 };

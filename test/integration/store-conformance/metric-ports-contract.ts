@@ -222,6 +222,11 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
         expect(p.activity.heartbeatsOverlapping('a', 15, 105).sort((x, y) => x.fromMs - y.fromMs)).toEqual([{ fromMs: 0, toMs: 20 }, { fromMs: 100, toMs: 110 }]);
         expect(p.activity.heartbeatsOverlapping('a', 20, 100)).toEqual([]);
       });
+
+      it('keeps heartbeat times with the fraction the collector clock gives them', () => {
+        p.activity.saveHeartbeat({ agentId: 'a', fromMs: 1795908611737.8843, toMs: 1795908612737.25 });
+        expect(p.activity.lastHeartbeats()).toEqual([{ agentId: 'a', fromMs: 1795908611737.8843, toMs: 1795908612737.25 }]);
+      });
     });
 
     describe('operations log', () => {
