@@ -12,9 +12,11 @@ import { startTestAgent, startTestCollector } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const JOURNEYS = 60;
+/** How long the store fails: long enough for every batch to be resent several times. */
+const FAILING_MS = 30_000;
 const nowUs = () => Date.now() * 1000;
 
-describe('collector store failing for a few ticks', () => {
+describe('collector store failing for 30 s', () => {
   let dir: ReturnType<typeof tempDir>;
   let collector: Collector | undefined;
   const agents: Agent[] = [];
@@ -55,9 +57,12 @@ describe('collector store failing for a few ticks', () => {
     // The final responses close every journey in ticks that fail; the gateway sends them again
     // once their acks are overdue (nothing new is recorded meanwhile).
     await waitFor(() => collector!.ingest.counters.storeFailures > 0, 10_000, 'a failed tick');
+    const failingSince = Date.now();
     const sentOnce = gw!.status().forward.published;
     await waitFor(() => gw!.status().forward.published > sentOnce && collector!.ingest.counters.storeFailures >= 3, 15_000, 'resends into the failing store');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, FAILING_MS - (Date.now() - failingSince))));
     expect(collector.store.listJourneys({ limit: 10 })).toEqual([]);
+    expect(gw!.status().forward.published).toBeGreaterThan(sentOnce);
     writeTick.restore();
     await gw!.drained(15_000);
 
@@ -78,5 +83,5 @@ describe('collector store failing for a few ticks', () => {
     }
     const rsvp = (await (await fetch(`${collector.httpUrl}/api/v1/rsvp?granularity=day`)).json()) as { rows: { srv: string; volume: number; successes: number }[] };
     expect(rsvp.rows).toEqual([expect.objectContaining({ srv: '4.1.1', volume: JOURNEYS, successes: JOURNEYS })]);
-  });
+  }, 120_000);
 });
