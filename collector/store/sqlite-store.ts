@@ -5,13 +5,14 @@ import Database from 'better-sqlite3';
 import type { ClockModelState } from '../clock/clock-model.js';
 import { JoinKey } from '../join/join-key.js';
 import type { CheckpointWrites, StoredRecordRef, TickWrites } from '../join/joiner.js';
-import type { JourneyKind, JourneyRecord, Outcome } from '../join/journey-record.js';
+import type { JourneyRecord } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
 import type { KeyHashes } from '../join/open-journeys.js';
 import { createContextRegistry } from './context-registry.js';
 import { backfillFigures, FIGURES_VERSION } from './figures-backfill.js';
-import { decodeFigures, encodeFigures } from './figures-codec.js';
-import { decodeHops, encodeHops } from './hops-codec.js';
+import { decodeFigures } from './figures-codec.js';
+import { decodeHops } from './hops-codec.js';
+import { asBuffer, journeyRowValues, keyHashOf, storedJourneyOf, type JourneyRow } from './journey-row.js';
 import { MIGRATIONS } from './migrations.js';
 import type { AgentStatusRow, FigureRow, JourneyFilter, LoggedBatch, Store, StoredJourney } from './store.js';
 
@@ -20,16 +21,6 @@ export interface SqliteStoreOptions {
   readonly file: string;
   /** 'full': every commit reaches the disk before the ack (power-cut safe); 'normal': survives a process crash. */
   readonly synchronous: 'full' | 'normal';
-}
-
-interface JourneyRow {
-  id: number; key: string; kind: string; started_us: number; ended_us: number; written_at_ms: number;
-  outcome: string; code: string | null; reason: string | null; context_id: number; hops: Buffer; amendments: number; figures: Buffer;
-}
-
-/** A 53-bit number from the key's two 32-bit hashes: the journeys_key index. */
-export function keyHashOf(key: JoinKey): number {
-  return (key.hash >>> 0) * 2 ** 21 + ((key.hash2 >>> 0) >>> 11);
 }
 
 /** The SQLite store, and its connection for modules that keep tables of their own in the same file. */
@@ -79,30 +70,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
   let prunedBelow = Number(s.getMeta.get('pruned_below') ?? 1);
 
-  const rowValues = (r: JourneyRecord, nowMs: number) => [
-    r.kind, r.startedUs, r.endedUs, nowMs, r.outcome, r.code ?? null, r.reason ?? null,
-    r.figures.rttUs ?? null, r.figures.dccUs ?? null, contexts.idOf(r.context), encodeHops(r.hops), r.amendments, encodeFigures(r),
-  ];
-
-  const toStored = (row: JourneyRow): StoredJourney => {
-    const context = contexts.contextOf(row.context_id);
-    return {
-      id: row.id,
-      writtenAtMs: row.written_at_ms,
-      key: row.key,
-      kind: row.kind as JourneyKind,
-      ...(context.srv !== undefined ? { srv: context.srv } : {}),
-      startedUs: row.started_us,
-      endedUs: row.ended_us,
-      outcome: row.outcome as Outcome,
-      ...(row.code !== null ? { code: row.code } : {}),
-      ...(row.reason !== null ? { reason: row.reason } : {}),
-      ...decodeFigures(row.figures),
-      hops: decodeHops(row.hops),
-      context,
-      amendments: row.amendments,
-    };
-  };
+  const rowValues = (r: JourneyRecord, nowMs: number) => journeyRowValues(r, nowMs, contexts);
+  const toStored = (row: JourneyRow): StoredJourney => storedJourneyOf(row, contexts);
 
   const byKey = (text: string): JourneyRow[] => {
     const key = JoinKey.parse(text);
@@ -183,7 +152,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
     findRecords(key): StoredRecordRef[] {
       return byKey(key).map((row) => {
-        const hops = decodeHops(row.hops);
+        const hops = decodeHops(asBuffer(row.hops));
         return { id: row.id, key, startedUs: row.started_us, hops, context: contexts.contextOf(row.context_id), amendments: row.amendments, timedOut: row.reason === 'no-response' };
       });
     },

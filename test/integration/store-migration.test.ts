@@ -9,7 +9,8 @@ import { buildRecord, type JourneyHops } from '../../collector/join/journey-reco
 import { createContextRegistry } from '../../collector/store/context-registry.js';
 import { encodeHops } from '../../collector/store/hops-codec.js';
 import { MIGRATIONS } from '../../collector/store/migrations.js';
-import { keyHashOf, openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { keyHashOf } from '../../collector/store/journey-row.js';
+import { openSqliteStore } from '../../collector/store/sqlite-store.js';
 import type { JourneyContext } from '../../proto/hop-context.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import { keyText, T0_US } from '../helpers/batches.js';

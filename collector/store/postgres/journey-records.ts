@@ -3,21 +3,15 @@
 // column), never one statement per record.
 import type { RecordWrite, StoredRecordRef } from '../../join/joiner.js';
 import { JoinKey } from '../../join/join-key.js';
-import type { JourneyKind, JourneyRecord, Outcome } from '../../join/journey-record.js';
+import type { JourneyRecord } from '../../join/journey-record.js';
 import type { ContextRegistry } from '../context-registry.js';
-import { decodeFigures, encodeFigures } from '../figures-codec.js';
-import { decodeHops, encodeHops } from '../hops-codec.js';
+import { decodeFigures } from '../figures-codec.js';
+import { decodeHops } from '../hops-codec.js';
+import { asBuffer, journeyRowValues, keyHashOf, storedJourneyOf, type JourneyRow } from '../journey-row.js';
 import type { FigureRow, JourneyFilter, JourneyRecordStore, StoredJourney } from '../ports/journey-records.js';
-import { keyHashOf } from '../sqlite-store.js';
 import type { JourneyPartitions } from './journey-partitions.js';
 import type { SyncPostgres } from './sync-postgres.js';
 
-interface JourneyRow {
-  id: number; key: string; kind: string; started_us: number; ended_us: number; written_at_ms: number;
-  outcome: string; code: string | null; reason: string | null; context_id: number; hops: Uint8Array; amendments: number; figures: Uint8Array;
-}
-
-const buffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 // The columns a write sets besides the identity (key, key_hash), with their array types.
 const VALUE_COLUMNS = [
@@ -71,30 +65,8 @@ function lastWrites(records: readonly RecordWrite[]): { inserts: RecordWrite[]; 
 }
 
 export function createPostgresJourneyRecords(db: SyncPostgres, contexts: ContextRegistry, partitions: JourneyPartitions): JourneyRecordStore {
-  const values = (r: JourneyRecord, nowMs: number): unknown[] => [
-    r.kind, r.startedUs, r.endedUs, nowMs, r.outcome, r.code ?? null, r.reason ?? null,
-    r.figures.rttUs ?? null, r.figures.dccUs ?? null, contexts.idOf(r.context), encodeHops(r.hops), r.amendments, encodeFigures(r),
-  ];
-
-  const toStored = (row: JourneyRow): StoredJourney => {
-    const context = contexts.contextOf(row.context_id);
-    return {
-      id: row.id,
-      writtenAtMs: row.written_at_ms,
-      key: row.key,
-      kind: row.kind as JourneyKind,
-      ...(context.srv !== undefined ? { srv: context.srv } : {}),
-      startedUs: row.started_us,
-      endedUs: row.ended_us,
-      outcome: row.outcome as Outcome,
-      ...(row.code !== null ? { code: row.code } : {}),
-      ...(row.reason !== null ? { reason: row.reason } : {}),
-      ...decodeFigures(buffer(row.figures)),
-      hops: decodeHops(buffer(row.hops)),
-      context,
-      amendments: row.amendments,
-    };
-  };
+  const values = (r: JourneyRecord, nowMs: number): unknown[] => journeyRowValues(r, nowMs, contexts);
+  const toStored = (row: JourneyRow): StoredJourney => storedJourneyOf(row, contexts);
 
   const byKey = (text: string): JourneyRow[] => {
     const key = JoinKey.parse(text);
@@ -138,7 +110,7 @@ export function createPostgresJourneyRecords(db: SyncPostgres, contexts: Context
 
     findRecords(key): StoredRecordRef[] {
       return byKey(key).map((row) => ({
-        id: row.id, key, startedUs: row.started_us, hops: decodeHops(buffer(row.hops)), context: contexts.contextOf(row.context_id),
+        id: row.id, key, startedUs: row.started_us, hops: decodeHops(asBuffer(row.hops)), context: contexts.contextOf(row.context_id),
         amendments: row.amendments, timedOut: row.reason === 'no-response',
       }));
     },
@@ -154,7 +126,7 @@ export function createPostgresJourneyRecords(db: SyncPostgres, contexts: Context
       return db.query<Row>(`SELECT c.srv AS srv, j.started_us AS "startedUs", j.outcome, j.reason, j.rtt_us AS "rttUs", j.dcc_us AS "dccUs",
         j.key, j.context_id AS "contextId", j.figures AS blob FROM journeys j JOIN contexts c ON c.id = j.context_id ${w.sql}`, w.params)
         .map(({ contextId, blob, ...rest }) => {
-          const { figures, segments } = decodeFigures(buffer(blob));
+          const { figures, segments } = decodeFigures(asBuffer(blob));
           return { ...rest, context: contexts.contextOf(contextId), figures, segments };
         });
     },
