@@ -1,24 +1,9 @@
 // AgentCredentialStore on PostgreSQL (tables of migration core-2), with the contract of the
 // SQLite one: each change bumps agent_credential_changes.counter in the same transaction, so
 // running collectors notice changes made by `hopwatch agents` with one tiny read.
-import type { AddCredentialResult, AgentCredential, AgentCredentialStore } from '../ports/agent-credentials.js';
+import { credentialOf as fromRow, type CredentialRow } from '../credential-row.js';
+import type { AddCredentialResult, AgentCredentialStore } from '../ports/agent-credentials.js';
 import type { SyncPostgres } from './sync-postgres.js';
-
-interface CredentialRow {
-  agent_id: string;
-  secret_hash: string;
-  ack_key: Uint8Array;
-  created_at_ms: number;
-  revoked_at_ms: number | null;
-}
-
-const fromRow = (r: CredentialRow): AgentCredential => ({
-  agentId: r.agent_id,
-  secretHash: r.secret_hash,
-  ackKey: new Uint8Array(r.ack_key),
-  createdAtMs: r.created_at_ms,
-  ...(r.revoked_at_ms !== null ? { revokedAtMs: r.revoked_at_ms } : {}),
-});
 
 export function createPostgresAgentCredentials(db: SyncPostgres): AgentCredentialStore {
   const bump = () => db.query('UPDATE agent_credential_changes SET counter = counter + 1 WHERE id = 1');

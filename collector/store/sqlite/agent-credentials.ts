@@ -2,23 +2,8 @@
 // Each change bumps agent_credential_changes.counter in the same transaction, so a running
 // collector notices changes made by `hopwatch agents` in another process with one tiny read.
 import type Database from 'better-sqlite3';
+import { credentialOf as fromRow, type CredentialRow } from '../credential-row.js';
 import type { AddCredentialResult, AgentCredential, AgentCredentialStore } from '../ports/agent-credentials.js';
-
-interface CredentialRow {
-  agent_id: string;
-  secret_hash: string;
-  ack_key: Buffer;
-  created_at_ms: number;
-  revoked_at_ms: number | null;
-}
-
-const fromRow = (r: CredentialRow): AgentCredential => ({
-  agentId: r.agent_id,
-  secretHash: r.secret_hash,
-  ackKey: new Uint8Array(r.ack_key),
-  createdAtMs: r.created_at_ms,
-  ...(r.revoked_at_ms !== null ? { revokedAtMs: r.revoked_at_ms } : {}),
-});
 
 export function createSqliteAgentCredentials(db: Database.Database): AgentCredentialStore {
   const s = {
