@@ -10,8 +10,7 @@ import { rotateAgentCredentials } from '../collector/auth/issue-credential.js';
 import { startCollector, type Collector } from '../collector/collector.js';
 import { collectorDefaults, loadCollectorConfig } from '../collector/config.js';
 import { CollectorError } from '../collector/errors.js';
-import { openStoreBackend } from '../collector/store/open-backend.js';
-import { redact } from '../collector/store/postgres/sync-postgres.js';
+import { openStoreBackend, storeLocation } from '../collector/store/open-backend.js';
 import { demoUsers, simulationAgentIds, startSimulation, type SimulationOptions } from '../firmware-stubs/index.js';
 import { fillDemoHistory } from './demo-history.js';
 
@@ -72,7 +71,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     `  agents         ${api}/api/v1/agents`,
     `  clocks         ${api}/api/v1/clocks`,
     `  metrics        ${api}/metrics`,
-    `  database       ${redact(config.store.file)}`,
+    `  database       ${storeLocation(config.store.file)}`,
     '',
     'Journeys appear within a few seconds (an on-demand SR takes 2-10 s end to end). Ctrl-C to stop.',
     '',

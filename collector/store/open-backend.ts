@@ -45,11 +45,16 @@ export function storeKindOf(file: string): StoreKind {
   return 'sqlite';
 }
 
+/** A store setting safe to print or log: a URL loses its password, a file path stays as it is. */
+export function storeLocation(file: string): string {
+  return storeKindOf(file) === 'postgres' ? redact(file) : file;
+}
+
 export function openStoreBackend(options: StoreBackendOptions): StoreBackend {
   if (storeKindOf(options.file) === 'postgres') {
     const store = openPostgresStore({ url: options.file });
     return {
-      kind: 'postgres', location: redact(options.file), store,
+      kind: 'postgres', location: storeLocation(options.file), store,
       credentials: createPostgresAgentCredentials(store.db), tokens: createPostgresApiTokens(store.db),
       metricPorts: () => postgresMetricPorts(store.db),
     };
