@@ -56,6 +56,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/peers': read('own-peers'),
   'GET /api/v1/compare': read('own-rows'),
   'GET /api/v1/compare.csv': read('own-rows'),
+  'GET /api/v1/compare.pdf': read('own-rows'),
+  'GET /api/v1/reports/alerts.pdf': read('own-rows'),
   'GET /api/v1/inventory': read('own-peers'),
   'GET /api/v1/inventory/devices': read('own-rows'),
   'GET /api/v1/availability': read('deny'),
