@@ -42,6 +42,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/rsvp': read('own-rows'),
   'GET /api/v1/processes': read('own-rows'),
   'GET /api/v1/processes/attribution': read('own-rows'),
+  'GET /api/v1/processes/install-reads': read('own-rows'),
+  'GET /api/v1/processes/cos-gain': read('own-rows'),
   'GET /api/v1/indicators/installs': read('own-rows'),
   'GET /api/v1/indicators/top-ups': read('own-rows'),
   'GET /api/v1/indicators/change-of-supplier': read('own-rows'),

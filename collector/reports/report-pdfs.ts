@@ -12,7 +12,7 @@ import { inventoryOf, journeys, type ReportParams } from './report-runner.js';
 
 export const PDF_REPORTS: readonly string[] = ['rsvp', 'processes', 'compare', 'inventory', 'alerts'];
 /** Reports that read the journey records (the alerts PDF for its outage clustering). */
-export const JOURNEY_REPORTS: readonly string[] = ['compare', 'power-outages', 'alerts'];
+export const JOURNEY_REPORTS: readonly string[] = ['compare', 'power-outages', 'install-reads', 'cos-gain', 'alerts'];
 
 export function renderReportPdf(name: string, m: MetricReader, p: ReportParams, nowMs: number, store: JourneyRecordStore | undefined): Promise<Buffer> {
   const meta = { timeZone: m.config.timeZone, nowMs };

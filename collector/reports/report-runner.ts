@@ -13,7 +13,9 @@ import { estateDevices, inventory, type Inventory } from '../metrics/inventory.j
 import { bad, MONTH_PATTERN, parseBy, parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
 import { peerReport } from '../metrics/peers.js';
 import { reliability } from '../metrics/reliability.js';
+import { flagIncidents } from '../metrics/incident-flags.js';
 import { powerOutageReport } from '../metrics/power-outage-report.js';
+import { cosGainChecks, installReads, processCheckQuery } from '../metrics/process-checks.js';
 import type { Period } from '../metrics/rollup-query.js';
 import { rsvpRows } from '../metrics/rsvp.js';
 import { topUpRows } from '../metrics/top-ups.js';
@@ -57,6 +59,8 @@ const HEADERS: Readonly<Record<string, (by: readonly string[]) => readonly strin
   reliability: () => ['from', 'to', 'region', 'category', 'opened', 'resolved', 'mttrHours', 'operatingHours', 'mtbfHours'],
   peers: () => ['period', 'scope', 'userRole', 'withheld', 'series', 'volume', 'successRatePct'],
   'power-outages': () => ['from', 'to', 'region', 'hubs', 'alerts', 'class'],
+  'install-reads': () => ['period', 'party', 'installs', 'read', 'noRead', 'open', 'noReadPct'],
+  'cos-gain': () => ['period', 'party', 'gains', 'readBefore', 'readBeforePct', 'oldSupplierInstall', 'oldSupplierInstallPct'],
 };
 
 const parse = (m: MetricReader, p: ReportParams, nowMs: number, d: Defaults): ParsedMetricQuery => parseMetricQuery(p, m.source, nowMs, d);
@@ -87,7 +91,13 @@ const regions = (m: MetricReader, p: ReportParams) => p.region?.split(',') ?? m.
 
 export const REPORTS: Readonly<Record<string, { readonly summary: string; readonly run: Runner }>> = {
   rsvp: { summary: 'RSVP per SRV (or --by …): volume, payload, speed, % within TRT', run: (m, p, now) => flatRows(rsvpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: ['srv'] }))) },
-  processes: { summary: 'RSVP per business process', run: (m, p, now) => flatRows(rsvpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: ['process'] }))) },
+  processes: {
+    summary: 'RSVP per business process (day rows flag Category 1 and 2 incidents)',
+    run: (m, p, now) => {
+      const q = parse(m, p, now, { days: 7, granularity: 'day', by: ['process'] });
+      return flatRows(flagIncidents(rsvpRows(m.source, q), m.log, m.source.calendar, q.fromMs, q.toMs));
+    },
+  },
   attribution: { summary: 'how SRs of shared SRVs (1.1.1 …) were attributed, per rule', run: (m, p, now) => flatRows(attributionRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
   installs: { summary: 'Install and Commission vs Install and Leave per day, installs vs prediction', run: (m, p, now) => flatRows(installRows(m.source, parse(m, p, now, { days: 28, granularity: 'day', by: [] }), m.config.installPredictionWeeks)) },
   'top-ups': { summary: 'top-up (2.2) success at the first and second attempt', run: (m, p, now) => flatRows(topUpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
@@ -130,6 +140,14 @@ export const REPORTS: Readonly<Record<string, { readonly summary: string; readon
   compare: {
     summary: 'two firmware versions or device models (--dimension, --a, --b, --figure): medians, shift and success difference with 95 % intervals',
     run: (m, p, now, store) => comparisonTable(runComparison(journeys(store, 'compare'), m, p, now)),
+  },
+  'install-reads': {
+    summary: 'installs (8.14.1) with no meter read within 30 days, per party (MP176 Table 1)',
+    run: (m, p, now, store) => flatRows(installReads(journeys(store, 'install-reads'), m.source, processCheckQuery(m.source.calendar, p, now)).rows),
+  },
+  'cos-gain': {
+    summary: 'Change of Supplier Gains (6.23): a read in the 30 days before, an install by the old supplier before (MP176 Table 1)',
+    run: (m, p, now, store) => flatRows(cosGainChecks(journeys(store, 'cos-gain'), m.source, processCheckQuery(m.source.calendar, p, now))),
   },
   'power-outages': {
     summary: 'Power Outage Alerts per 3-minute window and CSP region: isolated events and wider outages',

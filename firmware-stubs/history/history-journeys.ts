@@ -64,6 +64,7 @@ export function writeDemoHistory(o: DemoHistoryOptions): { journeys: number } {
 
   const hours = (plan.toMs - plan.fromMs) / HOUR_MS;
   let journeys = 0;
+  let installsWritten = 0;
   const day: JourneyRecord[] = [];
   for (let h = 0; h < hours; h++) {
     const startMs = plan.fromMs + h * HOUR_MS;
@@ -96,7 +97,10 @@ export function writeDemoHistory(o: DemoHistoryOptions): { journeys: number } {
   function installs(day: number, hour: number, weekend: boolean, at: () => number): JourneyRecord[] {
     if (hour < 8 || hour >= 18) return [];
     return Array.from({ length: count(plan.installsOn(day, weekend) / 10, random) }, () => {
-      const device = deviceOf(random.pick(fleet.rigs), random);
+      const fleetDevice = deviceOf(random.pick(fleet.rigs), random);
+      // Every tenth install is of a meter new to the fleet that no User reads afterwards: the
+      // demo's cases of MP176's "no meter read received within 30 days of 8.14.1".
+      const device = ++installsWritten % 10 === 0 ? unreadMeter(fleetDevice, installsWritten / 10) : fleetDevice;
       return request(at(), random.chance(0.8) ? '8.14.1' : '8.14.2', device.supplier, device);
     });
   }
@@ -128,6 +132,15 @@ export function writeDemoHistory(o: DemoHistoryOptions): { journeys: number } {
     }
     return out;
   }
+}
+
+/** A meter like `device` (same model, rig and supplier) with a serial of its own (slot F0, the nth): installed, then never read. */
+function unreadMeter(device: Device, n: number): Device {
+  const bytes = device.eui.split('-');
+  bytes[3] = 'F0';
+  bytes[6] = ((n >> 8) & 0xff).toString(16).toUpperCase().padStart(2, '0');
+  bytes[7] = (n & 0xff).toString(16).toUpperCase().padStart(2, '0');
+  return { ...device, eui: bytes.join('-') };
 }
 
 function deviceOf(rig: Fleet['rigs'][number], random: Random): Device {
