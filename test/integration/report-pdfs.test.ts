@@ -100,6 +100,13 @@ describe('comparison, inventory and alert PDFs', () => {
     const unrestored = outages.rows.reduce((n: number, r: { unrestored: number }) => n + r.unrestored, 0);
     expect(unrestored).toBeGreaterThan(0);
     expect(text).toContain(`Outages not restored: ${unrestored}${unrestored > 50 ? ', the first 50 listed' : ''}.`);
+    // The demo history's storm: 80 hubs in CENTRAL in one 3-minute window (firmware-stubs/history/history-plan.ts), with any of the fleet's own that raised one then.
+    const clusters = await json(`/api/v1/availability/power-outages?from=${from}&to=${to}`);
+    const wider = clusters.windows.filter((w: { class: string }) => w.class === 'wider');
+    expect(wider).toEqual([expect.objectContaining({ region: 'CENTRAL', hubs: expect.any(Number) })]);
+    expect(wider[0].hubs).toBeGreaterThanOrEqual(80);
+    expect(text).toContain('Wider outages: 1.');
+    expect(text).toContain(wider[0].from);
     // No metrics.powerOutage.alertCodes configured: the catalogue's code of reason power-outage.
     expect(text.some((t) => t.startsWith('Power Outage Alerts (PO1) in 3-minute windows from 00:00'))).toBe(true);
     expectClean(all);
