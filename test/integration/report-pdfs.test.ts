@@ -67,6 +67,8 @@ describe('comparison, inventory and alert PDFs', () => {
       expect(text, section).toContain(section);
     }
     expect(pooled.a.measured).toBeGreaterThan(100);
+    // The stubs' newer CH firmware handles the HAN faster (firmware-stubs/latency-model.ts).
+    expect(pooled.verdict).toMatch(/^CHF-1\.4\.0 is [\d.]+ ms faster than CHF-1\.2\.0, 95 % CI/);
     expect(text).toContain(asDrawn(pooled.verdict));
     expect(text).toContain(asDrawn(pooled.successVerdict));
     expect(text).toContain((pooled.a.medianUs / 1000).toFixed(1));
