@@ -50,9 +50,17 @@ const RESOLVED_KEEP_MS = 3_600_000;
 export const seriesKey = (rule: string, labels: Readonly<Record<string, string>>) =>
   `${rule}\u0001${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join('\u0001')}`;
 
-export function createAlertStates(options: { historyLimit: number; maxSeries: number; store?: AlertHistoryStore }): AlertStates {
+export interface AlertStatesOptions {
+  readonly historyLimit: number;
+  readonly maxSeries: number;
+  readonly store?: AlertHistoryStore;
+  /** The rules configured now: stored series of any other rule are forgotten at start. */
+  readonly rules?: ReadonlySet<string>;
+}
+
+export function createAlertStates(options: AlertStatesOptions): AlertStates {
   const { store } = options;
-  const all = new Map<string, Series>(store?.series().map((x) => [x.key, seriesOf(x)]) ?? []);
+  const all = new Map<string, Series>();
   const history: AlertEvent[] = store?.events(options.historyLimit).reverse() ?? [];
   let nextId = (history[history.length - 1]?.id ?? 0) + 1;
   let untracked = 0;
@@ -61,6 +69,10 @@ export function createAlertStates(options: { historyLimit: number; maxSeries: nu
   const dirty = new Set<string>();
   const forgotten = new Set<string>();
   let unsavedDropped = 0;
+  for (const x of store?.series() ?? []) {
+    if (options.rules && !options.rules.has(x.rule)) forgotten.add(x.key);
+    else all.set(x.key, seriesOf(x));
+  }
 
   const move = (s: Series, to: AlertState, nowMs: number, from: AlertState | null = s.state) => {
     const event = { id: nextId++, atMs: nowMs, rule: s.rule, labels: s.labels, from, to, value: s.value };

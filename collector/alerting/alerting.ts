@@ -59,7 +59,9 @@ export function checkRuleNames(rules: readonly AlertRuleConfig[]): void {
 export function createAlerting(o: AlertingOptions): Alerting {
   const { config } = o;
   const log = o.logger.child({ component: 'alerting' });
-  const states = createAlertStates({ historyLimit: config.historyLimit, maxSeries: config.maxSeries, ...(o.history ? { store: o.history } : {}) });
+  const states = createAlertStates({
+    historyLimit: config.historyLimit, maxSeries: config.maxSeries, rules: new Set(config.rules.map((r) => r.name)), ...(o.history ? { store: o.history } : {}),
+  });
   const notifier = createWebhookNotifier(config.webhook, o.logger);
   const lastSentMs = new Map<Series, number>();
   const lastError = new Map<string, string>();

@@ -102,7 +102,7 @@ export const REPORTS: Readonly<Record<string, { readonly summary: string; readon
   installs: { summary: 'Install and Commission vs Install and Leave per day, installs vs prediction', run: (m, p, now) => flatRows(installRows(m.source, parse(m, p, now, { days: 28, granularity: 'day', by: [] }), m.config.installPredictionWeeks)) },
   'top-ups': { summary: 'top-up (2.2) success at the first and second attempt', run: (m, p, now) => flatRows(topUpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
   'change-of-supplier': { summary: 'Change of Supplier (6.23) success, later SRs counting', run: (m, p, now) => flatRows(cosRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
-  alerts: { summary: 'alert delivery time and % within the 60 s SLA per alert code', run: (m, p, now) => flatRows(alertRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
+  alerts: { summary: 'alert delivery time and % within the 60 s SLA per alert code (PDF: the alert report, with the sequences and outage clustering)', run: (m, p, now) => flatRows(alertRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
   availability: {
     summary: 'availability by CSP region, time-of-day band and day, with outages',
     run: (m, p, now) => availabilityTable(availabilityByRegion(m.source, m.log, { ...parsePeriod(p, m.source.calendar, now, 7), regions: regions(m, p) }, m.config.availability)),

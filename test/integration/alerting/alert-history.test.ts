@@ -51,6 +51,22 @@ describe('alert history in the store', () => {
     expect(third.series()[0]).toMatchObject({ state: 'resolved' });
   });
 
+  it('forgets at start the stored series of a rule no longer configured, and keeps its past events', () => {
+    const file = join(dir.path, `states-${files++}.db`);
+    const first = createAlertStates({ historyLimit: 100, maxSeries: 10, store: open(file).alertHistory });
+    first.apply({ name: 'retired', forSeconds: 0 }, on, 0);
+    first.apply(rule, on, 0);
+    first.save();
+
+    const second = createAlertStates({ historyLimit: 100, maxSeries: 10, store: open(file).alertHistory, rules: new Set(['north-down']) });
+    expect(second.series().map((x) => x.rule)).toEqual(['north-down']);
+    expect(second.firing).toBe(0);
+    second.save();
+    const third = createAlertStates({ historyLimit: 100, maxSeries: 10, store: open(file).alertHistory });
+    expect(third.series().map((x) => x.rule)).toEqual(['north-down']);
+    expect(third.events(10).map((e) => e.rule)).toEqual(['north-down', 'retired', 'retired']);
+  });
+
   it('keeps a change the store refused for the next save, dropping and counting the oldest beyond historyLimit', () => {
     const file = join(dir.path, `states-${files++}.db`);
     const store = open(file).alertHistory;
