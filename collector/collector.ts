@@ -172,7 +172,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     return clocks.summaries((agentId) => 2 * now - clocks.map(agentId, now).us);
   };
   const alerting = createAlerting({
-    config: config.alerting, logger, nowMs,
+    config: config.alerting, logger, nowMs, history: backend.alertHistory,
     sources: { metrics: metricEngine, agentStatuses: () => store.agentStatuses(), clockUncertainties },
   });
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };

@@ -29,6 +29,7 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_AUTH_RATE_LIMITED: 'Too many failed authentications from this client address (http.authFailuresPerMinute); wait for the Retry-After seconds.',
   HW_COLLECTOR_ALERT_WEBHOOK: 'The alerting webhook (alerting.webhook.url) did not take a batch of alert notifications after alerting.webhook.maxAttempts tries, or refused it (a 4xx other than 429). They are dropped and counted (hopwatch_alert_notifications_failed_total); ingest and rule evaluation go on.',
   HW_COLLECTOR_ALERT_RULE: 'An alerting rule could not be evaluated (its query failed); its series keep their state and hopwatch_alert_evaluation_failures_total counts it. The log line names the rule and the error.',
+  HW_COLLECTOR_ALERT_HISTORY: 'Alert states and history could not be saved to the store; they stay queued in memory for the next evaluation and hopwatch_alert_history_save_failures_total counts it.',
   HW_COLLECTOR_OTLP_EXPORT: 'Journeys could not be exported to the OTLP endpoint (export.otlp.endpoint): it refused them (an HTTP status other than 429, 502, 503 or 504: check the URL path, usually /v1/traces, and any required header) or did not answer after every retry. They are counted in hopwatch_otlp_failed_journeys_total; the journeys stay stored.',
   HW_COLLECTOR_TOKENS: 'A hopwatch tokens command could not run: an unknown subcommand, scope or option, a party token without a valid EUI-64 or a known User Role, or an unknown token id.',
 });

@@ -36,8 +36,12 @@ export interface LatencyParameters {
   readonly dspCsp: { readonly down: Lognormal; readonly up: Lognormal };
   /** CSP_OUT→CH_IN (down) and CH_OUT→CSP_IN (up); `retryChance` of each leg adds a retransmission. */
   readonly wan: Readonly<Record<CspRegionName, { readonly down: Lognormal; readonly up: Lognormal; readonly retryChance: number }>>;
-  /** CH_IN→HAN_OUT (down) and HAN_IN→CH_OUT (up), times the CH firmware's factor. */
-  readonly ch: { readonly down: Lognormal; readonly up: Lognormal; readonly firmwareFactor: Readonly<Record<string, number>> };
+  /**
+   * CH_IN→HAN_OUT (down) and HAN_IN→CH_OUT (up), times the CH firmware's factor; the CH's
+   * firmware also runs its side of the HAN (radio stack, retries, the GPF's polling of a GSME),
+   * so the HAN leg takes its `hanFactor` too.
+   */
+  readonly ch: { readonly down: Lognormal; readonly up: Lognormal; readonly firmwareFactor: Readonly<Record<string, number>>; readonly hanFactor: Readonly<Record<string, number>> };
   /** HAN_OUT→HAN_IN: the HAN and the device, times the SRV, model and firmware factors. */
   readonly han: Readonly<Record<HanDeviceType, Lognormal>>;
   /** Work the device does for an SRV, relative to a register read. */
@@ -88,6 +92,7 @@ export const defaultLatencyParameters: LatencyParameters = {
     down: ln(35, 0.3),
     up: ln(25, 0.3),
     firmwareFactor: { 'CHF-1.2.0': 1.3, 'CHF-1.3.1': 1.0, 'CHF-1.4.0': 0.75 },
+    hanFactor: { 'CHF-1.2.0': 1.2, 'CHF-1.3.1': 1.0, 'CHF-1.4.0': 0.85 },
   },
   // GSME answers through the GPF and wakes on its own schedule (battery powered).
   han: { ESME: ln(900, 0.35), GSME: ln(3500, 0.4) },
@@ -148,7 +153,7 @@ export function createLatencyModel(parameters: LatencyParameters = defaultLatenc
       case 'dspToCsp': return draw(p.dspCsp.down, random);
       case 'wanDown': return wan(profile, false, random);
       case 'chDown': return draw(p.ch.down, random, factorOf(p.ch.firmwareFactor, profile.chFirmwareVersion));
-      case 'han': return draw(p.han[profile.deviceType], random, factorOf(p.srvFactor, profile.srv) * device(profile));
+      case 'han': return draw(p.han[profile.deviceType], random, factorOf(p.srvFactor, profile.srv) * device(profile) * factorOf(p.ch.hanFactor, profile.chFirmwareVersion));
       case 'chUp': return draw(p.ch.up, random, factorOf(p.ch.firmwareFactor, profile.chFirmwareVersion));
       case 'wanUp': return wan(profile, true, random);
       case 'cspToDsp': return draw(p.dspCsp.up, random);

@@ -2,10 +2,13 @@
 // is observed (rule-checks.ts), its series move between pending, firing and resolved
 // (alert-states.ts), and a series that starts firing, keeps firing past repeatIntervalSeconds
 // or resolves is handed to the webhook (webhook-notifier.ts), which only queues. A rule whose
-// query fails keeps its state and is counted.
+// query fails keeps its state and is counted. States and transitions are saved to the store
+// after each evaluation, so a restart resumes them; firing series are notified again after a
+// restart (when they were last sent is not kept), which receivers deduplicate.
 import { HopwatchError } from '../../common/error-codes.js';
 import type { Logger } from '../../common/logger.js';
 import { CollectorError } from '../errors.js';
+import type { AlertHistoryStore } from '../store/ports/alert-history.js';
 import type { AlertingConfig, AlertRuleConfig } from './alerting-config.js';
 import { createAlertStates, type AlertEvent, type Series } from './alert-states.js';
 import { observe, type AlertSources } from './rule-checks.js';
@@ -16,6 +19,8 @@ export interface AlertingCounters {
   readonly evaluationFailures: number;
   readonly firing: number;
   readonly untrackedSeries: number;
+  readonly historySaveFailures: number;
+  readonly historyDropped: number;
   readonly notifications: NotifierCounters;
 }
 
@@ -38,6 +43,8 @@ export interface AlertingOptions {
   readonly sources: AlertSources;
   readonly logger: Logger;
   readonly nowMs: () => number;
+  /** Where states and history outlive the process (none: memory only). */
+  readonly history?: AlertHistoryStore;
 }
 
 /** Refuses two rules of one name (their series and notifications would mix); run before anything opens. */
@@ -52,12 +59,16 @@ export function checkRuleNames(rules: readonly AlertRuleConfig[]): void {
 export function createAlerting(o: AlertingOptions): Alerting {
   const { config } = o;
   const log = o.logger.child({ component: 'alerting' });
-  const states = createAlertStates({ historyLimit: config.historyLimit, maxSeries: config.maxSeries });
+  const states = createAlertStates({
+    historyLimit: config.historyLimit, maxSeries: config.maxSeries, rules: new Set(config.rules.map((r) => r.name)), ...(o.history ? { store: o.history } : {}),
+  });
   const notifier = createWebhookNotifier(config.webhook, o.logger);
   const lastSentMs = new Map<Series, number>();
   const lastError = new Map<string, string>();
   let evaluations = 0;
   let evaluationFailures = 0;
+  let historySaveFailures = 0;
+  let saveFailing = false;
 
   const notification = (rule: AlertRuleConfig, s: Series): Notification => ({
     status: s.state === 'firing' ? 'firing' : 'resolved',
@@ -99,9 +110,23 @@ export function createAlerting(o: AlertingOptions): Alerting {
     }
   };
 
+  const save = () => {
+    try {
+      states.save();
+      if (saveFailing) log.info('alert history saved again');
+      saveFailing = false;
+    } catch (err) {
+      historySaveFailures++;
+      // Logged when saving starts failing, not at every evaluation.
+      if (!saveFailing) log.warn({ code: 'HW_COLLECTOR_ALERT_HISTORY', err: (err as Error).message }, 'alert states and history could not be saved; kept queued');
+      saveFailing = true;
+    }
+  };
+
   const evaluate = (nowMs: number) => {
     evaluations++;
     for (const rule of config.rules) evaluateRule(rule, nowMs);
+    save();
   };
 
   const timer = config.rules.length > 0 ? setInterval(() => evaluate(o.nowMs()), config.evaluateIntervalMs) : undefined;
@@ -123,6 +148,12 @@ export function createAlerting(o: AlertingOptions): Alerting {
       },
       get untrackedSeries() {
         return states.untracked;
+      },
+      get historySaveFailures() {
+        return historySaveFailures;
+      },
+      get historyDropped() {
+        return states.unsavedDropped;
       },
       notifications: notifier.counters,
     },

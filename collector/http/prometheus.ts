@@ -125,6 +125,8 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
     counter('hopwatch_alert_evaluation_failures_total', 'Alert rule evaluations whose query failed (the rule kept its state).', () => alerting.evaluationFailures);
     gauge('hopwatch_alerts_firing', 'Alert series firing now (GET /api/v1/alerting/rules).', () => alerting.firing);
     counter('hopwatch_alert_series_untracked_total', 'Alert series not tracked because alerting.maxSeries were.', () => alerting.untrackedSeries);
+    counter('hopwatch_alert_history_save_failures_total', 'Saves of alert states and history the store refused (kept queued for the next evaluation).', () => alerting.historySaveFailures);
+    counter('hopwatch_alert_history_dropped_total', 'Alert transitions dropped from the save queue (bound: alerting.historyLimit) while the store refused them.', () => alerting.historyDropped);
     const n = alerting.notifications;
     gauge('hopwatch_alert_notifications_queued', 'Alert notifications waiting for the webhook (bound: alerting.webhook.maxQueued).', () => n.queued);
     counter('hopwatch_alert_notifications_sent_total', 'Alert notifications the webhook took.', () => n.sent);

@@ -23,6 +23,8 @@ import { installOpenApi } from './openapi.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
 import { powerOutageRoutes } from './routes/power-outages.js';
+import { alertReportRoutes } from './routes/alert-report.js';
+import { processCheckRoutes } from './routes/process-checks.js';
 import { validationMessage } from './validation-message.js';
 import { installSecurityHeaders } from './security-headers.js';
 
@@ -80,6 +82,8 @@ function apiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   metricRoutes(app, { metrics: deps.metricEngine, nowMs: Date.now });
   compareRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
   powerOutageRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
+  alertReportRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
+  processCheckRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
   alertingRoutes(app, deps.alerting);
 
   app.get('/api/v1/agents', {

@@ -60,7 +60,8 @@ function tally<K extends string>(outcomes: readonly K[]) {
   };
 }
 
-function periodOf(source: RollupSource, us: number, g: SequenceGranularity): string {
+/** The period an event counts in: its local day, its month, or 'total'. */
+export function periodOf(source: Pick<RollupSource, 'calendar'>, us: number, g: SequenceGranularity): string {
   if (g === 'total') return 'total';
   const date = source.calendar.localDate(us / 1000);
   return g === 'day' ? date : date.slice(0, 7);

@@ -60,6 +60,17 @@ const downtimeColumns: Column<Downtime & { name: string }>[] = [
   { header: 'Downtime h', width: 65, align: 'right', value: (b) => fixed(b.downtimeHours, 2) },
 ];
 
+/** Alert delivery per alert code (the alerts PDF shows the same table). */
+export const alertColumns: Column<AlertRow>[] = [
+  { header: 'Alert code', width: 90, value: (a) => String(a.alertCode) },
+  { header: 'Alerts', width: 60, align: 'right', value: (a) => String(a.alerts) },
+  { header: 'Delivered', width: 60, align: 'right', value: (a) => String(a.delivered) },
+  { header: 'Undelivered', width: 70, align: 'right', value: (a) => String(a.undelivered) },
+  { header: 'Within SLA %', width: 75, align: 'right', value: (a) => fixed(a.withinSlaPct) },
+  { header: 'Median s', width: 60, align: 'right', value: (a) => seconds(a.deliveryUs.median) },
+  { header: 'p95 s', width: 60, align: 'right', value: (a) => seconds(a.deliveryUs.p95) },
+];
+
 export function renderMp122Pack(m: MetricReader, p: PackPeriod): Promise<Buffer> {
   const d = gather(m, p);
   const title = `MP122 monthly report ${p.label}`;
@@ -150,15 +161,7 @@ export function renderMp122Pack(m: MetricReader, p: PackPeriod): Promise<Buffer>
     title: 'Delivered within SLA %', labels: d.alerts.map((a) => String(a.alertCode)), unit: ' %', min: 0, max: 100, height: 80,
     series: [{ name: 'Within SLA', color: COLORS[4]!, values: d.alerts.map((a) => a.withinSlaPct) }],
   });
-  table(doc, [
-    { header: 'Alert code', width: 90, value: (a: AlertRow) => String(a.alertCode) },
-    { header: 'Alerts', width: 60, align: 'right', value: (a) => String(a.alerts) },
-    { header: 'Delivered', width: 60, align: 'right', value: (a) => String(a.delivered) },
-    { header: 'Undelivered', width: 70, align: 'right', value: (a) => String(a.undelivered) },
-    { header: 'Within SLA %', width: 75, align: 'right', value: (a) => fixed(a.withinSlaPct) },
-    { header: 'Median s', width: 60, align: 'right', value: (a) => seconds(a.deliveryUs.median) },
-    { header: 'p95 s', width: 60, align: 'right', value: (a) => seconds(a.deliveryUs.p95) },
-  ], d.alerts);
+  table(doc, alertColumns, d.alerts);
 
   finishPdf(doc, title);
   return done;

@@ -14,5 +14,8 @@ export interface PackPeriod {
 export function packPeriod(p: MetricParams, calendar: Calendar, nowMs: number): PackPeriod {
   const { fromMs, toMs } = parsePeriod(p, calendar, nowMs, 30);
   const label = p.month ?? `${calendar.localDate(fromMs)} to ${calendar.localDate(toMs - 1)}`;
-  return { fromMs, toMs, label, generatedAt: new Date(nowMs).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' };
+  return { fromMs, toMs, label, generatedAt: generatedAt(nowMs) };
 }
+
+/** When a report was made, as its pages say it: "2026-11-29 01:20 UTC". */
+export const generatedAt = (nowMs: number) => `${new Date(nowMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;

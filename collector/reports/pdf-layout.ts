@@ -74,7 +74,7 @@ export function oneLine(doc: Pdf, text: string, o: { font?: string; size?: numbe
   const y = doc.y;
   const x = o.x ?? doc.page.margins.left;
   doc.font(o.font ?? 'Helvetica').fontSize(size).fillColor(o.color ?? 'black')
-    .text(text, x, y, { width: o.width ?? contentWidth(doc) - (x - doc.page.margins.left), lineBreak: false, ellipsis: true });
+    .text(winAnsi(text), x, y, { width: o.width ?? contentWidth(doc) - (x - doc.page.margins.left), lineBreak: false, ellipsis: true });
   doc.fillColor('black');
   doc.x = doc.page.margins.left;
   doc.y = y + size * 1.4;
@@ -117,13 +117,16 @@ function cells(doc: Pdf, list: readonly { text: string; width: number; align: 'l
   list.forEach((c, i) => {
     // A left-aligned cell after another keeps clear of a right-aligned neighbour's last letters.
     const pad = c.align === 'left' && i > 0 ? 8 : 0;
-    doc.text(c.text, x + pad, y, { width: c.width - 6 - pad, lineBreak: false, ellipsis: true, align: c.align });
+    doc.text(winAnsi(c.text), x + pad, y, { width: c.width - 6 - pad, lineBreak: false, ellipsis: true, align: c.align });
     x += c.width;
   });
   if (bold) doc.moveTo(doc.page.margins.left, y + ROW_HEIGHT - 3).lineTo(x, y + ROW_HEIGHT - 3).lineWidth(0.5).strokeColor('#999').stroke();
   doc.x = doc.page.margins.left;
   doc.y = y + ROW_HEIGHT;
 }
+
+/** The standard PDF fonts draw WinAnsi only: the minus sign (U+2212, in verdicts) would come out as two stray bytes. */
+export const winAnsi = (text: string) => text.replace(/\u2212/g, '-');
 
 export const fixed = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
 export const seconds = (us: number | null | undefined) => (us === null || us === undefined ? '-' : (us / 1e6).toFixed(us < 10e6 ? 2 : 1));

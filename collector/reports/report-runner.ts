@@ -9,24 +9,32 @@ import { cosRows } from '../metrics/change-of-supplier.js';
 import type { Dimension } from '../metrics/dimensions.js';
 import type { MetricReader } from '../metrics/engine.js';
 import { installRows } from '../metrics/installs.js';
-import { estateDevices, inventory } from '../metrics/inventory.js';
+import { estateDevices, inventory, type Inventory } from '../metrics/inventory.js';
 import { bad, MONTH_PATTERN, parseBy, parseMetricQuery, parsePeriod, type MetricParams, type ParsedMetricQuery } from '../metrics/metric-params.js';
 import { peerReport } from '../metrics/peers.js';
 import { reliability } from '../metrics/reliability.js';
+import { flagIncidents } from '../metrics/incident-flags.js';
+import { powerOutageReport } from '../metrics/power-outage-report.js';
+import { cosGainChecks, installReads, processCheckQuery } from '../metrics/process-checks.js';
 import type { Period } from '../metrics/rollup-query.js';
 import { rsvpRows } from '../metrics/rsvp.js';
 import { topUpRows } from '../metrics/top-ups.js';
+import type { JourneyRecordStore } from '../store/ports/journey-records.js';
+import { comparisonTable, runComparison, type CompareParams } from './compare-report.js';
 import type { FlatRow } from './csv.js';
 import { availabilityTable, flatRows, inventoryTable, peerTable, reliabilityTable } from './report-tables.js';
 
-export interface ReportParams extends MetricParams {
+export interface ReportParams extends MetricParams, CompareParams {
   /** peers: the party the report is for, and its User Role when it has several. */
   readonly for?: string;
   readonly role?: string;
+  /** power-outages: the Power Outage Alert codes, comma-separated. */
+  readonly alertCode?: string;
 }
 
 type Defaults = { days: number; granularity: Period; by: readonly Dimension[] };
-type Runner = (m: MetricReader, p: ReportParams, nowMs: number) => FlatRow[];
+/** `store`: the journey records, for the reports that read them (compare, power-outages) rather than the rollups. */
+type Runner = (m: MetricReader, p: ReportParams, nowMs: number, store: JourneyRecordStore | undefined) => FlatRow[];
 
 /** A report's table; `header` names the columns even when no row has them (an empty period). */
 export interface ReportTable {
@@ -50,6 +58,9 @@ const HEADERS: Readonly<Record<string, (by: readonly string[]) => readonly strin
   availability: () => AVAILABILITY_COLUMNS,
   reliability: () => ['from', 'to', 'region', 'category', 'opened', 'resolved', 'mttrHours', 'operatingHours', 'mtbfHours'],
   peers: () => ['period', 'scope', 'userRole', 'withheld', 'series', 'volume', 'successRatePct'],
+  'power-outages': () => ['from', 'to', 'region', 'hubs', 'alerts', 'class'],
+  'install-reads': () => ['period', 'party', 'installs', 'read', 'noRead', 'open', 'noReadPct'],
+  'cos-gain': () => ['period', 'party', 'gains', 'readBefore', 'readBeforePct', 'oldSupplierInstall', 'oldSupplierInstallPct'],
 };
 
 const parse = (m: MetricReader, p: ReportParams, nowMs: number, d: Defaults): ParsedMetricQuery => parseMetricQuery(p, m.source, nowMs, d);
@@ -65,16 +76,33 @@ const sequences = (m: MetricReader, p: ReportParams, nowMs: number): SequenceQue
   if (granularity !== 'day' && granularity !== 'month' && granularity !== 'total') throw bad(`granularity ${JSON.stringify(granularity)} is not day, month or total`);
   return { ...parsePeriod(p, m.source.calendar, nowMs, 30), granularity, nowMs, ...(p.party !== undefined ? { party: p.party.toUpperCase() } : {}) };
 };
+/** A party's inventory at the end of --month (the table, and the PDF). */
+export function inventoryOf(m: MetricReader, p: ReportParams): Inventory {
+  const q = estateOf(p);
+  return inventory(m.source.ports.estate.estateAt(q.month), { ...q, ...(p.role !== undefined ? { userRole: p.role } : {}) }, m.config.peers.minPeers);
+}
+/** The journey records a report reads; a clear error when the caller opened none. */
+export const journeys = (store: JourneyRecordStore | undefined, name: string): JourneyRecordStore => {
+  if (store === undefined) throw new HopwatchError('HW_COLLECTOR_REPORT', `${name} reads the journey records: open the collector's store`);
+  return store;
+};
+const list = (v: string | undefined) => v?.split(',').map((x) => x.trim()).filter((x) => x !== '');
 const regions = (m: MetricReader, p: ReportParams) => p.region?.split(',') ?? m.source.catalogue.data.cspRegions.map((r) => r.id);
 
 export const REPORTS: Readonly<Record<string, { readonly summary: string; readonly run: Runner }>> = {
   rsvp: { summary: 'RSVP per SRV (or --by …): volume, payload, speed, % within TRT', run: (m, p, now) => flatRows(rsvpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: ['srv'] }))) },
-  processes: { summary: 'RSVP per business process', run: (m, p, now) => flatRows(rsvpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: ['process'] }))) },
+  processes: {
+    summary: 'RSVP per business process (day rows flag Category 1 and 2 incidents)',
+    run: (m, p, now) => {
+      const q = parse(m, p, now, { days: 7, granularity: 'day', by: ['process'] });
+      return flatRows(flagIncidents(rsvpRows(m.source, q), m.log, m.source.calendar, q.fromMs, q.toMs));
+    },
+  },
   attribution: { summary: 'how SRs of shared SRVs (1.1.1 …) were attributed, per rule', run: (m, p, now) => flatRows(attributionRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
   installs: { summary: 'Install and Commission vs Install and Leave per day, installs vs prediction', run: (m, p, now) => flatRows(installRows(m.source, parse(m, p, now, { days: 28, granularity: 'day', by: [] }), m.config.installPredictionWeeks)) },
   'top-ups': { summary: 'top-up (2.2) success at the first and second attempt', run: (m, p, now) => flatRows(topUpRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
   'change-of-supplier': { summary: 'Change of Supplier (6.23) success, later SRs counting', run: (m, p, now) => flatRows(cosRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
-  alerts: { summary: 'alert delivery time and % within the 60 s SLA per alert code', run: (m, p, now) => flatRows(alertRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
+  alerts: { summary: 'alert delivery time and % within the 60 s SLA per alert code (PDF: the alert report, with the sequences and outage clustering)', run: (m, p, now) => flatRows(alertRows(m.source, parse(m, p, now, { days: 7, granularity: 'day', by: [] }))) },
   availability: {
     summary: 'availability by CSP region, time-of-day band and day, with outages',
     run: (m, p, now) => availabilityTable(availabilityByRegion(m.source, m.log, { ...parsePeriod(p, m.source.calendar, now, 7), regions: regions(m, p) }, m.config.availability)),
@@ -100,10 +128,7 @@ export const REPORTS: Readonly<Record<string, { readonly summary: string; readon
   'alert-failure-links': { summary: 'failure alerts (N12, N13) linked to the SR they fail, and not', run: (m, p, now) => flatRows(failureLinks(m.source, sequences(m, p, now))) },
   inventory: {
     summary: 'a party\'s estate (--for) at the end of --month: device types, models, firmware shares against peers',
-    run: (m, p) => {
-      const q = estateOf(p);
-      return inventoryTable(inventory(m.source.ports.estate.estateAt(q.month), { ...q, ...(p.role !== undefined ? { userRole: p.role } : {}) }, m.config.peers.minPeers));
-    },
+    run: (m, p) => inventoryTable(inventoryOf(m, p)),
   },
   'inventory-devices': {
     summary: 'every device of a party\'s estate (--for) at the end of --month, with its fields',
@@ -112,12 +137,35 @@ export const REPORTS: Readonly<Record<string, { readonly summary: string; readon
       return flatRows(estateDevices(m.source.ports.estate.estateAt(q.month, q.party)));
     },
   },
+  compare: {
+    summary: 'two firmware versions or device models (--dimension, --a, --b, --figure): medians, shift and success difference with 95 % intervals',
+    run: (m, p, now, store) => comparisonTable(runComparison(journeys(store, 'compare'), m, p, now)),
+  },
+  'install-reads': {
+    summary: 'installs (8.14.1) with no meter read within 30 days, per party (MP176 Table 1)',
+    run: (m, p, now, store) => flatRows(installReads(journeys(store, 'install-reads'), m.source, processCheckQuery(m.source.calendar, p, now)).rows),
+  },
+  'cos-gain': {
+    summary: 'Change of Supplier Gains (6.23): a read in the 30 days before, an install by the old supplier before (MP176 Table 1)',
+    run: (m, p, now, store) => flatRows(cosGainChecks(journeys(store, 'cos-gain'), m.source, processCheckQuery(m.source.calendar, p, now))),
+  },
+  'power-outages': {
+    summary: 'Power Outage Alerts per 3-minute window and CSP region: isolated events and wider outages',
+    run: (m, p, now, store) => {
+      const alertCodes = list(p.alertCode);
+      const inRegions = list(p.region);
+      const r = powerOutageReport(journeys(store, 'power-outages'), m.config.powerOutage, m.source.catalogue, {
+        ...parsePeriod(p, m.source.calendar, now, 1), ...(alertCodes ? { alertCodes } : {}), ...(inRegions ? { regions: inRegions } : {}),
+      });
+      return flatRows(r.windows);
+    },
+  },
 };
 
-export function runReport(name: string, m: MetricReader, p: ReportParams, nowMs: number): ReportTable {
+export function runReport(name: string, m: MetricReader, p: ReportParams, nowMs: number, store?: JourneyRecordStore): ReportTable {
   const report = REPORTS[name];
   if (!report) throw new HopwatchError('HW_COLLECTOR_REPORT', `unknown report ${JSON.stringify(name)}; one of ${Object.keys(REPORTS).join(', ')}`);
-  const rows = report.run(m, p, nowMs);
+  const rows = report.run(m, p, nowMs, store);
   const by = name === 'peers' ? [] : parseBy(p.by, []);
   return { rows, header: HEADERS[name]?.(by) ?? [] };
 }

@@ -209,4 +209,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX metric_failure_links_device ON metric_failure_links (device, alert_started_us);
   CREATE INDEX metric_failure_links_started ON metric_failure_links (alert_started_us);
   `,
+  // 7: proactive alerting's series states and transition history, kept across restarts
+  //    (collector/store/sqlite/alert-history.ts). Labels are JSON text.
+  `
+  CREATE TABLE alert_series (
+    key TEXT PRIMARY KEY, rule TEXT NOT NULL, labels TEXT NOT NULL, state TEXT NOT NULL,
+    since_ms REAL NOT NULL, starts_at_ms REAL, ends_at_ms REAL, value REAL
+  ) WITHOUT ROWID;
+  CREATE TABLE alert_events (
+    id INTEGER PRIMARY KEY, at_ms REAL NOT NULL, rule TEXT NOT NULL, labels TEXT NOT NULL,
+    from_state TEXT, to_state TEXT NOT NULL, value REAL
+  );
+  `,
 ];

@@ -4,14 +4,17 @@
 import { HopwatchError } from '../../common/error-codes.js';
 import { CollectorError } from '../errors.js';
 import type { AgentCredentialStore } from './ports/agent-credentials.js';
+import type { AlertHistoryStore } from './ports/alert-history.js';
 import type { ApiTokenStore } from './ports/api-tokens.js';
 import type { MetricPorts } from './ports/metric-ports.js';
 import { createPostgresAgentCredentials } from './postgres/agent-credentials.js';
+import { createPostgresAlertHistory } from './postgres/alert-history.js';
 import { createPostgresApiTokens } from './postgres/api-tokens.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { postgresMetricPorts } from './postgres/metric-ports.js';
 import { redact } from './postgres/sync-postgres.js';
 import { createSqliteAgentCredentials } from './sqlite/agent-credentials.js';
+import { createSqliteAlertHistory } from './sqlite/alert-history.js';
 import { createSqliteApiTokens } from './sqlite/api-tokens.js';
 import { sqliteMetricPorts } from './sqlite/metric-ports.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -26,6 +29,8 @@ export interface StoreBackend {
   readonly store: Store;
   readonly credentials: AgentCredentialStore;
   readonly tokens: ApiTokenStore;
+  /** Proactive alerting's states and transitions (collector/alerting). */
+  readonly alertHistory: AlertHistoryStore;
   /** The metric engine's ports on the store's own connection (their writes join its transactions). */
   readonly metricPorts: () => MetricPorts;
 }
@@ -55,14 +60,14 @@ export function openStoreBackend(options: StoreBackendOptions): StoreBackend {
     const store = openPostgresStore({ url: options.file });
     return {
       kind: 'postgres', location: storeLocation(options.file), store,
-      credentials: createPostgresAgentCredentials(store.db), tokens: createPostgresApiTokens(store.db),
+      credentials: createPostgresAgentCredentials(store.db), tokens: createPostgresApiTokens(store.db), alertHistory: createPostgresAlertHistory(store.db),
       metricPorts: () => postgresMetricPorts(store.db),
     };
   }
   const store = openSqliteStore({ file: options.file, synchronous: options.synchronous });
   return {
     kind: 'sqlite', location: options.file, store,
-    credentials: createSqliteAgentCredentials(store.db), tokens: createSqliteApiTokens(store.db),
+    credentials: createSqliteAgentCredentials(store.db), tokens: createSqliteApiTokens(store.db), alertHistory: createSqliteAlertHistory(store.db),
     metricPorts: () => sqliteMetricPorts(store),
   };
 }

@@ -62,8 +62,12 @@ export function writeDemoHistory(o: DemoHistoryOptions): { journeys: number } {
     return recordOf(script, { ...device.context, srv: alertCode, userRole: user.role, cspRegion: device.rig.cspRegion }, catalogue);
   };
 
+  const cutRandom = random.fork('power-cuts');
+  const powerAlert = (reason: 'power-outage' | 'power-restoration') => catalogue.data.alertCodes.find((a) => a.reason === reason)?.code;
+
   const hours = (plan.toMs - plan.fromMs) / HOUR_MS;
   let journeys = 0;
+  let installsWritten = 0;
   const day: JourneyRecord[] = [];
   for (let h = 0; h < hours; h++) {
     const startMs = plan.fromMs + h * HOUR_MS;
@@ -78,7 +82,7 @@ export function writeDemoHistory(o: DemoHistoryOptions): { journeys: number } {
       records.push(request(t, draw.srv, draw.user, draw.device));
     }
     for (let n = count(plan.alertsPerSecond * 3600, random); n > 0; n--) records.push(alert(at()));
-    records.push(...installs(Math.floor(h / 24), date.getUTCHours(), weekend, at), ...changesOfSupplier(date.getUTCHours(), weekend, at), ...outageTraffic(startMs));
+    records.push(...installs(Math.floor(h / 24), date.getUTCHours(), weekend, at), ...changesOfSupplier(date.getUTCHours(), weekend, at), ...outageTraffic(startMs), ...powerCutAlerts(startMs));
     records.sort((a, b) => a.startedUs - b.startedUs);
     day.push(...records);
     // A day per transaction: a commit costs far more than the rows it carries.
@@ -96,7 +100,10 @@ export function writeDemoHistory(o: DemoHistoryOptions): { journeys: number } {
   function installs(day: number, hour: number, weekend: boolean, at: () => number): JourneyRecord[] {
     if (hour < 8 || hour >= 18) return [];
     return Array.from({ length: count(plan.installsOn(day, weekend) / 10, random) }, () => {
-      const device = deviceOf(random.pick(fleet.rigs), random);
+      const fleetDevice = deviceOf(random.pick(fleet.rigs), random);
+      // Every tenth install is of a meter new to the fleet that no User reads afterwards: the
+      // demo's cases of MP176's "no meter read received within 30 days of 8.14.1".
+      const device = ++installsWritten % 10 === 0 ? renumbered(fleetDevice, 'F0', installsWritten / 10) : fleetDevice;
       return request(at(), random.chance(0.8) ? '8.14.1' : '8.14.2', device.supplier, device);
     });
   }
@@ -114,6 +121,32 @@ export function writeDemoHistory(o: DemoHistoryOptions): { journeys: number } {
     }).flat();
   }
 
+  // Each hub of a power cut raises a Power Outage Alert (the catalogue's code of reason
+  // power-outage) to its supplier; most raise a Power Restoration Alert 40 minutes later.
+  // The hubs are meters of the region's rigs with serials of their own (slot E0).
+  function powerCutAlerts(startMs: number): JourneyRecord[] {
+    const outage = powerAlert('power-outage');
+    const restoration = powerAlert('power-restoration');
+    const out: JourneyRecord[] = [];
+    for (const cut of plan.powerCuts) {
+      if (outage === undefined || cut.atMs < startMs || cut.atMs >= startMs + HOUR_MS) continue;
+      const rigs = rigsIn(cut.region);
+      for (let n = 0; n < cut.hubs; n++) {
+        const hub = renumbered(rigs[n % rigs.length]!.esme, 'E0', n);
+        const raisedUs = Math.round((cut.atMs + cutRandom.next() * 120_000) * 1000);
+        out.push(powerAlertRecord(outage, hub, raisedUs));
+        if (restoration !== undefined && cutRandom.chance(cut.restoredShare)) out.push(powerAlertRecord(restoration, hub, raisedUs + 40 * MINUTE_US));
+      }
+    }
+    return out;
+  }
+
+  function powerAlertRecord(alertCode: string, device: Device, raisedUs: number): JourneyRecord {
+    const key = `${device.eui}:${device.supplier.eui}:${counter(device.eui, raisedUs)}`;
+    const script = scriptAlert({ key, alertCode, raisedUs, profile: latencyProfileOf(device), agents: agentsOf(device), fate: 'delivered' }, model, cutRandom);
+    return recordOf(script, { ...device.context, srv: alertCode, userRole: device.supplier.role, cspRegion: device.rig.cspRegion }, catalogue);
+  }
+
   // Users keep sending to a region while it is down; nothing comes back.
   function outageTraffic(startMs: number): JourneyRecord[] {
     const out: JourneyRecord[] = [];
@@ -128,6 +161,15 @@ export function writeDemoHistory(o: DemoHistoryOptions): { journeys: number } {
     }
     return out;
   }
+}
+
+/** A device like `device` (same model, rig and supplier) with a serial of its own: serial slot `slot`, the nth. */
+function renumbered(device: Device, slot: string, n: number): Device {
+  const bytes = device.eui.split('-');
+  bytes[3] = slot;
+  bytes[6] = ((n >> 8) & 0xff).toString(16).toUpperCase().padStart(2, '0');
+  bytes[7] = (n & 0xff).toString(16).toUpperCase().padStart(2, '0');
+  return { ...device, eui: bytes.join('-') };
 }
 
 function deviceOf(rig: Fleet['rigs'][number], random: Random): Device {

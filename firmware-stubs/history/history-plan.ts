@@ -1,7 +1,8 @@
 // The story the demo's history tells, day by day, so that every report has something to show:
 // traffic that follows the working day, an install programme that ramps up, a Change of
-// Supplier campaign, and two regional outages (a run of minutes in which requests to a region
-// were sent and none was answered, MP122 §3.2.3).
+// Supplier campaign, two regional outages (a run of minutes in which requests to a region
+// were sent and none was answered, MP122 §3.2.3), and two mains power cuts that make hubs raise
+// Power Outage Alerts (DCC CPM PM12: one over more than 50 hubs, one of a few).
 import type { CspRegionName } from '../../proto/hop-context.js';
 
 const HOUR_MS = 3_600_000;
@@ -13,6 +14,15 @@ export interface Outage {
   readonly toMs: number;
 }
 
+/** A power cut: `hubs` Communications Hubs of a region raise a Power Outage Alert within two minutes of `atMs` (at a window's start, so one 3-minute window holds them all). */
+export interface PowerCut {
+  readonly region: CspRegionName;
+  readonly atMs: number;
+  readonly hubs: number;
+  /** The share of hubs that raise a Power Restoration Alert 40 minutes later; the rest never do (MP176). */
+  readonly restoredShare: number;
+}
+
 export interface HistoryPlan {
   readonly fromMs: number;
   readonly toMs: number;
@@ -20,6 +30,7 @@ export interface HistoryPlan {
   readonly peakRequestsPerSecond: number;
   readonly alertsPerSecond: number;
   readonly outages: readonly Outage[];
+  readonly powerCuts: readonly PowerCut[];
   /** Installs (8.14.1 and 8.14.2) on day `d` of the history, 0 = its first day. */
   installsOn(day: number, weekend: boolean): number;
   /** Change of Supplier (6.23) requests on a day. */
@@ -43,6 +54,12 @@ export function demoHistoryPlan(nowMs: number, days: number): HistoryPlan {
       { region: 'NORTH', fromMs: dayStart(Math.min(20, days - 1)) + 9 * HOUR_MS + 25 * 60_000, toMs: dayStart(Math.min(20, days - 1)) + 11 * HOUR_MS },
       // … and 40 minutes of one afternoon last week.
       { region: 'SOUTH', fromMs: dayStart(Math.min(6, days - 1)) + 14 * HOUR_MS + 10 * 60_000, toMs: dayStart(Math.min(6, days - 1)) + 14 * HOUR_MS + 50 * 60_000 },
+    ],
+    powerCuts: [
+      // A storm takes out 80 hubs in CENTRAL early one morning four days ago: a wider outage …
+      { region: 'CENTRAL', atMs: dayStart(Math.min(4, days - 1)) + 3 * HOUR_MS + 3 * 60_000, hubs: 80, restoredShare: 0.9 },
+      // … and a street's worth, 12 hubs in NORTH two evenings ago: an isolated event.
+      { region: 'NORTH', atMs: dayStart(Math.min(2, days - 1)) + 19 * HOUR_MS + 3 * 60_000, hubs: 12, restoredShare: 0.75 },
     ],
     // From 20 a weekday to about 150 by the end: a programme gathering pace.
     installsOn: (day, weekend) => Math.round((20 + (130 * day) / Math.max(1, days - 1)) * (weekend ? 0.25 : 1)),

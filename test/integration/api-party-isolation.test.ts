@@ -77,7 +77,7 @@ describe('a party token over every GET route', () => {
   const QUERIES = ['', '?month=2026-11', '?month=2026-11&by=party', '?month=2026-11&granularity=day&by=srv,party,userRole', '?month=2026-11&by=process', '?limit=10000'];
   // Routes that need parameters of their own.
   const COMPARE = ['?dimension=deviceModel&a=M-1&b=M-2&month=2026-11', '?dimension=chFirmwareVersion&a=1&b=2&month=2026-11&srv=4.1.1&figure=hanUs'];
-  const ROUTE_QUERIES: Readonly<Record<string, readonly string[]>> = { '/api/v1/compare': COMPARE, '/api/v1/compare.csv': COMPARE };
+  const ROUTE_QUERIES: Readonly<Record<string, readonly string[]>> = { '/api/v1/compare': COMPARE, '/api/v1/compare.csv': COMPARE, '/api/v1/compare.pdf': COMPARE };
   // A wildcard route serves files: walked at one it serves.
   const WILDCARD_FILES: Readonly<Record<string, string>> = { '/docs/static/*': 'swagger-ui.css' };
   const urlsOf = (url: string) => (url.includes(':key')

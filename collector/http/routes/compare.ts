@@ -2,10 +2,12 @@
 // versions, device firmware versions or device models compared on the same traffic
 // (collector/analysis/compare.ts).
 import type { FastifyInstance } from 'fastify';
-import { compare, COMPARE_DIMENSIONS, type CompareDimension, type ComparisonRow } from '../../analysis/compare.js';
+import { COMPARE_DIMENSIONS, type CompareDimension } from '../../analysis/compare.js';
 import type { MetricReader } from '../../metrics/engine.js';
-import { parseFilters, parsePeriod, type MetricParams } from '../../metrics/metric-params.js';
-import { flatten, toCsv } from '../../reports/csv.js';
+import type { MetricParams } from '../../metrics/metric-params.js';
+import { comparisonTable, runComparison } from '../../reports/compare-report.js';
+import { renderComparePdf } from '../../reports/compare-pdf.js';
+import { toCsv } from '../../reports/csv.js';
 import type { JourneyRecordStore } from '../../store/ports/journey-records.js';
 import { integerSchema, nullableNumberSchema, nullableStringSchema, periodParams, querySchema, sliceParams } from './metric-schemas.js';
 import { errorSchema } from './schemas.js';
@@ -45,12 +47,7 @@ const rowSchema = {
 };
 
 export function compareRoutes(app: FastifyInstance, deps: CompareRouteDeps): void {
-  const run = (q: CompareParams) => {
-    const { fromMs, toMs } = parsePeriod(q, deps.metrics.source.calendar, deps.nowMs(), 7);
-    const figure = q.figure ?? 'rttUs';
-    const rows = compare(deps.store, { dimension: q.dimension, a: q.a, b: q.b, fromMs, toMs, figure, filters: parseFilters(q, deps.metrics.source.catalogue) });
-    return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), dimension: q.dimension, a: q.a, b: q.b, figure, rows };
-  };
+  const run = (q: CompareParams) => runComparison(deps.store, deps.metrics, q, deps.nowMs());
 
   // Per SRV and pooled: counts, medians, p95, the Hodges–Lehmann shift b − a and the success-rate difference, each with a 95 % interval.
   app.get<{ Querystring: CompareParams }>('/api/v1/compare', {
@@ -73,8 +70,15 @@ export function compareRoutes(app: FastifyInstance, deps: CompareRouteDeps): voi
   app.get<{ Querystring: CompareParams }>('/api/v1/compare.csv', {
     schema: { querystring: querySchema(params, ['dimension', 'a', 'b']), response: { 200: { content: { 'text/csv': { schema: { type: 'string' } } } }, 400: errorSchema } },
   }, async (req, reply) => {
-    const r = run(req.query);
-    const rows = r.rows.map((row: ComparisonRow) => flatten({ from: r.from, to: r.to, dimension: r.dimension, figure: r.figure, ...row, shiftUs: row.shiftUs ?? { estimate: null, lower: null, upper: null, thinned: null } }));
-    return reply.type('text/csv; charset=utf-8').send(toCsv(rows));
+    return reply.type('text/csv; charset=utf-8').send(toCsv(comparisonTable(run(req.query))));
+  });
+
+  // The same comparison as PDF: the verdicts, a chart of medians per SRV, the table.
+  app.get<{ Querystring: CompareParams }>('/api/v1/compare.pdf', {
+    schema: { querystring: querySchema(params, ['dimension', 'a', 'b']), response: { 200: { content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, 400: errorSchema } },
+  }, async (req, reply) => {
+    const nowMs = deps.nowMs();
+    const pdf = await renderComparePdf(runComparison(deps.store, deps.metrics, req.query, nowMs), { timeZone: deps.metrics.config.timeZone, nowMs });
+    return reply.type('application/pdf').send(pdf);
   });
 }

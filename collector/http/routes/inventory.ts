@@ -1,11 +1,13 @@
 // GET /api/v1/inventory: a party's estate at the end of a month, per device type, model and
 // firmware version, with firmware shares per model against anonymised peers and the industry;
 // GET /api/v1/inventory/devices: the estate as a data file, one row per device
-// (collector/metrics/inventory.ts; MP176 "Inventory reporting"). Both as JSON or CSV.
+// (collector/metrics/inventory.ts; MP176 "Inventory reporting"). Both as JSON or CSV, the
+// inventory also as PDF with bar graphs.
 import type { FastifyInstance } from 'fastify';
 import { estateDevices, inventory } from '../../metrics/inventory.js';
 import { MONTH_PATTERN } from '../../metrics/metric-params.js';
 import { toCsv } from '../../reports/csv.js';
+import { renderInventoryPdf } from '../../reports/inventory-pdf.js';
 import { flatRows, inventoryTable } from '../../reports/report-tables.js';
 import { integerSchema, nullableNumberSchema, nullableStringSchema, querySchema } from './metric-schemas.js';
 import type { MetricRouteDeps } from './rsvp.js';
@@ -18,7 +20,9 @@ const params = {
   month: { type: 'string', pattern: MONTH_PATTERN, description: 'the estate at the end of this calendar month (reporting time zone), YYYY-MM' },
   format: { enum: ['json', 'csv'], description: 'json (default) or csv' },
 };
+const inventoryFormat = { enum: ['json', 'csv', 'pdf'], description: 'json (default), csv, or pdf (tables and bar graphs)' };
 const csv = { 'text/csv': { schema: { type: 'string' } } };
+const pdf = { 'application/pdf': { schema: { type: 'string', format: 'binary' } } };
 
 const inventorySchema = {
   type: 'object',
@@ -50,7 +54,7 @@ const devicesSchema = {
   },
 };
 
-type Query = { party: string; month: string; format?: 'json' | 'csv' };
+type Query = { party: string; month: string; format?: 'json' | 'csv' | 'pdf' };
 
 export function inventoryRoutes(app: FastifyInstance, deps: MetricRouteDeps): void {
   const m = deps.metrics;
@@ -58,13 +62,16 @@ export function inventoryRoutes(app: FastifyInstance, deps: MetricRouteDeps): vo
 
   app.get<{ Querystring: Query & { userRole?: string } }>('/api/v1/inventory', {
     schema: {
-      querystring: querySchema({ ...params, userRole: { type: 'string', minLength: 1, maxLength: 64, description: 'the User Role whose parties are the peers, when the party acts in several' } }, ['party', 'month']),
-      response: { 200: { content: { 'application/json': { schema: inventorySchema }, ...csv } }, 400: errorSchema },
+      querystring: querySchema({
+        ...params, format: inventoryFormat, userRole: { type: 'string', minLength: 1, maxLength: 64, description: 'the User Role whose parties are the peers, when the party acts in several' },
+      }, ['party', 'month']),
+      response: { 200: { content: { 'application/json': { schema: inventorySchema }, ...csv, ...pdf } }, 400: errorSchema },
     },
   }, async (req, reply) => {
     const { party, month, userRole, format } = req.query;
     const report = inventory(estateAt(month), { party: party.toUpperCase(), month, ...(userRole !== undefined ? { userRole } : {}) }, m.config.peers.minPeers);
     if (format === 'csv') return reply.type('text/csv').send(toCsv(inventoryTable(report)));
+    if (format === 'pdf') return reply.type('application/pdf').send(await renderInventoryPdf(report, { timeZone: m.config.timeZone, nowMs: deps.nowMs() }));
     return { timeZone: m.config.timeZone, ...report };
   });
 

@@ -49,6 +49,7 @@ export const rsvpRowSchema = {
     rttUs: summarySchema, dccUs: summarySchema, hanUs: summarySchema, chResidenceUs: summarySchema,
     trtSeconds: nullableNumber, withinTrtPct: nullableNumber, trt: budgetSchema, rttTarget: budgetSchema, successRateTargetPct: nullableNumber,
     segments: { type: 'object', properties: { dsp: budgetSchema, csp: budgetSchema } },
+    category1Incidents: integer, category2Incidents: integer, incidentIds: { type: 'string' },
   },
 } as const;
 

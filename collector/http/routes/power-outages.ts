@@ -1,11 +1,10 @@
 // GET /api/v1/availability/power-outages: Power Outage Alerts clustered into windows per CSP
 // region, isolated events apart from wider outages (collector/metrics/power-outages.ts).
 import type { FastifyInstance } from 'fastify';
-import { CSP_REGIONS, SRV_PATTERN } from '../../../proto/hop-context.js';
 import type { MetricReader } from '../../metrics/engine.js';
-import { bad, parsePeriod, type MetricParams } from '../../metrics/metric-params.js';
-import { clusterPowerOutages } from '../../metrics/power-outages.js';
-import type { FigureRow, JourneyRecordStore } from '../../store/ports/journey-records.js';
+import { parsePeriod, type MetricParams } from '../../metrics/metric-params.js';
+import { powerOutageReport } from '../../metrics/power-outage-report.js';
+import type { JourneyRecordStore } from '../../store/ports/journey-records.js';
 import { integerSchema, periodParams, querySchema } from './metric-schemas.js';
 import { errorSchema } from './schemas.js';
 
@@ -26,7 +25,7 @@ export function powerOutageRoutes(app: FastifyInstance, deps: PowerOutageRouteDe
       querystring: querySchema({
         ...periodParams,
         region: { type: 'string', maxLength: 100, description: 'CSP regions, comma-separated (default: all)' },
-        alertCode: { type: 'string', maxLength: 200, description: 'Power Outage Alert codes, comma-separated (default: metrics.powerOutage.alertCodes)' },
+        alertCode: { type: 'string', maxLength: 200, description: 'Power Outage Alert codes, comma-separated (default: metrics.powerOutage.alertCodes, else the catalogue\'s codes of reason power-outage)' },
       }),
       response: {
         200: object({
@@ -43,20 +42,8 @@ export function powerOutageRoutes(app: FastifyInstance, deps: PowerOutageRouteDe
   }, async (req) => {
     const m = deps.metrics;
     const { fromMs, toMs } = parsePeriod(req.query, m.source.calendar, deps.nowMs(), 1);
-    const configured = m.config.powerOutage;
-    const codes = list(req.query.alertCode) ?? configured.alertCodes;
-    if (codes.length === 0) throw bad('no Power Outage Alert codes: set metrics.powerOutage.alertCodes or give alertCode=');
-    for (const c of codes) if (!SRV_PATTERN.test(c)) throw bad(`alertCode ${JSON.stringify(c)} is not an alert code`);
+    const alertCodes = list(req.query.alertCode);
     const regions = list(req.query.region);
-    for (const r of regions ?? []) if (!(CSP_REGIONS as readonly string[]).includes(r)) throw bad(`region ${JSON.stringify(r)} is not one of ${CSP_REGIONS.join(', ')}`);
-    const alerts = function* (): Generator<FigureRow> {
-      for (const srv of codes) {
-        for (const row of deps.store.scanFigures({ srv, fromUs: fromMs * 1000, toUs: toMs * 1000 })) {
-          if (regions === undefined || regions.includes(row.context.cspRegion ?? '')) yield row;
-        }
-      }
-    };
-    const rule = { ...configured, alertCodes: codes };
-    return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), rule, ...clusterPowerOutages(alerts(), rule) };
+    return powerOutageReport(deps.store, m.config.powerOutage, m.source.catalogue, { fromMs, toMs, ...(alertCodes ? { alertCodes } : {}), ...(regions ? { regions } : {}) });
   });
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { attributionRows } from '../../metrics/attribution-report.js';
 import type { Dimension } from '../../metrics/dimensions.js';
 import type { MetricReader } from '../../metrics/engine.js';
+import { flagIncidents } from '../../metrics/incident-flags.js';
 import { parseMetricQuery, type MetricParams, type ParsedMetricQuery } from '../../metrics/metric-params.js';
 import { precisionOf, type Period } from '../../metrics/rollup-query.js';
 import { rsvpRows } from '../../metrics/rsvp.js';
@@ -38,10 +39,10 @@ export function rsvpRoutes(app: FastifyInstance, deps: MetricRouteDeps): void {
     return { ...envelope(m, q), rows: rsvpRows(m.source, q) };
   });
 
-  // RSVP per business process (MP176 Table 1), SRs of shared SRVs attributed one by one.
+  // RSVP per business process (MP176 Table 1), SRs of shared SRVs attributed one by one; day rows flag Category 1 and 2 incidents.
   app.get<{ Querystring: MetricParams }>('/api/v1/processes', { schema }, async (req) => {
     const q = parseReport(deps, req.query, { days: 7, granularity: 'day', by: ['process'] });
-    return { ...envelope(m, q), rows: rsvpRows(m.source, q) };
+    return { ...envelope(m, q), rows: flagIncidents(rsvpRows(m.source, q), m.log, m.source.calendar, q.fromMs, q.toMs) };
   });
 
   const attributionRow = {

@@ -11,7 +11,8 @@ import { openSyncPostgres } from '../../../collector/store/postgres/sync-postgre
 import { useTestPostgres } from '../../helpers/postgres.js';
 
 const postgres = useTestPostgres();
-const ALL = POSTGRES_MIGRATIONS.map((m) => m.name);
+// In name order, as appliedNames reads them.
+const ALL = POSTGRES_MIGRATIONS.map((m) => m.name).sort();
 const appliedNames = (url: string) => {
   const db = openSyncPostgres(url);
   try {

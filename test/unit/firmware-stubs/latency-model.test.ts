@@ -37,6 +37,11 @@ describe('latency model', () => {
     expect(mean('chDown', { ...esme, chFirmwareVersion: 'CHF-1.2.0' })).toBeGreaterThan(mean('chDown', { ...esme, chFirmwareVersion: 'CHF-1.4.0' }));
   });
 
+  it('makes older CH firmware slower on the HAN too, and newer faster', () => {
+    expect(mean('han', { ...esme, chFirmwareVersion: 'CHF-1.2.0' })).toBeGreaterThan(1.1 * mean('han', esme));
+    expect(mean('han', { ...esme, chFirmwareVersion: 'CHF-1.4.0' })).toBeLessThan(0.92 * mean('han', esme));
+  });
+
   it('keeps the DSP acknowledgement between tens and a few hundred milliseconds typically', () => {
     const ack = mean('ack', esme);
     expect(ack).toBeGreaterThan(20_000);
