@@ -209,4 +209,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX metric_failure_links_device ON metric_failure_links (device, alert_started_us);
   CREATE INDEX metric_failure_links_started ON metric_failure_links (alert_started_us);
   `,
+  // 7: partition ownership (collector/store/sqlite/partition-leases.ts): one lease row per
+  //    partition and one row per collector; times are milliseconds of the process's clock.
+  `
+  CREATE TABLE partition_leases (
+    partition INTEGER PRIMARY KEY, owner TEXT, epoch INTEGER NOT NULL DEFAULT 0,
+    acquired_at_ms REAL, renewed_at_ms REAL, expires_at_ms REAL
+  );
+  CREATE TABLE collector_members (
+    id TEXT PRIMARY KEY, address TEXT NOT NULL, started_at_ms REAL NOT NULL, last_seen_ms REAL NOT NULL, lag TEXT NOT NULL DEFAULT '[]'
+  );
+  `,
 ];

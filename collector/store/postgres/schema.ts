@@ -2,6 +2,7 @@
 // openPostgresStore applies. Tables of other components append their own list here.
 import { CORE_MIGRATIONS } from './core-migrations.js';
 import { METRIC_MIGRATIONS } from './metric-schema.js';
+import { LEASE_MIGRATIONS } from './lease-schema.js';
 import type { PostgresMigration } from './migrations.js';
 
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [...CORE_MIGRATIONS, ...METRIC_MIGRATIONS];
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [...CORE_MIGRATIONS, ...METRIC_MIGRATIONS, ...LEASE_MIGRATIONS];
