@@ -14,6 +14,7 @@ import type { Logger } from '../../common/logger.js';
 import {
   LeaseLostError, type LeaseHolding, type MemberInfo, type PartitionLag, type PartitionLeases,
 } from '../store/ports/partition-leases.js';
+import { clusterState, type ClusterState } from './cluster-state.js';
 import { fairShare } from './fair-share.js';
 
 export const DEFAULT_HEARTBEAT_MS = 1000;
@@ -72,6 +73,8 @@ export interface LeaseKeeper {
    * `partitions` is held here and, in the store, still at the same epoch.
    */
   assertHeld(partitions: readonly number[]): void;
+  /** Every member and lease as the store has them now (GET /api/v1/cluster). */
+  state(): ClusterState;
   readonly counters: Readonly<LeaseKeeperCounters>;
 }
 
@@ -265,6 +268,7 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
       if (missing.length > 0) throw new LeaseLostError(missing, `${member.id} does not hold them now`);
       leases.assertHeld(member.id, holdingsOf(partitions));
     },
+    state: () => clusterState(leases.snapshot(), { self: member.id, partitionCount: leases.partitionCount, heartbeatMs, ttlMs }),
     counters,
   };
 }
