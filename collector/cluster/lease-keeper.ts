@@ -19,6 +19,8 @@ import { fairShare } from './fair-share.js';
 
 export const DEFAULT_HEARTBEAT_MS = 1000;
 export const DEFAULT_LEASE_TTL_MS = 5000;
+/** How long a member that stopped renewing stays in the cluster view (as not live). */
+const FORGET_MEMBERS_AFTER_MS = 24 * 3600_000;
 
 export interface LeaseKeeperOptions {
   /** On the connection the data plane commits on, when assertHeld is to fence its commits. */
@@ -166,6 +168,7 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
   };
 
   const giveUp = async (partitions: readonly number[]) => {
+    // Given up even when the checkpoint failed: the next owner replays the partitions' logged batches.
     await call('onReleasing', options.onReleasing, partitions);
     const still = holdingsOf(partitions);
     // Not held here any more before the store frees them: never counted as held by two.
@@ -235,7 +238,7 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
     takeoverBoundMs: ttlMs + heartbeatMs,
     start() {
       if (timer !== undefined || stopping !== undefined) return;
-      leases.join(member);
+      leases.join(member, FORGET_MEMBERS_AFTER_MS);
       log.info({ partitions: leases.partitionCount, heartbeatMs, ttlMs }, 'joined');
       tick();
     },

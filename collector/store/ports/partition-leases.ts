@@ -53,8 +53,11 @@ export interface LeaseTable {
 export interface PartitionLeases {
   /** Partitions 0 … partitionCount - 1: one lease row each. */
   readonly partitionCount: number;
-  /** Adds the member (or starts it again): started now, seen now. */
-  join(member: MemberInfo): void;
+  /**
+   * Adds the member (or starts it again): started now, seen now. Members not seen for
+   * forgetAfterMs go from the list (until then the cluster view shows them as not live).
+   */
+  join(member: MemberInfo, forgetAfterMs: number): void;
   /**
    * Marks the member seen, records its lag, and extends by ttlMs those of `held` it still owns
    * at the same epoch; returns those. One missing from the answer was taken by another member.

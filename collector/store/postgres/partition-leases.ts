@@ -30,10 +30,11 @@ export function createPostgresPartitionLeases(db: SyncPostgres, partitionCount: 
 
   return {
     partitionCount,
-    join: (member) => void db.query(
-      `INSERT INTO collector_members (id, address, started_at, last_seen) VALUES ($1, $2, now(), now())
+    join: (member, forgetAfterMs) => void db.query(
+      `WITH forgotten AS (DELETE FROM collector_members WHERE last_seen < now() - ${interval('$3')} AND id <> $1)
+       INSERT INTO collector_members (id, address, started_at, last_seen) VALUES ($1, $2, now(), now())
        ON CONFLICT (id) DO UPDATE SET address = excluded.address, started_at = now(), last_seen = now(), lag = '[]'`,
-      [member.id, member.address]),
+      [member.id, member.address, forgetAfterMs]),
     renew: (member, held, ttlMs, lag) => db.query<{ partition: number; epoch: number }>(
       // One statement: the member's row and its leases, at one now().
       `WITH seen AS (
@@ -46,11 +47,13 @@ export function createPostgresPartitionLeases(db: SyncPostgres, partitionCount: 
     liveMembers: (ttlMs) => db.query<{ id: string }>(
       `SELECT id FROM collector_members WHERE last_seen > now() - ${interval('$1')} ORDER BY id COLLATE "C"`, [ttlMs]).map((r) => r.id),
     acquire: (memberId, count, exclude, ttlMs) => (count <= 0 ? [] : db.query<{ partition: number; epoch: number }>(
-      `UPDATE partition_leases l SET owner = $1, epoch = l.epoch + 1, acquired_at = now(), renewed_at = now(), expires_at = now() + ${interval('$4')}
-       WHERE l.partition IN (
+      // The CTE runs once: the rows it locks are the rows updated.
+      `WITH free AS (
          SELECT partition FROM partition_leases
          WHERE (owner IS NULL OR owner = $1 OR expires_at <= now()) AND NOT (partition = ANY($3::integer[]))
          ORDER BY partition LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE partition_leases l SET owner = $1, epoch = l.epoch + 1, acquired_at = now(), renewed_at = now(), expires_at = now() + ${interval('$4')}
+       FROM free WHERE l.partition = free.partition
        RETURNING l.partition, l.epoch`,
       [memberId, count, [...exclude], ttlMs]).map(holdingOf).sort((a, b) => a.partition - b.partition)),
     release: (memberId, holdings) => {

@@ -40,6 +40,7 @@ export function createSqlitePartitionLeases(db: Database.Database, options: Sqli
     release: db.prepare('UPDATE partition_leases SET owner = NULL, expires_at_ms = ? WHERE partition = ? AND epoch = ? AND owner = ?'),
     releaseAll: db.prepare('UPDATE partition_leases SET owner = NULL, expires_at_ms = ? WHERE owner = ?'),
     forget: db.prepare('DELETE FROM collector_members WHERE id = ?'),
+    forgetStale: db.prepare('DELETE FROM collector_members WHERE last_seen_ms < ?'),
     members: db.prepare('SELECT * FROM collector_members ORDER BY id'),
     leases: db.prepare('SELECT * FROM partition_leases ORDER BY partition'),
     owned: db.prepare('SELECT 1 FROM partition_leases WHERE partition = ? AND epoch = ? AND owner = ?').pluck(),
@@ -72,8 +73,9 @@ export function createSqlitePartitionLeases(db: Database.Database, options: Sqli
 
   return {
     partitionCount,
-    join: (member) => {
+    join: (member, forgetAfterMs) => {
       const t = now();
+      s.forgetStale.run(t - forgetAfterMs);
       s.join.run(member.id, member.address, t, t);
     },
     renew: (member, held, ttlMs, lag) => renew(member, held, ttlMs, lag),

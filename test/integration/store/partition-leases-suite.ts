@@ -79,7 +79,7 @@ export function partitionLeasesSuite(name: string, open: () => LeaseStoreUnderTe
 
     it('frees released leases at the epoch held only, and every lease of a member that leaves', () => {
       const a = s.connect(4);
-      a.join(member('a'));
+      a.join(member('a'), 60_000);
       const held = a.acquire('a', 4, [], 60_000);
       a.release('a', [{ partition: 0, epoch: 99 }, held[1]!]);
       expect(a.snapshot().leases.map((l) => l.owner)).toEqual(['a', null, 'a', 'a']);
@@ -92,16 +92,24 @@ export function partitionLeasesSuite(name: string, open: () => LeaseStoreUnderTe
 
     it('lists the members seen within the lease, in code-point order', async () => {
       const leases = s.connect(1);
-      for (const id of ['c', 'B', 'a']) leases.join(member(id));
+      for (const id of ['c', 'B', 'a']) leases.join(member(id), 60_000);
       expect(leases.liveMembers(TTL_MS)).toEqual(['B', 'a', 'c']);
       await sleep(TTL_MS + 50);
       leases.renew(member('a'), [], TTL_MS, []);
       expect(leases.liveMembers(TTL_MS)).toEqual(['a']);
     });
 
+    it('forgets members not seen for longer than asked when a member joins', async () => {
+      const leases = s.connect(1);
+      leases.join(member('old'), 60_000);
+      await sleep(TTL_MS);
+      leases.join(member('new'), TTL_MS / 2);
+      expect(leases.snapshot().members.map((m) => m.id)).toEqual(['new']);
+    });
+
     it('shows members with their lag and leases with the store\'s times', () => {
       const leases = s.connect(2);
-      leases.join(member('a'));
+      leases.join(member('a'), 60_000);
       const held = leases.acquire('a', 1, [], 5_000);
       leases.renew(member('a'), held, 5_000, [{ partition: 0, lagMs: 12, queuedBatches: 3 }]);
       const table = leases.snapshot();
