@@ -3,6 +3,9 @@
 // within ttl + heartbeat, make room for a member that joins, and give everything up at once on a
 // clean stop. Throughout, a watcher checks every few milliseconds that no partition is counted as
 // held by two keepers and that the store agrees with every keeper about what it holds.
+import { spawn } from 'node:child_process';
+import { join as joinPath } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../common/logger.js';
@@ -103,10 +106,55 @@ function cluster(ids: readonly string[]) {
     throw new Error(`not settled within ${withinMs} ms: ${members.map((m) => `${m.id} ${m.keeper.held().length}`).join(', ')}`);
   };
 
-  return { join, settle, view, members, violations, samples: () => samples };
+  return { url, join, settle, view, members, violations, samples: () => samples };
+}
+
+/** A keeper in a process of its own (the compiled modules, as a collector would run them); what it holds, as it last said. */
+function keeperProcess(url: string, id: string) {
+  const dist = (...path: string[]) => JSON.stringify(joinPath(process.cwd(), 'dist', ...path));
+  const script = `
+    import { createLeaseKeeper } from ${dist('collector', 'cluster', 'lease-keeper.js')};
+    import { createPostgresPartitionLeases } from ${dist('collector', 'store', 'postgres', 'partition-leases.js')};
+    import { openSyncPostgres } from ${dist('collector', 'store', 'postgres', 'sync-postgres.js')};
+    import { silentLogger } from ${dist('common', 'logger.js')};
+    const [url, id, partitions, heartbeatMs, ttlMs] = process.argv.slice(1);
+    const leases = createPostgresPartitionLeases(openSyncPostgres(url), Number(partitions));
+    const keeper = createLeaseKeeper({ leases, member: { id, address: 'child' }, heartbeatMs: Number(heartbeatMs), ttlMs: Number(ttlMs), logger: silentLogger });
+    keeper.start();
+    setInterval(() => console.log(JSON.stringify(keeper.held().map((h) => h.partition))), 20);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, url, id, String(PARTITIONS), String(HEARTBEAT_MS), String(TTL_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let held: number[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    held = JSON.parse(line) as number[];
+  });
+  cleanup.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { child, held: () => held };
 }
 
 describe('Lease keepers on one PostgreSQL', () => {
+  it('take over the partitions of a collector process killed with SIGKILL within ttl + heartbeat', async () => {
+    const c = cluster(['collector-a', 'collector-b']);
+    const [a, b] = [c.join('collector-a'), c.join('collector-b')];
+    const killed = keeperProcess(c.url, 'collector-c');
+    for (let i = 0; i < 1_000 && killed.held().length !== 21; i++) await sleep(10);
+    await c.settle([[a, 22], [b, 21]], 10_000);
+    const its = killed.held();
+
+    const killedAt = performance.now();
+    killed.child.kill('SIGKILL');
+    await c.settle([[a, 32], [b, 32]], 10_000);
+    const takeoverMs = performance.now() - killedAt;
+
+    expect(its).toHaveLength(21);
+    expect(takeoverMs).toBeGreaterThan(TTL_MS - HEARTBEAT_MS);
+    expect(takeoverMs).toBeLessThanOrEqual(a.keeper.takeoverBoundMs + SCHEDULING_SLACK_MS);
+    const owners = c.view.snapshot().leases.filter((l) => its.includes(l.partition)).map((l) => l.owner);
+    expect(new Set(owners)).toEqual(new Set(['collector-a', 'collector-b']));
+    expect(c.violations).toEqual([]);
+  }, 60_000);
+
   it('split 64 partitions 22/21/21, take a dead member\'s within ttl + heartbeat, and make room for a fourth', async () => {
     const c = cluster(['collector-a', 'collector-b', 'collector-c', 'collector-d']);
     const [a, b, dead] = [c.join('collector-a'), c.join('collector-b'), c.join('collector-c')];
