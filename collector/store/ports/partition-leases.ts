@@ -43,7 +43,7 @@ export interface LeaseRecord {
   readonly expiresAtMs: number | null;
 }
 
-/** Every member and lease, read at once, with the store's time of the reading. */
+/** Every member and lease, with the store's time when the reading began (ages are measured from it). */
 export interface LeaseTable {
   readonly nowMs: number;
   readonly members: readonly MemberRecord[];
