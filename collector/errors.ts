@@ -13,6 +13,7 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_TOO_LARGE: 'The batch is larger than ingest.maxBatchBytes or holds more than ingest.maxHopsPerBatch hops.',
   HW_COLLECTOR_OVERLOADED: 'The ingest queue is full; the batch was not acknowledged and the agent will send it again.',
   HW_COLLECTOR_STORE_FAILED: 'Writing to the store failed (SQLite: disk full, permissions; PostgreSQL: connection lost, server down or not answering). Batches are not acknowledged until it works again.',
+  HW_COLLECTOR_LEASE_LOST: 'A commit was refused because this collector no longer owns a partition it writes: another collector took the lease over (this one was paused, or cut off from PostgreSQL, longer than the lease). Nothing of the commit is written; its batches are not acknowledged, and the new owner takes them when the agents send them again. hopwatch_partition_leases_lost_total counts them.',
   HW_COLLECTOR_STORE_OPEN: 'The store could not be opened: a PostgreSQL server that cannot be reached or refuses the login (the message names the URL without its password), a --store value that is neither a file path nor a postgres:// URL, or a backend this build cannot keep the metric engine\'s tables in.',
   HW_COLLECTOR_CONFIG: 'The collector configuration is invalid; the message names the option, the bad value and where it came from.',
   HW_COLLECTOR_BROKER: 'The broker could not be started or reached.',

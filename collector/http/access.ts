@@ -36,6 +36,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /healthz': read('deny'),
   'GET /api/v1/agents': read('deny'),
   'GET /api/v1/clocks': read('deny'),
+  'GET /api/v1/cluster': read('deny'),
   'GET /api/v1/catalogue': read('reference'),
   'GET /api/v1/journeys': read('own-journeys'),
   'GET /api/v1/journeys/:key': read('own-journeys'),

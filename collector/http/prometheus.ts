@@ -9,6 +9,8 @@ import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
 import type { RecoveryResult } from '../ingest/recovery.js';
 import type { OtlpExportCounters } from '../export/otlp/otlp-exporter.js';
+import type { LeaseKeeper } from '../cluster/lease-keeper.js';
+import type { PartitionLag } from '../store/ports/partition-leases.js';
 
 export interface MetricSources {
   readonly clocks: ClockRegistry;
@@ -27,6 +29,14 @@ export interface MetricSources {
   readonly clockUncertainties?: () => readonly { readonly agentId: string; readonly uncertaintyUs: number | null }[];
   /** Journeys sent as traces (absent without export.otlp.endpoint). */
   readonly otlpExport?: OtlpExportCounters;
+  /** This collector's partition leases (absent: it takes no part in them). */
+  readonly partitions?: PartitionMetricSources;
+}
+
+export interface PartitionMetricSources {
+  readonly keeper: LeaseKeeper;
+  /** Each held partition's lag, as sent with the renewals. */
+  readonly lag?: () => readonly PartitionLag[];
 }
 
 export function createMetricsRegistry(src: MetricSources): client.Registry {
@@ -142,6 +152,39 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
     counter('hopwatch_otlp_retries_total', 'OTLP requests sent again after a 429, 502, 503, 504 or no answer.', () => otlp.retries);
     gauge('hopwatch_otlp_queue_journeys', 'Journeys waiting to be exported (bound: export.otlp.maxQueueSize).', () => otlp.queued);
   }
+  if (src.partitions) registerPartitionMetrics(registry, src.partitions);
   for (const metric of src.journeyTimes ?? []) registry.registerMetric(metric);
   return registry;
+}
+
+/** Per-partition lease state and lag, and the lease keeper's counters (README "Running several collectors"). */
+export function registerPartitionMetrics(registry: client.Registry, src: PartitionMetricSources): void {
+  const { keeper } = src;
+  const c = keeper.counters;
+  const counter = (name: string, help: string, read: () => number) =>
+    new client.Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
+  new client.Gauge({
+    name: 'hopwatch_partition_lease_held', help: '1 for each partition whose lease this collector holds now, 0 for the others.', labelNames: ['partition'], registers: [registry],
+    collect() {
+      this.reset();
+      for (let p = 0; p < keeper.partitionCount; p++) this.set({ partition: String(p) }, keeper.holds(p) ? 1 : 0);
+    },
+  });
+  const lag = src.lag;
+  if (lag) {
+    new client.Gauge({
+      name: 'hopwatch_partition_lag_seconds', help: 'For each held partition, now minus the receipt of its oldest batch not committed yet.', labelNames: ['partition'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const l of lag()) this.set({ partition: String(l.partition) }, l.lagMs / 1000);
+      },
+    });
+  }
+  counter('hopwatch_partition_leases_acquired_total', 'Partition leases this collector took (at start, from dead members, in rebalances).', () => c.acquired);
+  counter('hopwatch_partition_leases_released_total', 'Partition leases this collector gave up (rebalances to members that joined, clean stop).', () => c.released);
+  counter('hopwatch_partition_leases_lost_total', 'Partition leases this collector lost: taken by another member, or run out before a renewal got through.', () => c.lost);
+  counter('hopwatch_partition_rebalances_total', 'Rebalance steps that took or gave up partitions.', () => c.rebalances);
+  counter('hopwatch_partition_lease_renewals_total', 'Heartbeats that renewed this collector\'s leases.', () => c.renewals);
+  counter('hopwatch_partition_lease_store_failures_total', 'Lease statements that failed (store unreachable): leases run out unless the store answers again.', () => c.storeFailures);
+  counter('hopwatch_partition_lease_callback_failures_total', 'Partition hand-overs the data plane failed (onAcquired, onReleasing, onLost threw).', () => c.callbackFailures);
 }

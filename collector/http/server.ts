@@ -12,11 +12,13 @@ import type { ClockRegistry } from '../clock/clock-registry.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Joiner } from '../join/joiner.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
+import type { ClusterState } from '../cluster/cluster-state.js';
 import type { MetricReader } from '../metrics/engine.js';
 import type { Store } from '../store/store.js';
 import type { HttpsOptions } from './https-options.js';
 import { installAccessControl } from './access-control.js';
 import { alertingRoutes } from './routes/alerting.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { compareRoutes } from './routes/compare.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { installOpenApi } from './openapi.js';
@@ -52,6 +54,8 @@ export interface HttpDeps {
   readonly auth: HttpAuth;
   /** Alert rules and their states (absent: the alerting routes answer no rules). */
   readonly alerting?: Alerting;
+  /** The members and leases of the partitioned collectors (absent: GET /api/v1/cluster answers 404). */
+  readonly cluster?: () => ClusterState;
 }
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
@@ -85,6 +89,7 @@ function apiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   alertReportRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
   processCheckRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
   alertingRoutes(app, deps.alerting);
+  clusterRoutes(app, deps.cluster);
 
   app.get('/api/v1/agents', {
     schema: {

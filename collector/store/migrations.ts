@@ -221,4 +221,15 @@ export const MIGRATIONS: readonly string[] = [
     from_state TEXT, to_state TEXT NOT NULL, value REAL
   );
   `,
+  // 8: partition ownership (collector/store/sqlite/partition-leases.ts): one lease row per
+  //    partition and one row per collector; times are milliseconds of the process's clock.
+  `
+  CREATE TABLE partition_leases (
+    partition INTEGER PRIMARY KEY, owner TEXT, epoch INTEGER NOT NULL DEFAULT 0,
+    acquired_at_ms REAL, renewed_at_ms REAL, expires_at_ms REAL
+  );
+  CREATE TABLE collector_members (
+    id TEXT PRIMARY KEY, address TEXT NOT NULL, started_at_ms REAL NOT NULL, last_seen_ms REAL NOT NULL, lag TEXT NOT NULL DEFAULT '[]'
+  );
+  `,
 ];
