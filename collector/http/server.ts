@@ -23,6 +23,7 @@ import { installOpenApi } from './openapi.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricRoutes } from './routes/metric-routes.js';
 import { powerOutageRoutes } from './routes/power-outages.js';
+import { throughputRoutes } from './routes/throughput.js';
 import { validationMessage } from './validation-message.js';
 import { installSecurityHeaders } from './security-headers.js';
 
@@ -81,6 +82,7 @@ function apiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   compareRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
   powerOutageRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
   alertingRoutes(app, deps.alerting);
+  throughputRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
 
   app.get('/api/v1/agents', {
     schema: {

@@ -209,4 +209,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX metric_failure_links_device ON metric_failure_links (device, alert_started_us);
   CREATE INDEX metric_failure_links_started ON metric_failure_links (alert_started_us);
   `,
+  // 7: hops and batches received per minute (collector/store/ports/hop-minutes.ts), added by ingest per tick.
+  `
+  CREATE TABLE hop_minutes (minute_ms INTEGER PRIMARY KEY, batches INTEGER NOT NULL, hops INTEGER NOT NULL);
+  `,
 ];

@@ -1,7 +1,8 @@
 // Every migration a PostgreSQL collector database runs, in order: the one list
 // openPostgresStore applies. Tables of other components append their own list here.
 import { CORE_MIGRATIONS } from './core-migrations.js';
+import { HOP_MINUTE_MIGRATIONS } from './hop-minutes.js';
 import { METRIC_MIGRATIONS } from './metric-schema.js';
 import type { PostgresMigration } from './migrations.js';
 
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [...CORE_MIGRATIONS, ...METRIC_MIGRATIONS];
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [...CORE_MIGRATIONS, ...METRIC_MIGRATIONS, ...HOP_MINUTE_MIGRATIONS];
