@@ -5,6 +5,7 @@ import { CSP_REGIONS, SRV_PATTERN } from '../../../proto/hop-context.js';
 import type { MetricReader } from '../../metrics/engine.js';
 import { bad, parsePeriod, type MetricParams } from '../../metrics/metric-params.js';
 import { clusterPowerOutages } from '../../metrics/power-outages.js';
+import { sequenceCodes } from '../../metrics/sequence-codes.js';
 import type { FigureRow, JourneyRecordStore } from '../../store/ports/journey-records.js';
 import { integerSchema, periodParams, querySchema } from './metric-schemas.js';
 import { errorSchema } from './schemas.js';
@@ -26,7 +27,7 @@ export function powerOutageRoutes(app: FastifyInstance, deps: PowerOutageRouteDe
       querystring: querySchema({
         ...periodParams,
         region: { type: 'string', maxLength: 100, description: 'CSP regions, comma-separated (default: all)' },
-        alertCode: { type: 'string', maxLength: 200, description: 'Power Outage Alert codes, comma-separated (default: metrics.powerOutage.alertCodes)' },
+        alertCode: { type: 'string', maxLength: 200, description: 'Power Outage Alert codes, comma-separated (default: metrics.powerOutage.alertCodes, else the catalogue\'s codes of reason power-outage)' },
       }),
       response: {
         200: object({
@@ -44,8 +45,9 @@ export function powerOutageRoutes(app: FastifyInstance, deps: PowerOutageRouteDe
     const m = deps.metrics;
     const { fromMs, toMs } = parsePeriod(req.query, m.source.calendar, deps.nowMs(), 1);
     const configured = m.config.powerOutage;
-    const codes = list(req.query.alertCode) ?? configured.alertCodes;
-    if (codes.length === 0) throw bad('no Power Outage Alert codes: set metrics.powerOutage.alertCodes or give alertCode=');
+    // With none configured, the catalogue's codes of reason power-outage (as the alert sequences take them).
+    const codes = list(req.query.alertCode) ?? (configured.alertCodes.length > 0 ? configured.alertCodes : sequenceCodes(m.source.catalogue).outage);
+    if (codes.length === 0) throw bad('no Power Outage Alert codes: set metrics.powerOutage.alertCodes, give alertCode=, or give an alert code the reason power-outage in the catalogue');
     for (const c of codes) if (!SRV_PATTERN.test(c)) throw bad(`alertCode ${JSON.stringify(c)} is not an alert code`);
     const regions = list(req.query.region);
     for (const r of regions ?? []) if (!(CSP_REGIONS as readonly string[]).includes(r)) throw bad(`region ${JSON.stringify(r)} is not one of ${CSP_REGIONS.join(', ')}`);
