@@ -246,6 +246,7 @@ describe('the dashboard in a browser', () => {
     }
     const outages = (await (await outagesAnswer).json()) as { regions: { region: string; windows: number; isolated: number; wider: number; maxHubs: number }[] };
     expect(outages.regions).toEqual([{ region: 'NORTH', windows: 1, isolated: 1, wider: 0, maxHubs: 4 }]);
+    await watched.page.waitForSelector('#power-outages[data-ready=true]');
     expect(await cells(watched.page, '#power-outages tbody tr')).toEqual([['NORTH', '1', '1', '0', '4']]);
     await shot(watched.page, 'availability-1280');
     expect(watched.errors).toEqual([]);
@@ -279,14 +280,14 @@ describe('the dashboard in a browser', () => {
     const comparison = await api<{ rows: { srv: string | null; a: { medianUs: number }; b: { medianUs: number }; shiftUs: { estimate: number; lower: number; upper: number }; verdict: string }[] }>(
       `/api/v1/compare?dimension=firmwareVersion&a=FW-1.0&b=FW-2.0&figure=hanUs&from=${from}`);
     const pooled = comparison.rows.find((r) => r.srv === null)!;
-    // The live journeys' HAN time grows with their number, and FW-2.0 has the even ones: a real, if small, difference.
+    await page.waitForSelector('#compare[data-ready=true]');
     expect(await page.textContent('#verdict')).toBe(pooled.verdict);
     const rows = await cells(page, '#compare tbody tr');
     expect(rows.map((r) => [r[0], r[2], r[4], r[5], r[6]])).toEqual(comparison.rows.map((r) => [r.srv ?? 'all SRVs', ms(r.a.medianUs), ms(r.b.medianUs), ms(r.shiftUs?.estimate), r.shiftUs?.lower === null || r.shiftUs === null ? '' : `${ms(r.shiftUs.lower)} to ${ms(r.shiftUs.upper)}`]));
 
     await page.selectOption('[name=figure]', 'rttUs');
     await page.waitForURL(/figure=rttUs/);
-    await page.waitForSelector('#view > [data-ready=true] #verdict');
+    await page.waitForSelector('#view > [data-ready=true] #compare[data-ready=true]');
     const rtt = await api<{ rows: { srv: string | null; verdict: string }[] }>(`/api/v1/compare?dimension=firmwareVersion&a=FW-1.0&b=FW-2.0&figure=rttUs&from=${from}`);
     expect(await page.textContent('#verdict')).toBe(rtt.rows.find((r) => r.srv === null)!.verdict);
     await shot(page, 'devices-1280');
@@ -328,6 +329,8 @@ describe('the dashboard in a browser', () => {
       // A new hash draws the view again without reloading the page, as following a link within it does.
       await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
       await page.waitForSelector(`#view > [data-view="${hash.slice(2).split('?')[0]}"][data-ready=true]`);
+      // Parts that fill in after the view (a comparison, outage clusters) are drawn too.
+      await page.waitForFunction('[...document.querySelectorAll("#compare, #power-outages")].every((e) => e.dataset.ready)');
       const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow, hash).toBeLessThanOrEqual(0);
       await shot(page, `${hash.slice(2).split('?')[0]}-390`);

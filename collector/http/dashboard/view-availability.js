@@ -60,12 +60,17 @@ export const availability = {
     const from = new Date(now - (Number(days) - 1) * 86_400_000);
     // Up to the end of this hour, not of the day: minutes still to come would count as unknown.
     const to = new Date(Math.ceil(now / 3_600_000) * 3_600_000).toISOString();
-    const [report, outages] = await Promise.all([
-      get(url('/api/v1/availability', { from: ukDate(from), to })),
+    // Clustering reads every Power Outage Alert of the period: it fills in when it has (#power-outages[data-ready]).
+    const clusters = main.querySelector('#power-outages');
+    get(url('/api/v1/availability/power-outages', { from: ukDate(from), to })).then((outages) => {
+      clusters.innerHTML = powerOutages(outages);
+      clusters.dataset.ready = 'true';
+    }, (err) => {
       // A collector whose catalogue names no Power Outage Alert answers 400 saying so: shown in place of the table.
-      get(url('/api/v1/availability/power-outages', { from: ukDate(from), to })).catch((err) => err),
-    ]);
+      clusters.innerHTML = `<h2>Power outage clusters</h2><p class="muted">${esc(err.message)}</p>`;
+      clusters.dataset.ready = 'error';
+    });
+    const report = await get(url('/api/v1/availability', { from: ukDate(from), to }));
     main.querySelector('#regions').innerHTML = report.regions.map((r) => region(r, report.timeZone)).join('');
-    main.querySelector('#power-outages').innerHTML = outages instanceof Error ? `<h2>Power outage clusters</h2><p class="muted">${esc(outages.message)}</p>` : powerOutages(outages);
   },
 };

@@ -1,7 +1,9 @@
 // Devices and firmware: the spread of HAN, Comms Hub, round-trip or DCC time per firmware
-// version or device model from the RSVP rollups (every request of the last 7 days), and two of
-// them compared on the same traffic (GET /api/v1/compare): per SRV and pooled, the medians, the
-// Hodges–Lehmann shift b − a with its 95 % interval, and the verdict.
+// version or device model from the RSVP rollups (every request of the period), and two of them
+// compared on the same traffic (GET /api/v1/compare): per SRV and pooled, the medians, the
+// Hodges–Lehmann shift b − a with its 95 % interval, and the verdict. A comparison reads every
+// journey of both sides, so it fills in after the spread is drawn (#compare[data-ready]), and
+// the view does not refresh by itself.
 import { get, url } from './api.js';
 import { esc, int, ms, pct, select, table, ukDateTime, ZONE_LABEL } from './format.js';
 
@@ -37,17 +39,17 @@ function comparison(answer, label) {
 
 export const devices = {
   title: 'Devices and firmware',
-  live: true,
   async render(main, params, go) {
+    const days = ['1', '7', '30'].includes(params.get('days')) ? params.get('days') : '7';
     const dim = DIMENSIONS[params.get('by')] ? params.get('by') : 'firmwareVersion';
     const figure = FIGURES[params.get('figure')] ? params.get('figure') : 'hanUs';
     const [a, b] = [params.get('a') ?? '', params.get('b') ?? ''];
-    const from = new Date(Math.floor((Date.now() - 7 * 86_400_000) / HOUR_MS) * HOUR_MS).toISOString();
+    const from = new Date(Math.floor((Date.now() - Number(days) * 86_400_000) / HOUR_MS) * HOUR_MS).toISOString();
     const report = await get(url('/api/v1/rsvp', { from, granularity: 'total', by: dim }));
     const rows = report.rows.map((r) => ({ name: r[dim] ?? '(unknown)', stats: r[figure] })).filter((r) => r.stats.count > 0)
       .sort((x, y) => x.name.localeCompare(y.name, 'en', { numeric: true }));
     const names = rows.map((r) => [r.name, r.name]);
-    main.innerHTML = `<div class="controls">${select('by', 'per', Object.entries(DIMENSIONS), dim)}${select('figure', 'time', Object.entries(FIGURES), figure)}
+    main.innerHTML = `<div class="controls">${select('days', 'period', [['1', 'last 24 hours'], ['7', 'last 7 days'], ['30', 'last 30 days']], days)}${select('by', 'per', Object.entries(DIMENSIONS), dim)}${select('figure', 'time', Object.entries(FIGURES), figure)}
       ${select('a', 'compare (a)', [['', '—'], ...names], a)}${select('b', 'with (b)', [['', '—'], ...names], b)}</div><div id="spread"></div><div id="compare"></div>`;
     for (const s of main.querySelectorAll('select')) {
       s.onchange = () => go(new URLSearchParams([...main.querySelectorAll('select')].filter((e) => e.value).map((e) => [e.name, e.value])));
@@ -63,7 +65,13 @@ export const devices = {
       compareHost.innerHTML = '<p class="muted">Pick two to compare them on the same traffic, with a 95 % interval.</p>';
       return;
     }
-    const answer = await get(url('/api/v1/compare', { dimension: dim, a, b, figure, from }));
-    compareHost.innerHTML = comparison(answer, FIGURES[figure]);
+    compareHost.innerHTML = `<p class="muted">Comparing ${esc(a)} with ${esc(b)} on every journey of the period…</p>`;
+    get(url('/api/v1/compare', { dimension: dim, a, b, figure, from })).then((answer) => {
+      compareHost.innerHTML = comparison(answer, FIGURES[figure]);
+      compareHost.dataset.ready = 'true';
+    }, (err) => {
+      compareHost.innerHTML = `<p class="error">${esc(err.message)}</p>`;
+      compareHost.dataset.ready = 'error';
+    });
   },
 };
