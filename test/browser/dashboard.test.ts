@@ -188,7 +188,8 @@ describe('the dashboard in a browser', () => {
     await page.click('#filters button[type=submit]');
     await page.waitForURL(/firmware=FW-2\.0/);
     await page.waitForSelector('#view > [data-ready=true]');
-    const matching = (await api<{ journeys: Journey[] }>('/api/v1/journeys?limit=100&srv=4.1.1')).journeys.filter((j) => j.context.firmwareVersion === 'FW-2.0');
+    const matching = (await api<{ journeys: Journey[] }>('/api/v1/journeys?limit=100&srv=4.1.1&firmwareVersion=FW-2.0')).journeys;
+    expect(matching.every((j) => j.context.firmwareVersion === 'FW-2.0')).toBe(true);
     expect(matching.length).toBeGreaterThan(0);
     const keys = await page.$$eval('#journey-table tbody tr.pick', (rows) => rows.map((r) => r.getAttribute('data-key')));
     expect(keys).toEqual(matching.map((j) => j.key));

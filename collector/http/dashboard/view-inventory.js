@@ -35,10 +35,10 @@ export const inventory = {
     estate.innerHTML = `<div class="tiles"><div class="tile" data-tile="devices"><b>${int(report.devices)}</b><span>devices in the estate</span></div>
       <div class="tile"><b>${int(report.deviceTypes.length)}</b><span>device types</span></div></div>
       <h2>Per device type</h2>${table([
-    ['device type', (r) => esc(r.deviceType)], ['devices', (r) => int(r.devices), 'num'], ['models', (r) => int(r.models), 'num'], ['firmware versions', (r) => int(r.firmwareVersions), 'num'],
+    ['device type', (r) => esc(r.deviceType || '(unknown)')], ['devices', (r) => int(r.devices), 'num'], ['models', (r) => int(r.models), 'num'], ['firmware versions', (r) => int(r.firmwareVersions), 'num'],
   ], report.deviceTypes)}
       <h2>Per model and firmware version</h2>${table([
-    ['device type', (r) => esc(r.deviceType)], ['model', (r) => esc(r.deviceModel)], ['firmware', (r) => esc(r.firmwareVersion)], ['devices', (r) => int(r.devices), 'num'],
+    ['device type', (r) => esc(r.deviceType || '(unknown)')], ['model', (r) => esc(r.deviceModel)], ['firmware', (r) => esc(r.firmwareVersion)], ['devices', (r) => int(r.devices), 'num'],
   ], report.models)}
       <h2>Firmware shares per model</h2><p class="muted">Share of the model's devices on each version: this party, ${peers}, and the industry.</p>${table([
     ['model', (r) => esc(r.deviceModel)], ['firmware', (r) => esc(r.firmwareVersion)], ['share %', shareBars],
