@@ -278,13 +278,13 @@ describe('the dashboard in a browser', () => {
     expect(expected.map((r) => r.firmwareVersion)).toEqual(['FW-1.0', 'FW-2.0', 'FW-3.0']);
     expect(shown.map((r) => [r[0], r[1], r[3], r[5]])).toEqual(expected.map((r) => [r.firmwareVersion, String(r.hanUs.count), ms(r.hanUs.median), ms(r.hanUs.p95)]));
 
-    const comparison = await api<{ rows: { srv: string | null; a: { medianUs: number }; b: { medianUs: number }; shiftUs: { estimate: number; lower: number; upper: number }; verdict: string }[] }>(
+    const comparison = await api<{ rows: { srv: string | null; a: { medianUs: number; measured: number }; b: { medianUs: number; measured: number }; shiftUs: { estimate: number; lower: number; upper: number }; verdict: string }[] }>(
       `/api/v1/compare?dimension=firmwareVersion&a=FW-1.0&b=FW-2.0&figure=hanUs&from=${from}`);
     const pooled = comparison.rows.find((r) => r.srv === null)!;
     await page.waitForSelector('#compare[data-ready=true]');
     expect(await page.textContent('#verdict')).toBe(pooled.verdict);
     const rows = await cells(page, '#compare tbody tr');
-    expect(rows.map((r) => [r[0], r[2], r[4], r[5], r[6]])).toEqual(comparison.rows.map((r) => [r.srv ?? 'all SRVs', ms(r.a.medianUs), ms(r.b.medianUs), ms(r.shiftUs?.estimate), r.shiftUs?.lower === null || r.shiftUs === null ? '' : `${ms(r.shiftUs.lower)} to ${ms(r.shiftUs.upper)}`]));
+    expect(rows.map((r) => [r[0], r[2], r[4], r[5], r[6]])).toEqual(comparison.rows.filter((r) => r.srv === null || r.a.measured + r.b.measured > 0).map((r) => [r.srv ?? 'all SRVs', ms(r.a.medianUs), ms(r.b.medianUs), ms(r.shiftUs?.estimate), r.shiftUs?.lower === null || r.shiftUs === null ? '' : `${ms(r.shiftUs.lower)} to ${ms(r.shiftUs.upper)}`]));
 
     await page.selectOption('[name=figure]', 'rttUs');
     await page.waitForURL(/figure=rttUs/);

@@ -21,6 +21,9 @@ function box(s, scaleUs) {
     <i class="bar" style="left:${x(s.median)};width:2px;background:var(--ink)"></i></div>`;
 }
 
+/** Rows with a value to compare (an alert code has no HAN time, say), and the pooled row always. */
+export const measured = (r) => r.srv === null || r.a.measured + r.b.measured > 0;
+
 const interval = (i) => (i && i.lower !== null && i.upper !== null ? `${ms(i.lower)} to ${ms(i.upper)}` : '');
 
 function comparison(answer, label) {
@@ -34,7 +37,7 @@ function comparison(answer, label) {
     [`${esc(answer.b)} measured`, (r) => int(r.b.measured), 'num'], [`${esc(answer.b)} median ms`, (r) => ms(r.b.medianUs), 'num'],
     ['shift b − a ms', (r) => ms(r.shiftUs?.estimate), 'num'], ['95 % CI ms', (r) => interval(r.shiftUs), 'num'],
     ['success % a', (r) => pct(r.a.successRatePct), 'num'], ['success % b', (r) => pct(r.b.successRatePct), 'num'], ['verdict', (r) => esc(r.verdict)],
-  ], answer.rows, { key: (r) => r.srv ?? '' });
+  ], answer.rows.filter(measured), { key: (r) => r.srv ?? '' });
 }
 
 export const devices = {
