@@ -318,7 +318,7 @@ describe('the dashboard in a browser', () => {
     expect(report.devices).toBeGreaterThan(0);
     expect(await page.textContent('[data-tile=devices] b')).toBe(String(report.devices));
     const modelRows = await page.$$eval('#estate h2:nth-of-type(2) + .scroll tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim())));
-    expect(modelRows).toEqual(report.models.map((m) => [m.deviceType, m.deviceModel, m.firmwareVersion, String(m.devices)]));
+    expect(modelRows).toEqual(report.models.map((m) => [m.deviceType || '(unknown)', m.deviceModel, m.firmwareVersion, String(m.devices)]));
     expect(await page.inputValue('[name=party]')).toBe(party);
     await shot(page, 'inventory-1280');
     expect(errors).toEqual([]);
