@@ -277,6 +277,8 @@ describe('the dashboard in a browser', () => {
     const expected = spread.rows.filter((r) => r.hanUs.count > 0).sort((a, b) => a.firmwareVersion.localeCompare(b.firmwareVersion));
     expect(expected.map((r) => r.firmwareVersion)).toEqual(['FW-1.0', 'FW-2.0', 'FW-3.0']);
     expect(shown.map((r) => [r[0], r[1], r[3], r[5]])).toEqual(expected.map((r) => [r.firmwareVersion, String(r.hanUs.count), ms(r.hanUs.median), ms(r.hanUs.p95)]));
+    // Day by day, one line per firmware version.
+    expect(await page.$$eval('#over-time .u-legend .u-series th', (ths) => ths.map((th) => th.textContent!.trim()))).toEqual(['time', 'FW-1.0', 'FW-2.0', 'FW-3.0']);
 
     const comparison = await api<{ rows: { srv: string | null; a: { medianUs: number; measured: number }; b: { medianUs: number; measured: number }; shiftUs: { estimate: number; lower: number; upper: number }; verdict: string }[] }>(
       `/api/v1/compare?dimension=firmwareVersion&a=FW-1.0&b=FW-2.0&figure=hanUs&from=${from}`);

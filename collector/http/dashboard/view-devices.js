@@ -1,11 +1,13 @@
 // Devices and firmware: the spread of HAN, Comms Hub, round-trip or DCC time per firmware
-// version or device model from the RSVP rollups (every request of the period), and two of them
+// version or device model from the RSVP rollups (every request of the period), its median day by
+// day per value, and two of them
 // compared on the same traffic (GET /api/v1/compare): per SRV and pooled, the medians, the
 // Hodges–Lehmann shift b − a with its 95 % interval, and the verdict. A comparison reads every
 // journey of both sides, so it fills in after the spread is drawn (#compare[data-ready]), and
 // the view does not refresh by itself.
 import { get, url } from './api.js';
-import { esc, int, ms, pct, select, table, ukDateTime, ZONE_LABEL } from './format.js';
+import { lineChart } from './chart.js';
+import { esc, int, ms, msValue, pct, select, table, ukDateTime, ZONE_LABEL } from './format.js';
 
 const HOUR_MS = 3_600_000;
 const DIMENSIONS = { firmwareVersion: 'device firmware', chFirmwareVersion: 'Comms Hub firmware', deviceModel: 'device model' };
@@ -19,6 +21,16 @@ function box(s, scaleUs) {
   return `<div class="seg"><i class="err" style="left:${x(s.min)};width:${x(s.p95 - s.min)}"></i>
     <i class="bar" style="left:${x(s.median)};width:${x(Math.max(s.p90 - s.median, scaleUs / 200))};background:var(--han);opacity:.7"></i>
     <i class="bar" style="left:${x(s.median)};width:2px;background:var(--ink)"></i></div>`;
+}
+
+/** Daily rows as one line per value of the dimension (the values of the spread table), each day at its date. */
+function dailySeries(rows, dim, figure, values) {
+  const days = [...new Set(rows.map((r) => r.period))].sort();
+  const byKey = new Map(rows.map((r) => [`${r[dim] ?? '(unknown)'}|${r.period}`, r]));
+  return {
+    x: days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000),
+    series: values.map((v) => ({ label: v.name, values: days.map((d) => msValue(byKey.get(`${v.name}|${d}`)?.[figure].median)) })),
+  };
 }
 
 /** Rows with a value to compare (an alert code has no HAN time, say), and the pooled row always. */
@@ -48,12 +60,14 @@ export const devices = {
     const figure = FIGURES[params.get('figure')] ? params.get('figure') : 'hanUs';
     const [a, b] = [params.get('a') ?? '', params.get('b') ?? ''];
     const from = new Date(Math.floor((Date.now() - Number(days) * 86_400_000) / HOUR_MS) * HOUR_MS).toISOString();
-    const report = await get(url('/api/v1/rsvp', { from, granularity: 'total', by: dim }));
+    const [report, daily] = await Promise.all([
+      get(url('/api/v1/rsvp', { from, granularity: 'total', by: dim })), get(url('/api/v1/rsvp', { from, granularity: 'day', by: dim })),
+    ]);
     const rows = report.rows.map((r) => ({ name: r[dim] ?? '(unknown)', stats: r[figure] })).filter((r) => r.stats.count > 0)
       .sort((x, y) => x.name.localeCompare(y.name, 'en', { numeric: true }));
     const names = rows.map((r) => [r.name, r.name]);
     main.innerHTML = `<div class="controls">${select('days', 'period', [['1', 'last 24 hours'], ['7', 'last 7 days'], ['30', 'last 30 days']], days)}${select('by', 'per', Object.entries(DIMENSIONS), dim)}${select('figure', 'time', Object.entries(FIGURES), figure)}
-      ${select('a', 'compare (a)', [['', '—'], ...names], a)}${select('b', 'with (b)', [['', '—'], ...names], b)}</div><div id="spread"></div><div id="compare"></div>`;
+      ${select('a', 'compare (a)', [['', '—'], ...names], a)}${select('b', 'with (b)', [['', '—'], ...names], b)}</div><div id="spread"></div><div class="chart" id="over-time"></div><div id="compare"></div>`;
     for (const s of main.querySelectorAll('select')) {
       s.onchange = () => go(new URLSearchParams([...main.querySelectorAll('select')].filter((e) => e.value).map((e) => [e.name, e.value])));
     }
@@ -63,6 +77,7 @@ export const devices = {
       ...STATS.map(([k, h]) => [`${h} ms`, (r) => ms(r.stats[k]), 'num']), ['mean ms', (r) => ms(r.stats.mean), 'num'],
       [`min–p95 · median–p90, 0 to ${ms(scaleUs)} ms`, (r) => box(r.stats, scaleUs)],
     ], rows);
+    lineChart(main.querySelector('#over-time'), { title: `Median ${FIGURES[figure]} per day (${report.timeZone} days)`, unit: 'ms', zone: 'UTC', datesOnly: true, ...dailySeries(daily.rows, dim, figure, rows) });
     const compareHost = main.querySelector('#compare');
     if (!a || !b || a === b) {
       compareHost.innerHTML = '<p class="muted">Pick two to compare them on the same traffic, with a 95 % interval.</p>';
