@@ -6,6 +6,7 @@ import { get, url } from './api.js';
 import { esc, int, pct, select, table, ukDate, ukDateTime, ZONE_LABEL } from './format.js';
 
 const STATES = ['up', 'down', 'unknown', 'maintenance'];
+const CLUSTER_DAYS = 7;
 
 /** Share of minutes with a live probe: every minute not unknown. */
 export const coveragePct = (r) => (r.minutes ? (100 * (r.minutes - r.unknownMinutes)) / r.minutes : null);
@@ -37,9 +38,9 @@ function region(r, zone) {
     <h3>Outages</h3>${outages}</div>`;
 }
 
-function powerOutages(report) {
+function powerOutages(report, days) {
   const rule = `${report.rule.windowMinutes}-minute windows, alert codes ${report.rule.alertCodes.join(', ')}; more than ${report.rule.isolatedMaxHubs} hubs in a window is a wider outage`;
-  return `<h2>Power outage clusters</h2><p class="muted">${esc(rule)}.</p>` + table([
+  return `<h2>Power outage clusters, ${days === 1 ? 'today' : `last ${days} days`}</h2><p class="muted">${esc(rule)}.</p>` + table([
     ['region', (r) => esc(r.region)], ['windows', (r) => int(r.windows), 'num'], ['isolated events', (r) => int(r.isolated), 'num'],
     ['wider outages', (r) => int(r.wider), 'num'], ['most hubs in a window', (r) => int(r.maxHubs), 'num'],
   ], report.regions) + (report.windows.some((w) => w.class === 'wider') ? `<h3>Wider outages</h3>${table([
@@ -60,10 +61,12 @@ export const availability = {
     const from = new Date(now - (Number(days) - 1) * 86_400_000);
     // Up to the end of this hour, not of the day: minutes still to come would count as unknown.
     const to = new Date(Math.ceil(now / 3_600_000) * 3_600_000).toISOString();
-    // Clustering reads every Power Outage Alert of the period: it fills in when it has (#power-outages[data-ready]).
+    // Clustering reads every journey of the alert codes in the period, so it covers at most the
+    // last CLUSTER_DAYS days, and fills in when it has (#power-outages[data-ready]).
     const clusters = main.querySelector('#power-outages');
-    get(url('/api/v1/availability/power-outages', { from: ukDate(from), to })).then((outages) => {
-      clusters.innerHTML = powerOutages(outages);
+    const clusterDays = Math.min(Number(days), CLUSTER_DAYS);
+    get(url('/api/v1/availability/power-outages', { from: ukDate(new Date(now - (clusterDays - 1) * 86_400_000)), to })).then((outages) => {
+      clusters.innerHTML = powerOutages(outages, clusterDays);
       clusters.dataset.ready = 'true';
     }, (err) => {
       // A collector whose catalogue names no Power Outage Alert answers 400 saying so: shown in place of the table.
