@@ -8,6 +8,7 @@
 // every group this mix makes. Writing every record through the metric sinks would take minutes.
 import type { Collector } from '../../collector/collector.js';
 import { JoinKey } from '../../collector/join/join-key.js';
+import type { RecordWrite } from '../../collector/join/joiner.js';
 import type { JourneyRecord } from '../../collector/join/journey-record.js';
 import { keyHashOf } from '../../collector/store/journey-row.js';
 import type { SqliteStore } from '../../collector/store/sqlite-store.js';
@@ -49,7 +50,7 @@ function copyKey(key: string, n: number): string {
 /** Writes TEMPLATES × (1 + COPIES) records ending at `endMs` into the collector's SQLite store. */
 export function writeMillion(c: Collector, endMs: number): void {
   for (let from = 0; from < TEMPLATES; from += TICK) {
-    const writes = [];
+    const writes: RecordWrite[] = [];
     for (let i = from; i < Math.min(TEMPLATES, from + TICK); i++) writes.push(writeOf(template(i, endMs, c)));
     c.store.transaction(() => {
       c.store.writeTick({ records: writes, closedOpenKeys: [] }, endMs);
