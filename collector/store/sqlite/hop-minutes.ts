@@ -1,4 +1,4 @@
-// SQLite implementation of HopMinuteStore: hop_minutes (migration 7).
+// SQLite implementation of HopMinuteStore: the hop_minutes table (collector/store/migrations.ts).
 import type Database from 'better-sqlite3';
 import type { HopMinute, HopMinuteStore } from '../ports/hop-minutes.js';
 
