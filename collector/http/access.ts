@@ -65,6 +65,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/inventory/devices': read('own-rows'),
   'GET /api/v1/availability': read('deny'),
   'GET /api/v1/availability/power-outages': read('deny'),
+  'GET /api/v1/throughput': read('deny'),
   'GET /api/v1/alerting/rules': read('deny'),
   'GET /api/v1/alerting/events': read('deny'),
   'GET /api/v1/reliability': read('deny'),

@@ -27,6 +27,7 @@ import { metricRoutes } from './routes/metric-routes.js';
 import { powerOutageRoutes } from './routes/power-outages.js';
 import { alertReportRoutes } from './routes/alert-report.js';
 import { processCheckRoutes } from './routes/process-checks.js';
+import { throughputRoutes } from './routes/throughput.js';
 import { validationMessage } from './validation-message.js';
 import { installSecurityHeaders } from './security-headers.js';
 
@@ -90,6 +91,7 @@ function apiRoutes(app: FastifyInstance, deps: HttpDeps): void {
   processCheckRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
   alertingRoutes(app, deps.alerting);
   clusterRoutes(app, deps.cluster);
+  throughputRoutes(app, { store: deps.store, metrics: deps.metricEngine, nowMs: Date.now });
 
   app.get('/api/v1/agents', {
     schema: {

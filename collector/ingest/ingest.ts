@@ -13,6 +13,7 @@ import type { RejectReason } from '../errors.js';
 import type { DecodedBatch } from '../join/decoded-batch.js';
 import type { Store } from '../store/store.js';
 import { decodeBatch } from './batch-decoder.js';
+import { createHopTally } from './hop-tally.js';
 import type { CommitStep, JoinInput } from './commit-step.js';
 
 export interface IngestOptions {
@@ -121,6 +122,7 @@ export function createIngest(options: IngestOptions): Ingest {
   // their hops, write the records that completed, and checkpoint open journeys when due.
   const storeAndJoin = (tick: Tick) => {
     function* logged(): Iterable<JoinInput> {
+      const minutes = createHopTally();
       for (const { batch, msg } of tick.decoded) {
         const id = store.insertBatch({
           agentId: batch.agentId, streamId: batch.streamId, seq: batch.seq,
@@ -131,8 +133,11 @@ export function createIngest(options: IngestOptions): Ingest {
           continue;
         }
         tick.stored.push(batch);
+        minutes.add(msg.receivedAtMs, batch.hopCount);
         yield { batch, batchId: id, receivedAtMs: msg.receivedAtMs };
       }
+      // The commit step reads this generator to its end inside the tick's transaction: the counts commit with the batches.
+      store.addHopMinutes(minutes.rows());
     }
     const committed = options.commit.run({ nowMs: tick.nowMs, joinNowMs: tick.nowMs, replaying: false, batches: logged, statuses: dirtyStatuses });
     if (committed) {

@@ -232,4 +232,8 @@ export const MIGRATIONS: readonly string[] = [
     id TEXT PRIMARY KEY, address TEXT NOT NULL, started_at_ms REAL NOT NULL, last_seen_ms REAL NOT NULL, lag TEXT NOT NULL DEFAULT '[]'
   );
   `,
+  // 9: hops and batches received per minute (collector/store/ports/hop-minutes.ts), added by ingest per tick.
+  `
+  CREATE TABLE hop_minutes (minute_ms INTEGER PRIMARY KEY, batches INTEGER NOT NULL, hops INTEGER NOT NULL);
+  `,
 ];

@@ -14,6 +14,7 @@ import { decodeFigures } from './figures-codec.js';
 import { decodeHops } from './hops-codec.js';
 import { asBuffer, journeyRowValues, keyHashOf, storedJourneyOf, type JourneyRow } from './journey-row.js';
 import { MIGRATIONS } from './migrations.js';
+import { createSqliteHopMinutes } from './sqlite/hop-minutes.js';
 import type { AgentStatusRow, FigureRow, JourneyFilter, LoggedBatch, Store, StoredJourney } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -95,6 +96,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   return {
     db,
+    ...createSqliteHopMinutes(db),
     transaction(fn) {
       try {
         return db.transaction(fn)();

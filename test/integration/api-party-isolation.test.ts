@@ -123,6 +123,16 @@ describe('a party token over every GET route', () => {
     expect((await get(`/api/v1/journeys/${keys.otherAlert}`)).statusCode).toBe(404);
   });
 
+  it('lists one party\'s journeys for an admin who asks with party=, and refuses a party token asking for another', async () => {
+    const listed = (await get(`/api/v1/journeys?limit=10000&party=${PARTY_B.toLowerCase()}`, admin)).json() as { journeys: { key: string; kind: string }[] };
+    expect(listed.journeys).toHaveLength(11);
+    expect(listed.journeys.map((j) => j.key)).toEqual(expect.arrayContaining([keys.otherRequest, keys.otherAlert]));
+    expect((await get(`/api/v1/journeys?party=${PARTY_A}`)).statusCode).toBe(200);
+    const refused = await get(`/api/v1/journeys?party=${PARTY_B}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain(keys.otherRequest);
+  });
+
   it('reduces by=party to the party itself and counts only its own records', async () => {
     const rsvp = (await get('/api/v1/rsvp?month=2026-11&by=party')).json() as { rows: { party: string; volume: number }[] };
     expect(rsvp.rows).toEqual([expect.objectContaining({ party: PARTY_A, volume: 10 })]);

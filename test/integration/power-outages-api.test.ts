@@ -48,6 +48,21 @@ describe('power outage API', () => {
       .toEqual([expect.objectContaining({ region: 'NORTH', hubs: 1 })]);
   });
 
+  it('takes the catalogue\'s Power Outage Alert codes when none are configured', async () => {
+    const other = tempDir();
+    const plain = await startTestCollector(other.path, { ingest: { tickIntervalMs: 10_000 } });
+    try {
+      const records = Array.from({ length: 3 }, (_, i) => outage('2026-11-10T10:01:00Z', i, 'PO1', 'SOUTH')).map((r) => writeOf(r));
+      plain.store.transaction(() => plain.store.writeTick({ records, closedOpenKeys: [] }, Date.parse('2026-11-10T11:00:00Z')));
+      const res = await plain.http.inject({ method: 'GET', url: '/api/v1/availability/power-outages?from=2026-11-10&to=2026-11-11' });
+      expect(res.json().rule.alertCodes).toEqual(['PO1']);
+      expect(res.json().windows).toEqual([expect.objectContaining({ region: 'SOUTH', hubs: 3, class: 'isolated' })]);
+    } finally {
+      await plain.close();
+      other.cleanup();
+    }
+  });
+
   it('refuses an unknown region or a malformed alert code', async () => {
     expect((await get('/api/v1/availability/power-outages?region=WEST')).statusCode).toBe(400);
     expect((await get('/api/v1/availability/power-outages?alertCode=not-a-code')).json().message).toMatch(/alertCode "not-a-code"/);

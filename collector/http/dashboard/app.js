@@ -9,8 +9,10 @@ import { availability } from './view-availability.js';
 import { devices } from './view-devices.js';
 import { journeys } from './view-journeys.js';
 import { agents } from './view-agents.js';
+import { alerts } from './view-alerts.js';
+import { inventory } from './view-inventory.js';
 
-const VIEWS = { overview, rsvp, time: timeSplit, availability, devices, journeys, agents };
+const VIEWS = { overview, rsvp, time: timeSplit, availability, devices, journeys, alerts, inventory, agents };
 const REFRESH_MS = 30_000;
 let drawn = 0;
 

@@ -1,21 +1,8 @@
-// The journeys the Journeys view lists: its filters (the API's, and the context fields the
-// dashboard filters on itself), and the list as CSV.
+// The journeys the Journeys view lists, as CSV.
 import { ms } from './format.js';
 
 /** The party of a journey: the originator of a request, the recipient of an alert (collector/http/access.ts). */
 export const partyOf = (j) => j.key.split(':')[j.kind === 'alert' ? 1 : 0];
-
-/** Filters the API does not take, applied to the journeys it returned. */
-export const LOCAL_FILTERS = {
-  firmware: (j) => j.context.firmwareVersion ?? '',
-  model: (j) => j.context.deviceModel ?? '',
-  party: partyOf,
-};
-
-export function localFilter(journeys, params) {
-  const active = Object.entries(LOCAL_FILTERS).filter(([name]) => params.get(name));
-  return journeys.filter((j) => active.every(([name, value]) => value(j).toUpperCase() === params.get(name).toUpperCase()));
-}
 
 const CSV_COLUMNS = [
   ['key', (j) => j.key], ['started_utc', (j) => j.startedAt], ['kind', (j) => j.kind], ['srv', (j) => j.srv], ['region', (j) => j.context.cspRegion ?? ''],

@@ -1,12 +1,15 @@
-// Journeys: the list, filtered by SRV, region, outcome, firmware, device model, party and time;
+// Journeys: the list, filtered by SRV, region, outcome, firmware, CH firmware, device model,
+// party and time (all by the API, so a filter reaches past the newest rows);
 // rows on one common time axis; a journey's hop timeline with each segment's uncertainty; the
 // filtered list as CSV.
 import { get, url } from './api.js';
 import { esc, ms, select, ukDateTime, ukMidnight, ZONE_LABEL } from './format.js';
-import { journeysCsv, localFilter } from './journey-list.js';
+import { journeysCsv } from './journey-list.js';
 import { legend, partOf } from './parts.js';
 
 const API_FILTERS = ['srv', 'region', 'outcome'];
+/** Dashboard filter names the API takes under its context field's name. */
+const CONTEXT_FILTERS = { firmware: 'firmwareVersion', chFirmware: 'chFirmwareVersion', model: 'deviceModel', party: 'party' };
 const LIMITS = ['100', '1000', '10000'];
 
 function controls(params) {
@@ -15,7 +18,7 @@ function controls(params) {
   return `<form class="controls" id="filters">${text('srv', 'SRV', '4.1.1')}
     ${select('region', 'CSP region', ['', 'NORTH', 'CENTRAL', 'SOUTH'].map((r) => [r, r || 'all']), params.get('region') ?? '')}
     ${select('outcome', 'outcome', [['', 'all'], ['success', 'success'], ['failure', 'failure']], params.get('outcome') ?? '')}
-    ${text('firmware', 'firmware', 'version')}${text('model', 'device model', 'model')}${text('party', 'party (EUI-64)', '90-B3-…')}
+    ${text('firmware', 'firmware', 'version')}${text('chFirmware', 'CH firmware', 'version')}${text('model', 'device model', 'model')}${text('party', 'party (EUI-64)', '90-B3-…')}
     ${date('from', 'from')}${date('to', 'to, exclusive')}
     ${select('limit', 'newest', LIMITS.map((l) => [l, l]), params.get('limit') ?? '100')}
     <button type="submit">Apply</button><button type="button" id="csv">CSV of this list</button></form>`;
@@ -85,7 +88,7 @@ export const journeys = {
     };
     for (const s of form.querySelectorAll('select')) s.onchange = () => go(current());
 
-    const q = Object.fromEntries(API_FILTERS.map((f) => [f, params.get(f) ?? '']));
+    const q = { ...Object.fromEntries(API_FILTERS.map((f) => [f, params.get(f) ?? ''])), ...Object.fromEntries(Object.entries(CONTEXT_FILTERS).map(([f, field]) => [field, params.get(f) ?? ''])) };
     const from = params.get('from') ? ukMidnight(params.get('from')) : '';
     const to = params.get('to') ? ukMidnight(params.get('to')) : '';
     const key = params.get('key');
@@ -93,7 +96,7 @@ export const journeys = {
       get(url('/api/v1/journeys', { ...q, from, to, limit: params.get('limit') ?? '100' })),
       key ? get(`/api/v1/journeys/${encodeURIComponent(key)}`) : undefined,
     ]);
-    const shown = localFilter(answer.journeys, params);
+    const shown = answer.journeys;
     main.querySelector('#list').innerHTML = list(shown, key);
     if (detail) main.querySelector('#detail').innerHTML = timeline(detail.journeys.at(-1));
     main.querySelector('#csv').onclick = () => download('hopwatch-journeys.csv', journeysCsv(shown));

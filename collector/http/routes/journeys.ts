@@ -17,6 +17,7 @@ interface ListQuery {
   deviceModel?: string;
   firmwareVersion?: string;
   chFirmwareVersion?: string;
+  party?: string;
   limit: number;
 }
 
@@ -55,19 +56,26 @@ export function journeyRoutes(app: FastifyInstance, store: Store): void {
           deviceModel: { type: 'string', minLength: 1, maxLength: 64 },
           firmwareVersion: { type: 'string', minLength: 1, maxLength: 64, description: 'the device firmware version' },
           chFirmwareVersion: { type: 'string', minLength: 1, maxLength: 64, description: 'the Communications Hub firmware version' },
+          party: { type: 'string', pattern: '^[0-9A-Fa-f]{2}(-[0-9A-Fa-f]{2}){7}$', description: 'a DCC User (EUI-64): requests it originated, alerts addressed to it' },
           limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 100 },
         },
       },
       response: {
         200: { type: 'object', properties: { journeys: { type: 'array', items: journeySchema } } },
         400: errorSchema,
+        403: errorSchema,
       },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const q = req.query;
     const fromUs = parseTime(q.from, 'from');
     const toUs = parseTime(q.to, 'to');
-    const party = partyScope(req);
+    const scoped = partyScope(req);
+    const asked = q.party?.toUpperCase();
+    if (scoped !== undefined && asked !== undefined && asked !== scoped) {
+      return reply.code(403).send({ error: 'HW_COLLECTOR_FORBIDDEN', message: `a party token for ${scoped} reads its own journeys only (party=${q.party})` });
+    }
+    const party = scoped ?? asked;
     const journeys = store.listJourneys({
       limit: q.limit,
       ...(q.srv !== undefined ? { srv: q.srv } : {}),

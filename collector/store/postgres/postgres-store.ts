@@ -6,6 +6,7 @@ import type { Store } from '../store.js';
 import { createPostgresAgentState } from './agent-state.js';
 import { createPostgresBatchLog } from './batch-log.js';
 import { createPostgresContextRegistry } from './context-table.js';
+import { createPostgresHopMinutes } from './hop-minutes.js';
 import { createJourneyPartitions, type JourneyPartitions } from './journey-partitions.js';
 import { createPostgresJourneyRecords } from './journey-records.js';
 import { createMetaTable } from './meta-table.js';
@@ -69,6 +70,7 @@ function storeOn(db: SyncPostgres): PostgresStore {
     ...createPostgresBatchLog(db, meta),
     ...createPostgresOpenJourneys(db, meta),
     ...createPostgresAgentState(db),
+    ...createPostgresHopMinutes(db),
     writeTick: (writes, nowMs) => (fresh(), records.writeTick(writes, nowMs)),
     findRecords: (key) => (fresh(), records.findRecords(key)),
     listJourneys: (filter) => (fresh(), records.listJourneys(filter)),

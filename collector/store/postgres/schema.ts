@@ -2,8 +2,9 @@
 // openPostgresStore applies. Tables of other components append their own list here.
 import { ALERTING_MIGRATIONS } from './alerting-schema.js';
 import { CORE_MIGRATIONS } from './core-migrations.js';
+import { HOP_MINUTE_MIGRATIONS } from './hop-minutes.js';
 import { LEASE_MIGRATIONS } from './lease-schema.js';
 import { METRIC_MIGRATIONS } from './metric-schema.js';
 import type { PostgresMigration } from './migrations.js';
 
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [...CORE_MIGRATIONS, ...METRIC_MIGRATIONS, ...ALERTING_MIGRATIONS, ...LEASE_MIGRATIONS];
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [...CORE_MIGRATIONS, ...METRIC_MIGRATIONS, ...ALERTING_MIGRATIONS, ...LEASE_MIGRATIONS, ...HOP_MINUTE_MIGRATIONS];

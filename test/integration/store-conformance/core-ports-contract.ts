@@ -99,6 +99,25 @@ export function corePortsContract(backend: CoreStoreBackend): void {
       });
     });
 
+    describe('hop minutes', () => {
+      it('adds a minute\'s counts to what it holds and reads minutes in a range in time order', () => {
+        store.addHopMinutes([{ minuteMs: NOW + 60_000, batches: 2, hops: 30 }, { minuteMs: NOW, batches: 1, hops: 10 }]);
+        store.addHopMinutes([{ minuteMs: NOW, batches: 3, hops: 5 }]);
+        store.addHopMinutes([]);
+        store.addHopMinutes([{ minuteMs: NOW + 120_000, batches: 1, hops: 1 }]);
+        expect(store.hopMinutesBetween(NOW, NOW + 120_000)).toEqual([{ minuteMs: NOW, batches: 4, hops: 15 }, { minuteMs: NOW + 60_000, batches: 2, hops: 30 }]);
+        expect(store.hopMinutesBetween(NOW - 60_000, NOW)).toEqual([]);
+      });
+
+      it('leaves no counts behind when the transaction that added them fails', () => {
+        expect(() => store.transaction(() => {
+          store.addHopMinutes([{ minuteMs: NOW, batches: 1, hops: 10 }]);
+          throw new Error('disk full');
+        })).toThrow('disk full');
+        expect(store.hopMinutesBetween(NOW, NOW + 60_000)).toEqual([]);
+      });
+    });
+
     describe('journey records', () => {
       it('stores a tick\'s records and reads them back by key with the figures and time written', () => {
         const record = request({ at: '2026-11-01T09:00:00Z', srv: '4.1.1', rttMs: 3000, counter: 1 }, catalogue);
