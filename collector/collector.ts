@@ -28,6 +28,7 @@ import { httpsOptions } from './http/https-options.js';
 import { createHttpServer } from './http/server.js';
 import { createCommitStep } from './ingest/commit-step.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
+import { checkPartitionCount } from './ingest/partition-count.js';
 import { recoverJoinState } from './ingest/recovery.js';
 import { createContextInterner } from './join/context-interner.js';
 import { createJoiner, type Joiner } from './join/joiner.js';
@@ -82,6 +83,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const tokens = createTokenAuthority({ store: backend.tokens, pollIntervalMs: 1000, logger });
   try {
     checkExposure(config, agentAuthority.enabled(), tokens.enabled(), logger);
+    checkPartitionCount(store, config.ingest.partitions);
   } catch (err) {
     tokens.close();
     agentAuthority.close();

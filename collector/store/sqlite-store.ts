@@ -59,6 +59,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     openHashes: db.prepare('SELECT hash, hash2 FROM open_journeys'),
     setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     getMeta: db.prepare('SELECT value FROM meta WHERE name = ?').pluck(),
+    claimMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
     recentKeys: db.prepare('SELECT key FROM journeys WHERE started_us >= ?').pluck(),
     batchesFrom: db.prepare('SELECT id, agent_id AS agentId, received_at_ms AS receivedAtMs, payload FROM batches WHERE id >= ? AND payload IS NOT NULL ORDER BY id'),
     dropPayloads: db.prepare('UPDATE batches SET payload = NULL WHERE id >= ? AND id < ?'),
@@ -141,6 +142,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
         s.setMeta.run('pruned_below', String(prunedBelow));
       }
       s.dropOldBatches.run(nowMs - dedupeRetentionMs);
+    },
+
+    partitionCount(proposed) {
+      s.claimMeta.run('partition_count', String(proposed));
+      return Number(s.getMeta.get('partition_count'));
     },
 
     upsertAgentStatus: (agentId, status, nowMs) => void s.upsertAgent.run(agentId, JSON.stringify(status), nowMs),

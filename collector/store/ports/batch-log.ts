@@ -34,4 +34,9 @@ export interface BatchLog {
    * longer recognised). Running it again with the same arguments changes nothing.
    */
   prune(nowMs: number, dedupeRetentionMs: number): void;
+  /**
+   * The deployment's partition count (proto/partition.ts): `proposed` is recorded when the store
+   * has none yet (its first open), and the recorded one is returned either way.
+   */
+  partitionCount(proposed: number): number;
 }

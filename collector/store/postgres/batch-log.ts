@@ -33,5 +33,10 @@ export function createPostgresBatchLog(db: SyncPostgres, meta: MetaTable): Batch
       }
       db.query('DELETE FROM batches WHERE received_at_ms < $1', [nowMs - dedupeRetentionMs]);
     },
+    partitionCount(proposed) {
+      // Collectors starting at once on a new database: the first insert wins, every one reads it.
+      db.query('INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', ['partition_count', String(proposed)]);
+      return Number(meta.get('partition_count'));
+    },
   };
 }
