@@ -67,7 +67,7 @@ function storeOn(db: SyncPostgres): PostgresStore {
       }
     },
     ...createPostgresBatchLog(db, meta),
-    ...createPostgresOpenJourneys(db, meta),
+    ...createPostgresOpenJourneys(db),
     ...createPostgresAgentState(db),
     writeTick: (writes, nowMs) => (fresh(), records.writeTick(writes, nowMs)),
     findRecords: (key) => (fresh(), records.findRecords(key)),

@@ -3,5 +3,6 @@
 import { CORE_MIGRATIONS } from './core-migrations.js';
 import { METRIC_MIGRATIONS } from './metric-schema.js';
 import type { PostgresMigration } from './migrations.js';
+import { PARTITION_MIGRATIONS } from './partition-migrations.js';
 
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [...CORE_MIGRATIONS, ...METRIC_MIGRATIONS];
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [...CORE_MIGRATIONS, ...METRIC_MIGRATIONS, ...PARTITION_MIGRATIONS];
