@@ -120,7 +120,8 @@ export function createIngest(options: IngestOptions): Ingest {
     if (agentId === undefined) return rejection('HW_COLLECTOR_BAD_FIELD', 'topic is not hopwatch/v2/<agentId>/hops/<partition> with a valid agent id and partition');
     // Checked here, at the tick, not on arrival: a partition may be handed over while its batches wait.
     const partition = msg.topicPartition;
-    if (partition === undefined ? !partitions.all : !partitions.has(partition)) return { kind: 'not-held' };
+    // A partition beyond the count is nobody's: decoding rejects it (no key can be in it), with the batch's seq.
+    if (partition === undefined ? !partitions.all : partition < partitions.count && !partitions.has(partition)) return { kind: 'not-held' };
     if (msg.payload.length > options.maxBatchBytes) return rejection('HW_COLLECTOR_TOO_LARGE', `${msg.payload.length} bytes, at most ${options.maxBatchBytes}`);
     if (options.revoked?.(agentId)) return rejection('HW_COLLECTOR_AGENT_REVOKED', 'the agent\'s credential was revoked');
     const macKey = options.ackKey?.(agentId);

@@ -93,13 +93,17 @@ describe('partitioned wire', () => {
     const namingAnother = reencodeTestBatch(bytes, { seq: 2, partition: (home + 1) % 64 });
     await client.publishAsync(topics.hops('rig', home), Buffer.from(namingAnother), { qos: 1 });
     await client.publishAsync(topics.hops('rig', home), Buffer.from(reencodeTestBatch(bytes, { seq: 3, partition: home })), { qos: 1 });
-    await waitFor(() => acks.length === 3, 5000, 'three acks');
+    // A partition beyond the deployment's count is held by no one: rejected, not left unanswered
+    // (no collector subscribes to its topic; this is what one would do if a broker delivered it).
+    expect(collector.ingest.offer(topics.hops('rig', 64), Buffer.from(reencodeTestBatch(bytes, { seq: 4, partition: 64 })))).toBe(true);
+    await waitFor(() => acks.length === 4, 5000, 'four acks');
     expect(acks.sort((a, b) => a.seq - b.seq)).toEqual([
       { seq: 1, status: AckStatus.REJECTED, reason: 'HW_COLLECTOR_WRONG_PARTITION' },
       { seq: 2, status: AckStatus.REJECTED, reason: 'HW_COLLECTOR_WRONG_PARTITION' },
       { seq: 3, status: AckStatus.STORED, reason: '' },
+      { seq: 4, status: AckStatus.REJECTED, reason: 'HW_COLLECTOR_WRONG_PARTITION' },
     ]);
-    expect(collector.ingest.counters.rejectedByReason).toEqual({ HW_COLLECTOR_WRONG_PARTITION: 2 });
+    expect(collector.ingest.counters.rejectedByReason).toEqual({ HW_COLLECTOR_WRONG_PARTITION: 3 });
   });
 
   it('has agents split by the partition count the collector announces, and keeps it for their next start', async () => {
