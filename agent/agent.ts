@@ -9,8 +9,8 @@ import { createMonotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import type { HopContext } from '../proto/hop-context.js';
+import { decodeClusterInfo } from '../proto/cluster-info.js';
 import { topics } from '../proto/topics.js';
-import { encodeHops } from './batch-encoder.js';
 import { brokerCredentials } from './broker-credentials.js';
 import { openBufferStore, type BufferCounters } from './buffer-store.js';
 import type { AgentConfig } from './config.js';
@@ -21,6 +21,7 @@ import { createGroupCommit, type Durable } from './group-commit.js';
 import type { HopChunk } from './hop-recorder.js';
 import { createHopRecorder } from './hop-recorder.js';
 import { JourneyKey, journeyKey } from './journey-key.js';
+import { encodePartitionedHops } from './partition-split.js';
 import { createTimeProbe, type TimeProbe } from './time-probe.js';
 import { createWallStepDetector } from './wall-step-detector.js';
 
@@ -28,6 +29,8 @@ export interface AgentStatus {
   readonly agentId: string;
   readonly state: 'online';
   readonly streamId: number;
+  /** The partition count hops are split by (proto/partition.ts). */
+  readonly partitions: number;
   readonly connection: ConnectionState['kind'];
   readonly time: string;
   readonly stamped: number;
@@ -92,7 +95,18 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       invalidContexts += problems.length;
       log.warn({ code: 'HW_AGENT_BAD_HOP', count: problems.length, example: problems[0] }, 'context left out of hops');
     }
-    commits.stage(encodeHops(chunk, config.batch.maxHops, header), chunk.length);
+    commits.stage(encodePartitionedHops(chunk, partitions, config.batch.maxHops, header), chunk.length);
+  };
+
+  // The count the collector announces (retained, on every connect) wins over the configured one,
+  // and is kept for the next start: chunks sealed before the broker answers are split by it.
+  let partitions = store.partitionCount() ?? config.batch.partitions;
+  const learnPartitions = (payload: Buffer) => {
+    const info = decodeClusterInfo(payload);
+    if (info === undefined || info.partitions === partitions) return;
+    log.warn({ from: partitions, to: info.partitions }, 'the collector announced another partition count; hops are split by it from now on');
+    partitions = info.partitions;
+    store.savePartitionCount(partitions);
   };
 
   const commits = createGroupCommit({
@@ -115,6 +129,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     agentId: config.agentId,
     state: 'online',
     streamId: store.streamId,
+    partitions,
     connection: forwarder.state().kind,
     time: new Date().toISOString(),
     stamped,
@@ -150,7 +165,10 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     reconnect: { initialMs: config.forward.reconnectInitialMs, maxMs: config.forward.reconnectMaxMs },
     status: () => status() as unknown as Record<string, unknown>,
     statusIntervalMs: config.statusIntervalMs,
-    subscriptions: [{ topic: topics.timeResponse(config.agentId), onMessage: (payload) => probe?.onResponse(payload) }],
+    subscriptions: [
+      { topic: topics.timeResponse(config.agentId), onMessage: (payload) => probe?.onResponse(payload) },
+      { topic: topics.cluster, onMessage: learnPartitions },
+    ],
   });
   if (config.clock.probeIntervalMs > 0) {
     probe = createTimeProbe({

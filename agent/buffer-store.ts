@@ -13,7 +13,11 @@
 //   only after it commits;
 // - a batch is checked against its checksum when it is read to be sent: one damaged in the
 //   file is dropped and counted (the collector would reject it, and the agent resend it,
-//   forever); one written before batches carried a checksum gets one.
+//   forever); one written before batches carried a checksum gets one;
+// - each batch keeps the partition its keys belong to (its topic); one buffered by a version-1
+//   agent has none and goes out on the version-1 topic (README, "Upgrading the wire from v1 to v2");
+// - the partition count the collector announced last is kept in the file, so batches sealed
+//   before the next connection are split as the collector expects.
 import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -27,6 +31,8 @@ export interface StoredBatch {
   readonly seq: number;
   readonly hops: number;
   readonly bytes: Uint8Array;
+  /** The partition of every key in the batch; absent for a batch a version-1 agent buffered. */
+  readonly partition?: number;
 }
 
 export interface BufferStoreOptions {
@@ -75,6 +81,10 @@ export interface BufferStore {
   remove(seqs: readonly number[]): void;
   /** Retries pending deletes; true when some were done. */
   retryRemovals(): boolean;
+  /** The partition count last announced by the collector (saved with savePartitionCount), if any. */
+  partitionCount(): number | undefined;
+  /** Keeps the announced count for the next start; false when it could not be written (it is used all the same). */
+  savePartitionCount(count: number): boolean;
   counters(): BufferCounters;
   close(): void;
 }
@@ -113,6 +123,9 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
       bytes BLOB NOT NULL
     );
   `);
+  // Added by wire version 2; NULL in the rows of a version-1 agent.
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('batches') as string[];
+  if (!columns.includes('partition')) db.exec('ALTER TABLE batches ADD COLUMN partition INTEGER');
 
   db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)').run('stream_id', String(randomInt(1, 2 ** 31)));
   const streamId = Number((db.prepare('SELECT value FROM meta WHERE name = ?').get('stream_id') as { value: string }).value);
@@ -126,9 +139,11 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
   const pending = new Set<number>();
   let removalsFailing = false;
 
-  const insert = db.prepare('INSERT INTO batches (seq, hops, bytes) VALUES (?, ?, ?)');
+  const insert = db.prepare('INSERT INTO batches (seq, hops, bytes, partition) VALUES (?, ?, ?, ?)');
   const oldest = db.prepare('SELECT seq, hops, length(bytes) AS size FROM batches WHERE seq > ? ORDER BY seq LIMIT 64');
-  const readAfter = db.prepare('SELECT seq, hops, bytes FROM batches WHERE seq > ? ORDER BY seq LIMIT ?');
+  const readAfter = db.prepare('SELECT seq, hops, bytes, partition FROM batches WHERE seq > ? ORDER BY seq LIMIT ?');
+  const getMeta = db.prepare('SELECT value FROM meta WHERE name = ?').pluck();
+  const setMeta = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
   const sizeOf = db.prepare('SELECT hops, length(bytes) AS size FROM batches WHERE seq = ?');
   const remove = db.prepare('DELETE FROM batches WHERE seq = ?');
 
@@ -159,7 +174,7 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
     const d = emptyDelta();
     for (const b of items) {
       makeRoom(b.bytes.length, d);
-      insert.run(b.seq, b.hops, b.bytes);
+      insert.run(b.seq, b.hops, b.bytes, b.partition ?? null);
       d.batches++; d.hops += b.hops; d.bytes += b.bytes.length;
     }
     return d;
@@ -211,8 +226,9 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
     let from = afterSeq;
     while (out.length < limit) {
       const want = limit - out.length;
-      const rows = readAfter.all(from, want) as StoredBatch[];
-      for (const row of rows) {
+      const rows = readAfter.all(from, want) as (Omit<StoredBatch, 'partition'> & { partition: number | null })[];
+      for (const { partition, ...rest } of rows) {
+        const row: StoredBatch = partition === null ? rest : { ...rest, partition };
         if (pending.has(row.seq)) continue;
         const sendable = checked(row);
         if (sendable) out.push(sendable);
@@ -260,6 +276,18 @@ export function openBufferStore(options: BufferStoreOptions): BufferStore {
       retryRemovals();
     },
     retryRemovals,
+    partitionCount() {
+      const value = getMeta.get('partition_count') as string | undefined;
+      return value === undefined ? undefined : Number(value);
+    },
+    savePartitionCount(count) {
+      try {
+        setMeta.run('partition_count', String(count));
+        return true;
+      } catch {
+        return false;
+      }
+    },
     counters: () => ({
       batches: c.batches, hops: c.hops, bytes: c.bytes, droppedBatches: c.droppedBatches, droppedHops: c.droppedHops,
       writeFailures: c.writeFailures, removeFailures: c.removeFailures, pendingRemovals: pending.size, forgottenRemovals: c.forgottenRemovals,

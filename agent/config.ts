@@ -1,6 +1,7 @@
 // Agent configuration: defaults, strict schema, flags. See common/config.ts for precedence.
 import type { FlagSpec } from '../common/config.js';
 import { loadConfig } from '../common/config.js';
+import { DEFAULT_PARTITION_COUNT, MAX_PARTITION_COUNT } from '../proto/partition.js';
 import { AgentError } from './errors.js';
 
 export interface AgentConfig {
@@ -17,7 +18,11 @@ export interface AgentConfig {
     readonly keyFile: string;
   };
   readonly buffer: { readonly file: string; readonly maxBytes: number };
-  readonly batch: { readonly maxHops: number; readonly flushIntervalMs: number; readonly maxPendingChunks: number };
+  readonly batch: {
+    readonly maxHops: number; readonly flushIntervalMs: number; readonly maxPendingChunks: number;
+    /** Partition count to split by until the collector announces one (proto/partition.ts). */
+    readonly partitions: number;
+  };
   readonly forward: {
     readonly maxInFlight: number;
     readonly ackTimeoutMs: number;
@@ -44,7 +49,7 @@ export const agentDefaults: AgentConfig = {
   agentId: 'agent-1',
   broker: { url: 'mqtt://127.0.0.1:1883', passwordFile: '', caFile: '', certFile: '', keyFile: '' },
   buffer: { file: '', maxBytes: 256 * 1024 * 1024 },
-  batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8 },
+  batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8, partitions: DEFAULT_PARTITION_COUNT },
   forward: { maxInFlight: 32, ackTimeoutMs: 10_000, reconnectInitialMs: 500, reconnectMaxMs: 30_000, closeTimeoutMs: 5000 },
   statusIntervalMs: 10_000,
   clock: { probeIntervalMs: 10_000, wallStepThresholdMs: 100 },
@@ -73,8 +78,8 @@ export const agentSchema = {
       properties: { file: { type: 'string' }, maxBytes: int(1024 * 1024) },
     },
     batch: {
-      type: 'object', additionalProperties: false, required: ['maxHops', 'flushIntervalMs', 'maxPendingChunks'],
-      properties: { maxHops: int(1, 65536), flushIntervalMs: int(1, 60_000), maxPendingChunks: int(1, 1024) },
+      type: 'object', additionalProperties: false, required: ['maxHops', 'flushIntervalMs', 'maxPendingChunks', 'partitions'],
+      properties: { maxHops: int(1, 65536), flushIntervalMs: int(1, 60_000), maxPendingChunks: int(1, 1024), partitions: int(1, MAX_PARTITION_COUNT) },
     },
     forward: {
       type: 'object', additionalProperties: false, required: ['maxInFlight', 'ackTimeoutMs', 'reconnectInitialMs', 'reconnectMaxMs', 'closeTimeoutMs'],
@@ -105,6 +110,7 @@ export const agentFlags: readonly FlagSpec[] = [
   { flag: 'buffer-file', path: 'buffer.file', type: 'string', description: 'SQLite buffer file, created if absent (empty: data/<agentId>.buffer.db)' },
   { flag: 'buffer-max-bytes', path: 'buffer.maxBytes', type: 'integer', description: 'bound on buffered batch bytes; when full the oldest batches are dropped and counted' },
   { flag: 'batch-max-hops', path: 'batch.maxHops', type: 'integer', description: 'hops per batch at most' },
+  { flag: 'partitions', path: 'batch.partitions', type: 'integer', description: 'partition count to split hops by until the collector announces its own (then the announced one is kept)' },
   { flag: 'flush-interval-ms', path: 'batch.flushIntervalMs', type: 'integer', description: 'seal and buffer a partly filled batch after this long' },
   { flag: 'max-in-flight', path: 'forward.maxInFlight', type: 'integer', description: 'batches published and awaiting the collector\'s ack at most' },
   { flag: 'ack-timeout-ms', path: 'forward.ackTimeoutMs', type: 'integer', description: 'publish a batch again when its ack is this late' },

@@ -4,7 +4,7 @@
 // The connection is an explicit state; reconnects back off exponentially with jitter.
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
-import { topics } from '../proto/topics.js';
+import { legacyTopics, topics } from '../proto/topics.js';
 import { signBatch } from '../proto/batch-checksum.js';
 import { AckStatus } from '../proto/wire.js';
 import { signedStatus } from '../common/ack-signature.js';
@@ -74,7 +74,7 @@ const IGNORED_ACK_LOG_INTERVAL_MS = 60_000;
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const { agentId, store, logger, maxInFlight, ackTimeoutMs } = options;
   const log = logger.child({ component: 'forwarder' });
-  const hopsTopic = topics.hops(agentId);
+  const hopsTopic = (partition: number | undefined) => (partition === undefined ? legacyTopics.hops(agentId) : topics.hops(agentId, partition));
   const ackTopic = topics.ack(agentId);
   const statusTopic = topics.status(agentId);
 
@@ -153,7 +153,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         const again = inFlight.has(b.seq);
         // Signed as it leaves, so batches buffered before the agent had a secret are signed too.
         const bytes = options.ackKey ? signBatch(b.bytes, options.ackKey) : b.bytes;
-        client.publish(hopsTopic, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { qos: 1 });
+        client.publish(hopsTopic(b.partition), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { qos: 1 });
         inFlight.set(b.seq, Date.now());
         lastSentSeq = b.seq;
         if (again) counters.republished++;

@@ -25,7 +25,7 @@ export interface TimeProbeOptions {
 }
 
 export interface TimeProbe {
-  /** Handles a message on hopwatch/v1/<agentId>/time/resp. */
+  /** Handles a message on hopwatch/v2/<agentId>/time/resp. */
   onResponse(payload: Buffer): void;
   readonly sent: number;
   readonly completed: number;

@@ -1,5 +1,5 @@
 // Delivers the simulation's time-probe samples to the collector the way a real agent does:
-// WireTimeSample on hopwatch/v1/<agentId>/time/sample, QoS 1, over a plain MQTT client.
+// WireTimeSample on hopwatch/v2/<agentId>/time/sample, QoS 1, over a plain MQTT client.
 // One client speaks for every simulated agent; the topic says whose sample it is.
 import mqtt from 'mqtt';
 import type { SimulatedTimeSample } from '../firmware-stubs/time-probes.js';

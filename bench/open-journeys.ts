@@ -5,11 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { encodeHops } from '../agent/batch-encoder.js';
+import { encodePartitionedHops } from '../agent/partition-split.js';
 import { HopChunk } from '../agent/hop-recorder.js';
 import { JourneyKey } from '../agent/journey-key.js';
 import { waitFor } from '../common/wait-for.js';
 import { HopPoint } from '../proto/hop-point.js';
+import { DEFAULT_PARTITION_COUNT } from '../proto/partition.js';
 import { topics } from '../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../proto/wire.js';
 import { collectorDefaults } from '../collector/config.js';
@@ -71,8 +72,8 @@ export async function runOpenJourneys(options: { journeys: number; quietS: numbe
         chunk.contexts[i] = context;
         chunk.length++;
       }
-      for (const batch of encodeHops(chunk, BATCH_HOPS, () => ({ agentId: 'open-bench', streamId: 1, seq: ++seq }))) {
-        await client.publishAsync(topics.hops('open-bench'), Buffer.from(batch.bytes), { qos: 1 });
+      for (const batch of encodePartitionedHops(chunk, DEFAULT_PARTITION_COUNT, BATCH_HOPS, () => ({ agentId: 'open-bench', streamId: 1, seq: ++seq }))) {
+        await client.publishAsync(topics.hops('open-bench', batch.partition), Buffer.from(batch.bytes), { qos: 1 });
       }
       // Keep a bounded number of batches unacknowledged, as an agent does.
       await waitFor(() => seq - acked <= 32, 120_000, 'acks');

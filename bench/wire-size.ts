@@ -116,6 +116,9 @@ async function stampTraffic(dir: string, journeys: number, hopsPerSecond: number
       // Nothing listens there: every batch stays in the buffer to be measured.
       broker: { ...agentDefaults.broker, url: brokerUrl },
       buffer: { ...agentDefaults.buffer, file },
+      // One partition: this measures the encoding of full batches. Split over P partitions, an
+      // agent's batches hold fewer hops each, and each carries its tables once more.
+      batch: { ...agentDefaults.batch, partitions: 1 },
       intake: { ...agentDefaults.intake, udpPort: 0, httpPort: 0 },
       logLevel: 'silent',
     }, { clock });

@@ -28,8 +28,11 @@ import { httpsOptions } from './http/https-options.js';
 import { createHttpServer } from './http/server.js';
 import { createCommitStep } from './ingest/commit-step.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
-import { recoverJoinState } from './ingest/recovery.js';
+import { checkPartitionCount } from './ingest/partition-count.js';
+import { createPartitionHandover, type PartitionHandover } from './ingest/partition-handover.js';
+import { recoverPartitions } from './ingest/recovery.js';
 import { createContextInterner } from './join/context-interner.js';
+import { createHeldPartitions } from './join/held-partitions.js';
 import { createJoiner, type Joiner } from './join/joiner.js';
 import type { RecordSink } from './join/record-sink.js';
 import type { Catalogue } from './catalogue/catalogue.js';
@@ -55,6 +58,8 @@ export interface Collector {
   readonly agentAuthority: RunningAgentAuthority;
   /** Alert rules checked on a timer against the metric engine (collector/alerting). */
   readonly alerting: Alerting;
+  /** The partitions this collector holds (all, by default), taken over and handed over at runtime. */
+  readonly partitions: PartitionHandover;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,8 @@ export interface CollectorDeps {
   readonly clock?: Clock;
   /** Milliseconds for arrival times, windows and checkpoints (default: the clock's). */
   readonly nowMs?: () => number;
+  /** The partitions held from the start (default: every one); more are taken over with `partitions.adopt`. */
+  readonly heldAtStart?: readonly number[];
 }
 
 export async function startCollector(config: CollectorConfig, deps: CollectorDeps = {}): Promise<Collector> {
@@ -82,6 +89,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const tokens = createTokenAuthority({ store: backend.tokens, pollIntervalMs: 1000, logger });
   try {
     checkExposure(config, agentAuthority.enabled(), tokens.enabled(), logger);
+    checkPartitionCount(store, config.ingest.partitions);
   } catch (err) {
     tokens.close();
     agentAuthority.close();
@@ -89,6 +97,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     throw err;
   }
   const j = config.join;
+  // The embedded default holds every partition from the start.
+  const held = createHeldPartitions(config.ingest.partitions, deps.heldAtStart);
   const contexts = createContextInterner();
   const clocks = createClockRegistry(store, {
     ...defaultClockModelOptions,
@@ -107,7 +117,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     maxResident: j.maxResidentJourneys,
     maxPersistPerCheckpoint: 50_000,
     finalPoints: j.finalPoints,
-  }, nowMs());
+  }, nowMs(), held);
   // Sinks see every record written: the metric engine's rollups and the RTT/DCC histograms (see collector/metrics).
   const metricEngine = createMetricEngine({ ports: metricPorts, catalogue, config: config.metrics, agentStatuses: () => store.agentStatuses(), logger, nowMs });
   const journeyTimes = createJourneyTimeHistograms(catalogue);
@@ -121,7 +131,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
     lastBatchId: store.replayFromBatchId() - 1,
   });
-  const recovered = await recoverJoinState({ store, joiner, commit, contexts, logger }, { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys }, nowMs());
+  const recoveryBounds = { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys };
+  const recovered = await recoverPartitions({ store, joiner, commit, contexts, logger }, { partitions: held.list(), complete: held.all }, recoveryBounds, nowMs());
 
   let broker: BrokerLink | undefined;
   const ackKey = (agentId: string) => agentAuthority.ackKey(agentId);
@@ -138,6 +149,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     tickIntervalMs: i.tickIntervalMs,
     ackKey,
     revoked: (agentId) => agentAuthority.isRevoked(agentId),
+    partitions: held,
   });
 
   const timeServer = createTimeServer(clock, clocks, (topic, payload, qos) => broker?.publish(topic, payload, qos), logger, { ackKey });
@@ -159,11 +171,11 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   broker = config.broker.url
     ? await connectExternalBroker({
       url: config.broker.url, clientId: config.broker.clientId, username: config.broker.username, password: config.broker.password,
-      reconnect: { initialMs: 500, maxMs: 30_000 }, logger, tls: config.broker.tls,
+      reconnect: { initialMs: 500, maxMs: 30_000 }, logger, tls: config.broker.tls, partitions: { count: held.count, initial: held.list() },
     }, handlers)
     : await startEmbeddedBroker({
       host: config.broker.host, port: config.broker.port, logger, tls: config.broker.tls, authority: agentAuthority, denials: mqttDenials,
-      limits: { ...config.broker.limits, maxPacketBytes: maxPacketBytesFor(i.maxBatchBytes) },
+      limits: { ...config.broker.limits, maxPacketBytes: maxPacketBytesFor(i.maxBatchBytes) }, partitions: { count: held.count, initial: held.list() },
     }, handlers).catch(abandon);
 
   const clockUncertainties = () => {
@@ -190,6 +202,9 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     brokerUrl: broker.agentUrl,
     httpUrl,
     store, ingest, joiner, catalogue, metricEngine, clocks, timeServer, http, agentAuthority, alerting,
+    partitions: createPartitionHandover({
+      store, joiner, commit, contexts, logger, held, broker: () => broker, nowMs, bounds: recoveryBounds,
+    }),
     close() {
       closing ??= (async () => {
         alerting.close();

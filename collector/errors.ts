@@ -32,6 +32,8 @@ export const CollectorError = defineErrorCodes({
   HW_COLLECTOR_ALERT_RULE: 'An alerting rule could not be evaluated (its query failed); its series keep their state and hopwatch_alert_evaluation_failures_total counts it. The log line names the rule and the error.',
   HW_COLLECTOR_ALERT_HISTORY: 'Alert states and history could not be saved to the store; they stay queued in memory for the next evaluation and hopwatch_alert_history_save_failures_total counts it.',
   HW_COLLECTOR_OTLP_EXPORT: 'Journeys could not be exported to the OTLP endpoint (export.otlp.endpoint): it refused them (an HTTP status other than 429, 502, 503 or 504: check the URL path, usually /v1/traces, and any required header) or did not answer after every retry. They are counted in hopwatch_otlp_failed_journeys_total; the journeys stay stored.',
+  HW_COLLECTOR_PARTITION_COUNT: 'The store records another partition count than ingest.partitions (--partitions): a deployment keeps the count it started with, because agents route and collectors own journeys by it. Start the collector with the recorded count (the message names it), or use a new store.',
+  HW_COLLECTOR_WRONG_PARTITION: 'A batch on the topic of one partition holds a key of another (or names another partition): the agent splits with a different partition count than the collector\'s. The batch is rejected and counted.',
   HW_COLLECTOR_TOKENS: 'A hopwatch tokens command could not run: an unknown subcommand, scope or option, a party token without a valid EUI-64 or a known User Role, or an unknown token id.',
 });
 
@@ -45,4 +47,5 @@ export type RejectReason =
   | 'HW_COLLECTOR_MISSING_FIELD'
   | 'HW_COLLECTOR_BAD_FIELD'
   | 'HW_COLLECTOR_BAD_TIME'
-  | 'HW_COLLECTOR_TOO_LARGE';
+  | 'HW_COLLECTOR_TOO_LARGE'
+  | 'HW_COLLECTOR_WRONG_PARTITION';

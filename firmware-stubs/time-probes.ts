@@ -4,7 +4,7 @@
 // instead: t1 is the agent's clock at the true send time, t2 and t3 the collector's clock
 // (which is true time) when the request arrives and the answer leaves, t4 the agent's
 // clock when the answer arrives, the one-way delays drawn from the role's probe path.
-// The caller delivers each sample as a real agent does (on hopwatch/v1/<id>/time/sample).
+// The caller delivers each sample as a real agent does (on hopwatch/v2/<id>/time/sample).
 import type { SimulatedClock } from './agent-clock.js';
 import type { AgentRole } from './fleet.js';
 import type { LatencyModel } from './latency-model.js';

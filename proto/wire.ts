@@ -18,4 +18,6 @@ export type WireProfileFields = hopwatch.v1.Profile.$Properties;
 export type WireEuiTableFields = hopwatch.v1.EuiTable.$Properties;
 
 /** The wire version this build writes and accepts. */
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
+/** Version 1: batches without a partition, read back from logs and buffers written before version 2. */
+export const LEGACY_WIRE_VERSION = 1;

@@ -30,7 +30,7 @@ export const fuzzedBatches: Scenario = {
           const kind = random.pick(FUZZ_KINDS);
           byKind[kind]++;
           const bytes = fuzzBatch(kind, seeds[s]!, seeds[(s + 1) % SEEDS]!, random);
-          return clients[s % FUZZ_AGENTS]!.publishAsync(topics.hops(`fuzz-${s % FUZZ_AGENTS}`), Buffer.from(bytes), { qos: 0 });
+          return clients[s % FUZZ_AGENTS]!.publishAsync(topics.hops(`fuzz-${s % FUZZ_AGENTS}`, 0), Buffer.from(bytes), { qos: 0 });
         }));
         if (n % 100_000 === 0) ctx.log(`${n} fuzzed batches published, rig has ${system.rig.sent} journeys answered`);
       }

@@ -2,14 +2,15 @@
 // authorizeSubscribe / published hooks. Once agent credentials exist, a client is an agent:
 // username = agent id, password = its secret, client id = hopwatch-agent-<agentId> (so no one
 // can take over another agent's session: aedes replaces a session only after authenticate), and
-// it may publish only on its own hops, status, time/req and time/sample topics and subscribe
-// only to its own ack and time/resp, with no wildcards. Without credentials (the zero-setup
+// it may publish only on its own hops (every partition's, and version 1's), status, time/req and
+// time/sample topics and subscribe only to its own ack and time/resp and to the retained
+// hopwatch/v2/cluster, with no wildcards. Without credentials (the zero-setup
 // loopback demo) anyone may connect, as with any open broker. Every refusal is counted and
 // logged once per client; a refused PUBLISH closes the connection (MQTT 3.1.1 has no way to
 // refuse one and keep it), a refused subscription gets a failure SUBACK (0x80).
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from '../../common/logger.js';
-import { AGENT_ID_PATTERN, topics } from '../../proto/topics.js';
+import { AGENT_ID_PATTERN, hopsTopicOf, legacyTopics, topics } from '../../proto/topics.js';
 import { VerificationBusyError } from '../auth/agent-authority.js';
 import type { AgentAuthority } from '../auth/principal.js';
 import { CollectorError } from '../errors.js';
@@ -149,7 +150,8 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
       const s = stateOf(client);
       if (authOn()) {
         const agent = s.agentId;
-        const own = agent !== undefined && [topics.hops(agent), topics.status(agent), topics.timeRequest(agent), topics.timeSample(agent)].includes(packet.topic);
+        const own = agent !== undefined && (hopsTopicOf(packet.topic)?.agentId === agent ||
+          [legacyTopics.hops(agent), topics.status(agent), topics.timeRequest(agent), topics.timeSample(agent)].includes(packet.topic));
         if (!own) {
           deny(client, 'publish', 'topic', { topic: packet.topic.slice(0, 200) });
           return done(new Error('topic not allowed'));
@@ -183,7 +185,7 @@ export function createAgentAccess(options: AgentAccessOptions): AgentAccess {
     authorizeSubscribe(client, sub, done) {
       if (!authOn()) return done(null, sub);
       const agent = stateOf(client).agentId;
-      if (agent !== undefined && (sub.topic === topics.ack(agent) || sub.topic === topics.timeResponse(agent))) return done(null, sub);
+      if (agent !== undefined && (sub.topic === topics.ack(agent) || sub.topic === topics.timeResponse(agent) || sub.topic === topics.cluster)) return done(null, sub);
       deny(client, 'subscribe', 'topic', { topic: sub.topic.slice(0, 200) });
       done(null, null);
     },

@@ -8,11 +8,14 @@ import { Aedes, type Client } from 'aedes';
 import { listenError } from '../../common/listen-error.js';
 import type { Logger } from '../../common/logger.js';
 import type { TlsFileNames } from '../../common/tls-files.js';
+import { encodeClusterInfo } from '../../proto/cluster-info.js';
+import { DEFAULT_PARTITION_COUNT } from '../../proto/partition.js';
 import { topics } from '../../proto/topics.js';
 import type { RunningAgentAuthority } from '../auth/agent-authority.js';
 import { CollectorError } from '../errors.js';
 import { createAgentAccess } from './agent-access.js';
-import type { BrokerLink, InboundHandlers } from './broker-link.js';
+import type { BrokerLink, InboundHandlers, LinkPartitions } from './broker-link.js';
+import { createPartitionSubscriptions } from './partition-subscriptions.js';
 import { createBrokerListener } from './listener.js';
 import { guardConnection } from './connection-guard.js';
 import type { MqttDenials } from './mqtt-denials.js';
@@ -41,10 +44,13 @@ export interface EmbeddedBrokerOptions {
   readonly authority?: RunningAgentAuthority;
   readonly denials: MqttDenials;
   readonly limits: EmbeddedBrokerLimits;
+  /** Default: every partition of the default count. */
+  readonly partitions?: LinkPartitions;
 }
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handlers: InboundHandlers): Promise<BrokerLink> {
   const log = options.logger.child({ component: 'broker' });
+  const partitions = options.partitions ?? { count: DEFAULT_PARTITION_COUNT };
   const { limits, denials, authority } = options;
   // Before anything starts: an unreadable certificate is a configuration error.
   const listener = createBrokerListener(options.tls, (socket: Socket) => {
@@ -88,15 +94,22 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
     }
   });
 
+  type Deliver = (packet: { topic: string; payload: string | Buffer }, done: () => void) => void;
+  const deliverTo = (handler: (topic: string, payload: Buffer) => void): Deliver => (packet, done) => {
+    try {
+      handler(packet.topic, packet.payload as Buffer);
+    } finally {
+      done();
+    }
+  };
   const subscribe = (topic: string, handler: (topic: string, payload: Buffer) => void) =>
-    new Promise<void>((resolve) => aedes.subscribe(topic, (packet, done) => {
-      try {
-        handler(packet.topic, packet.payload as Buffer);
-      } finally {
-        done();
-      }
-    }, resolve));
-  await subscribe(topics.allHops, handlers.onHops);
+    new Promise<void>((resolve) => aedes.subscribe(topic, deliverTo(handler), resolve));
+  // Every hops topic shares one deliver function: aedes unsubscribes by topic and function.
+  const deliverHops = deliverTo(handlers.onHops);
+  const hopSubscriptions = createPartitionSubscriptions(partitions.count, partitions.initial);
+  const subscribeHops = (list: readonly string[]) => Promise.all(list.map((topic) => new Promise<void>((resolve) => aedes.subscribe(topic, deliverHops, resolve))));
+  const unsubscribeHops = (list: readonly string[]) => Promise.all(list.map((topic) => new Promise<void>((resolve) => aedes.unsubscribe(topic, deliverHops, resolve))));
+  await subscribeHops(hopSubscriptions.topics());
   await subscribe(topics.allStatus, handlers.onStatus);
   await subscribe(topics.allTimeRequests, handlers.onTimeRequest);
   await subscribe(topics.allTimeSamples, handlers.onTimeSample);
@@ -116,6 +129,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
     throw listenError(err, { what: 'embedded MQTT broker', host: options.host, port: options.port, flag: 'broker-port', code: CollectorError.HW_COLLECTOR_BROKER.code });
   }
   const port = (server.address() as { port: number }).port;
+  // Retained: an agent learns the partition count on every connect (proto/cluster-info.ts).
+  aedes.publish({ cmd: 'publish', topic: topics.cluster, payload: Buffer.from(encodeClusterInfo({ partitions: partitions.count })), qos: 1, retain: true, dup: false }, (err) => {
+    if (err) log.warn({ err: err.message }, 'announcing the partition count failed');
+  });
   log.info({ host: options.host, port, tls: listener.scheme === 'mqtts', mutualTls: listener.mutual, agentAuth: authority?.enabled() === true }, 'embedded broker listening');
 
   return {
@@ -126,6 +143,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
       });
     },
     connected: () => !aedes.closed,
+    async subscribePartitions(partitions) {
+      await subscribeHops(hopSubscriptions.add(partitions).subscribe);
+    },
+    async unsubscribePartitions(partitions) {
+      await unsubscribeHops(hopSubscriptions.remove(partitions).unsubscribe);
+    },
+    subscribedPartitions: () => hopSubscriptions.partitions(),
     async close() {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -54,6 +54,7 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   counter('hopwatch_ingested_hops_total', 'Hops in stored batches.', () => ingest.hopsStored);
   counter('hopwatch_duplicate_batches_total', 'Batches delivered again and acknowledged again, counted once.', () => ingest.batchesDuplicate);
   counter('hopwatch_overloaded_batches_total', 'Batches not taken because the ingest queue was full (agents resend them).', () => ingest.overloaded);
+  counter('hopwatch_batches_not_held_total', 'Batches of a partition this collector does not hold (handed over): not acknowledged, so agents resend them to its owner.', () => ingest.batchesNotHeld);
   counter('hopwatch_store_failures_total', 'Ingest transactions that failed to commit.', () => ingest.storeFailures);
   counter('hopwatch_agent_statuses_unsigned_total', 'Statuses of an agent with a credential that carry no valid mac: ignored.', () => ingest.statusesUnsigned);
   new client.Counter({

@@ -7,7 +7,8 @@ import {
 import { isHopPoint } from '../../proto/hop-point.js';
 import { EARLIEST_PLAUSIBLE_US } from '../../proto/hop-time.js';
 import type { WireEuiTableFields, WireProfileFields } from '../../proto/wire.js';
-import { WIRE_VERSION, WireBatch } from '../../proto/wire.js';
+import { LEGACY_WIRE_VERSION, WIRE_VERSION, WireBatch } from '../../proto/wire.js';
+import { partitionOfKey } from '../../proto/partition.js';
 import { checkBatchMac, checkChecksum } from '../../proto/batch-checksum.js';
 import { AGENT_ID_PATTERN } from '../../proto/topics.js';
 import type { RejectReason } from '../errors.js';
@@ -29,6 +30,10 @@ export interface DecodeLimits {
   readonly allowMissingChecksum?: boolean;
   /** The agent's key when the collector holds a credential for it: the batch must carry a valid mac. */
   readonly macKey?: Uint8Array;
+  /** The partition of the batch's topic, and the partition count: Batch.partition and every key must be in it. */
+  readonly partition?: { readonly index: number; readonly count: number };
+  /** Accept wire version 1 (no partition) as well: batches logged or buffered before version 2. */
+  readonly allowLegacyVersion?: boolean;
 }
 
 
@@ -69,7 +74,8 @@ export function decodeBatch(payload: Uint8Array, topicAgentId: string, limits: D
 type Wire = ReturnType<typeof WireBatch.decode>;
 
 function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedBatch {
-  if (w.version !== WIRE_VERSION) reject('HW_COLLECTOR_BAD_VERSION', `version ${w.version ?? 0}, this collector accepts ${WIRE_VERSION}`);
+  const legacy = limits.allowLegacyVersion === true && w.version === LEGACY_WIRE_VERSION;
+  if (w.version !== WIRE_VERSION && !legacy) reject('HW_COLLECTOR_BAD_VERSION', `version ${w.version ?? 0}, this collector accepts ${WIRE_VERSION}`);
   if (!w.agentId) reject('HW_COLLECTOR_MISSING_FIELD', 'agent_id is empty');
   if (!AGENT_ID_PATTERN.test(w.agentId)) reject('HW_COLLECTOR_BAD_FIELD', `agent_id ${JSON.stringify(w.agentId)} does not match ${AGENT_ID_PATTERN}`);
   if (w.agentId !== topicAgentId) reject('HW_COLLECTOR_AGENT_MISMATCH', `agent_id ${JSON.stringify(w.agentId)} published on the topic of ${JSON.stringify(topicAgentId)}`);
@@ -85,6 +91,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
   const contexts = (w.profiles ?? []).map((p, i) => intern(profileContext(p, i, strings)));
 
   const keys = keyRows(w, originators, targets, contexts.length);
+  if (limits.partition) checkPartition(w, keys.keys, limits.partition);
   const hopCount = w.hopKey?.length ?? 0;
   if (hopCount === 0) reject('HW_COLLECTOR_MISSING_FIELD', 'the batch holds no hops');
   if (hopCount > limits.maxHopsPerBatch) reject('HW_COLLECTOR_TOO_LARGE', `${hopCount} hops, at most ${limits.maxHopsPerBatch}`);
@@ -115,6 +122,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
     agentId: w.agentId,
     streamId: w.streamId,
     seq,
+    partition: legacy ? -1 : w.partition ?? 0,
     keys: keys.keys,
     keyContexts: keys.profiles.map((p) => contexts[p] ?? EMPTY_CONTEXT),
     hopCount,
@@ -123,6 +131,16 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
     hopTimeUs,
     hopCode: hopCodes(w, hopCount, strings),
   };
+}
+
+/** Per key row, not per hop: a batch's keys are few beside its hops. */
+function checkPartition(w: Wire, keys: readonly JoinKey[], topic: { readonly index: number; readonly count: number }): void {
+  const stated = w.partition ?? 0;
+  if (stated !== topic.index) reject('HW_COLLECTOR_WRONG_PARTITION', `the batch names partition ${stated}, its topic partition ${topic.index}`);
+  for (let row = 0; row < keys.length; row++) {
+    const p = partitionOfKey(keys[row]!, topic.count);
+    if (p !== topic.index) reject('HW_COLLECTOR_WRONG_PARTITION', `key ${row} (${keys[row]!.toString()}) is in partition ${p} of ${topic.count}, the batch's topic in ${topic.index}`);
+  }
 }
 
 function sameLength(expected: number, column: readonly unknown[] | undefined, name: string): void {

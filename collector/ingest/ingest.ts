@@ -6,11 +6,12 @@
 // never disturbs the good batches beside it.
 import type { Logger } from '../../common/logger.js';
 import type { JourneyContext } from '../../proto/hop-context.js';
-import { agentIdOf, topics } from '../../proto/topics.js';
+import { agentIdOf, hopsTopicOf, legacyHopsAgentOf, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
 import { batchAckMac, verifiedStatus } from '../../common/ack-signature.js';
 import type { RejectReason } from '../errors.js';
 import type { DecodedBatch } from '../join/decoded-batch.js';
+import type { HeldPartitions } from '../join/held-partitions.js';
 import type { Store } from '../store/store.js';
 import { decodeBatch } from './batch-decoder.js';
 import { createHopTally } from './hop-tally.js';
@@ -35,6 +36,8 @@ export interface IngestOptions {
   readonly ackKey?: (agentId: string) => Uint8Array | undefined;
   /** An agent whose credential was revoked: its batches are dropped unanswered. */
   readonly revoked?: (agentId: string) => boolean;
+  /** The partitions whose batches this collector takes in; batches of others are left unanswered. */
+  readonly partitions: HeldPartitions;
 }
 
 export interface IngestCounters {
@@ -47,10 +50,12 @@ export interface IngestCounters {
   rejectedByReason: Record<string, number>;
   /** Statuses of an agent the collector holds a credential for, without a valid mac: ignored. */
   statusesUnsigned: number;
+  /** Batches of a partition this collector does not hold (it was handed over): not acknowledged, so the agent sends them again to the owner. */
+  batchesNotHeld: number;
 }
 
 export interface Ingest {
-  /** Queues a message from hopwatch/v1/<agentId>/hops; false when the queue is full (not acked: the agent resends). */
+  /** Queues a message from hopwatch/v2/<agentId>/hops/<partition> (or v1's hops topic); false when the queue is full (not acked: the agent resends). */
   offer(topic: string, payload: Buffer): boolean;
   /** Latest status an agent published (kept in memory, written at the next tick). */
   offerStatus(topic: string, payload: Buffer): void;
@@ -64,13 +69,16 @@ export interface Ingest {
 
 interface Inbound {
   readonly topicAgentId: string | undefined;
+  /** undefined: the version-1 topic, whose batches have no partition. */
+  readonly topicPartition: number | undefined;
   readonly payload: Buffer;
   readonly receivedAtMs: number;
 }
 
 type Outcome =
   | { readonly kind: 'decoded'; readonly batch: DecodedBatch; readonly msg: Inbound }
-  | { readonly kind: 'rejected'; readonly agentId: string | undefined; readonly reason: RejectReason; readonly detail: string; readonly streamId: number; readonly seq: number };
+  | { readonly kind: 'rejected'; readonly agentId: string | undefined; readonly reason: RejectReason; readonly detail: string; readonly streamId: number; readonly seq: number }
+  | { readonly kind: 'not-held' };
 
 interface Tick {
   readonly messages: readonly Inbound[];
@@ -93,26 +101,34 @@ export function createIngest(options: IngestOptions): Ingest {
   let scheduled = false;
   const counters: IngestCounters = {
     batchesStored: 0, batchesDuplicate: 0, batchesRejected: 0, hopsStored: 0, overloaded: 0, storeFailures: 0, rejectedByReason: {}, statusesUnsigned: 0,
+    batchesNotHeld: 0,
   };
+  const { partitions } = options;
 
   // Step 1: decode and validate, outside the transaction.
   const decode = (tick: Tick) => {
     for (const msg of tick.messages) {
       const result = decodeOne(msg, tick.nowMs);
       if (result.kind === 'decoded') tick.decoded.push(result);
-      else tick.rejected.push(result);
+      else if (result.kind === 'rejected') tick.rejected.push(result);
+      else counters.batchesNotHeld++;
     }
   };
 
   const decodeOne = (msg: Inbound, nowMs: number): Outcome => {
     const agentId = msg.topicAgentId;
     const rejection = (reason: RejectReason, detail: string): Outcome => ({ kind: 'rejected', agentId, reason, detail, streamId: 0, seq: 0 });
-    if (agentId === undefined) return rejection('HW_COLLECTOR_BAD_FIELD', 'topic is not hopwatch/v1/<agentId>/hops with a valid agent id');
+    if (agentId === undefined) return rejection('HW_COLLECTOR_BAD_FIELD', 'topic is not hopwatch/v2/<agentId>/hops/<partition> with a valid agent id and partition');
+    // Checked here, at the tick, not on arrival: a partition may be handed over while its batches wait.
+    const partition = msg.topicPartition;
+    // A partition beyond the count is nobody's: decoding rejects it (no key can be in it), with the batch's seq.
+    if (partition === undefined ? !partitions.all : partition < partitions.count && !partitions.has(partition)) return { kind: 'not-held' };
     if (msg.payload.length > options.maxBatchBytes) return rejection('HW_COLLECTOR_TOO_LARGE', `${msg.payload.length} bytes, at most ${options.maxBatchBytes}`);
     if (options.revoked?.(agentId)) return rejection('HW_COLLECTOR_AGENT_REVOKED', 'the agent\'s credential was revoked');
     const macKey = options.ackKey?.(agentId);
     const result = decodeBatch(msg.payload, agentId, {
       maxHopsPerBatch: options.maxHopsPerBatch, latestTimeUs: (nowMs + options.maxFutureSkewMs) * 1000, intern: options.internContext, ...(macKey ? { macKey } : {}),
+      ...(partition === undefined ? { allowLegacyVersion: true } : { partition: { index: partition, count: partitions.count } }),
     });
     if (result.ok) return { kind: 'decoded', batch: result.batch, msg };
     return { kind: 'rejected', agentId, reason: result.reason, detail: result.detail, streamId: result.streamId, seq: result.seq };
@@ -125,7 +141,7 @@ export function createIngest(options: IngestOptions): Ingest {
       const minutes = createHopTally();
       for (const { batch, msg } of tick.decoded) {
         const id = store.insertBatch({
-          agentId: batch.agentId, streamId: batch.streamId, seq: batch.seq,
+          agentId: batch.agentId, streamId: batch.streamId, seq: batch.seq, partition: batch.partition,
           receivedAtMs: msg.receivedAtMs, hops: batch.hopCount, payload: msg.payload,
         });
         if (id === undefined) {
@@ -205,7 +221,9 @@ export function createIngest(options: IngestOptions): Ingest {
         counters.overloaded++;
         return false;
       }
-      queue.push({ topicAgentId: agentIdOf(topic, 'hops'), payload, receivedAtMs: options.nowMs() });
+      const hops = hopsTopicOf(topic);
+      const topicAgentId = hops?.agentId ?? legacyHopsAgentOf(topic);
+      queue.push({ topicAgentId, topicPartition: hops?.partition, payload, receivedAtMs: options.nowMs() });
       schedule();
       return true;
     },

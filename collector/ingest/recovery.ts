@@ -1,6 +1,7 @@
-// After a restart: open journeys come back from the last checkpoint, and the batches
-// logged since its replay position are decoded and joined again, through the same commit
-// step as live ticks (commit-step.ts), a chunk of batches per transaction. Records are
+// After a restart, or when this collector takes partitions over from another: the partitions'
+// open journeys come back from the last checkpoint that held them, and the batches logged for
+// them since each partition's replay position are decoded and joined again, through the same
+// commit step as live ticks (commit-step.ts), a chunk of batches per transaction. Records are
 // written idempotently (a replayed hop that a stored record already has changes nothing),
 // so no journey is counted twice and none is lost. A chunk whose commit fails (a full disk)
 // is tried again, as a live tick's batches are, until the store takes it.
@@ -8,6 +9,7 @@ import type { Logger } from '../../common/logger.js';
 import type { ContextInterner } from '../join/context-interner.js';
 import type { Joiner } from '../join/joiner.js';
 import type { Store } from '../store/store.js';
+import type { LoggedBatch } from '../store/ports/batch-log.js';
 import { decodeBatch } from './batch-decoder.js';
 import type { CommitStep, JoinInput } from './commit-step.js';
 
@@ -25,27 +27,58 @@ export interface RecoveryParts {
   readonly logger: Logger;
 }
 
+export interface RecoveryBounds {
+  readonly lateHopWindowMs: number;
+  readonly maxResident: number;
+}
+
+/** Which partitions to recover; `complete`: with them every partition is held, so batches of wire version 1 (no partition) are replayed too. */
+export interface PartitionScope {
+  readonly partitions: readonly number[];
+  readonly complete: boolean;
+}
+
 const REPLAY_CHUNK = 200;
 /** How long to wait before trying a chunk whose commit failed again. */
 const REPLAY_RETRY_MS = 1000;
+/** Logged batches of wire version 1 carry this partition (ports/batch-log.ts). */
+const VERSION_1 = -1;
 
-export async function recoverJoinState(parts: RecoveryParts, bounds: { lateHopWindowMs: number; maxResident: number }, nowMs: number): Promise<RecoveryResult> {
-  const { store, joiner, commit } = parts;
+/** Restores and replays `scope`'s partitions; the joiner adds them to what it holds (Joiner.adopt). */
+export async function recoverPartitions(parts: RecoveryParts, scope: PartitionScope, bounds: RecoveryBounds, nowMs: number): Promise<RecoveryResult> {
+  const { store, joiner } = parts;
   const log = parts.logger.child({ component: 'recovery' });
-  joiner.restore(store.openJourneys(bounds.maxResident), store.openJourneyHashes(), store.recentKeys((nowMs - bounds.lateHopWindowMs) * 1000), nowMs);
-  const restoredOpen = joiner.openCount;
+  const openBefore = joiner.openCount;
+  const { partitions } = scope;
+  joiner.adopt(partitions, {
+    states: store.openJourneys(bounds.maxResident, partitions),
+    openKeys: store.openJourneyHashes(partitions),
+    recentlyClosedKeys: store.recentKeys((nowMs - bounds.lateHopWindowMs) * 1000),
+  }, nowMs);
+  const restoredOpen = joiner.openCount - openBefore;
 
+  const positions = store.replayPositions(partitions);
+  const from = Math.min(...positions.values());
+  // Each partition from its own position: a batch before it was joined and checkpointed already.
+  // Batches of version 1 are all older than any position a checkpoint with partitions wrote.
+  const logged = scope.complete ? [...partitions, VERSION_1] : partitions;
+  const pending = partitions.length === 0 ? [] : [...store.batchesFrom(from, logged)].filter((b) => b.partition === VERSION_1 || b.id >= positions.get(b.partition)!);
+  const replayed = await replay(parts, pending, nowMs, log);
+  if (restoredOpen > 0 || replayed > 0) log.info({ partitions: partitions.length, restoredOpen, replayed, openJourneys: joiner.openCount }, 'join state recovered');
+  return { restoredOpen, replayedBatches: replayed, lastBatchId: Math.max(parts.commit.lastBatchId, 0) };
+}
+
+async function replay(parts: RecoveryParts, pending: readonly LoggedBatch[], nowMs: number, log: Logger): Promise<number> {
   let replayed = 0;
-  const pending = [...store.batchesFrom(store.replayFromBatchId())];
   for (let i = 0; i < pending.length; i += REPLAY_CHUNK) {
     const chunk = pending.slice(i, i + REPLAY_CHUNK);
     let joined: number;
     function* decoded(): Iterable<JoinInput> {
       for (const logged of chunk) {
         // Logged batches were valid when they arrived: the clock bound is relaxed, and batches
-        // logged before batches carried a checksum are read without one.
+        // logged before batches carried a checksum, or a partition, are read without one.
         const result = decodeBatch(logged.payload, logged.agentId, {
-          maxHopsPerBatch: Number.MAX_SAFE_INTEGER, latestTimeUs: Number.MAX_SAFE_INTEGER, intern: parts.contexts.intern, allowMissingChecksum: true,
+          maxHopsPerBatch: Number.MAX_SAFE_INTEGER, latestTimeUs: Number.MAX_SAFE_INTEGER, intern: parts.contexts.intern, allowMissingChecksum: true, allowLegacyVersion: true,
         });
         if (!result.ok) {
           log.error({ batchId: logged.id, reason: result.reason }, 'logged batch no longer decodes; skipped');
@@ -60,12 +93,11 @@ export async function recoverJoinState(parts: RecoveryParts, bounds: { lateHopWi
     // A failed commit leaves the joiner as it was before the chunk, so the same chunk can run again.
     for (let attempt = 1; ; attempt++) {
       joined = 0;
-      if (commit.run({ nowMs, joinNowMs, replaying: true, batches: decoded })) break;
+      if (parts.commit.run({ nowMs, joinNowMs, replaying: true, batches: decoded })) break;
       if (attempt === 1) log.warn({ fromBatchId: chunk[0]!.id, toBatchId: chunk.at(-1)!.id }, 'replay waits for the store: trying again every second');
       await new Promise((resolve) => setTimeout(resolve, REPLAY_RETRY_MS));
     }
     replayed += joined;
   }
-  if (restoredOpen > 0 || replayed > 0) log.info({ restoredOpen, replayed, openJourneys: joiner.openCount }, 'join state recovered');
-  return { restoredOpen, replayedBatches: replayed, lastBatchId: Math.max(commit.lastBatchId, 0) };
+  return replayed;
 }

@@ -8,6 +8,8 @@ export interface DecodedBatch {
   readonly agentId: string;
   readonly streamId: number;
   readonly seq: number;
+  /** The partition of every key (Batch.partition); -1 for a version-1 batch, which has none. */
+  readonly partition: number;
   /** Correlation key per key row. */
   readonly keys: readonly JoinKey[];
   /** Context per key row; shared objects, EMPTY_CONTEXT when the agent knew nothing. */

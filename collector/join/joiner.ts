@@ -35,6 +35,8 @@ import { JourneyUndoLog } from './journey-undo-log.js';
 import { RotatingKeyFilter } from './key-filter.js';
 import { KeyTable } from './key-table.js';
 import { OpenJourneys, type Checkpoint, type KeyHashes, type OpenJourneyStore } from './open-journeys.js';
+import { DEFAULT_PARTITION_COUNT, partitionOfKey } from '../../proto/partition.js';
+import { createHeldPartitions, type HeldPartitions } from './held-partitions.js';
 import type { OpenJourneyState } from './open-journey-state.js';
 import { journeyOf, stateOf } from './open-journey-state.js';
 
@@ -124,6 +126,20 @@ export interface Joiner {
    * the keys of all of them, and keys closed recently (for late hops).
    */
   restore(states: Iterable<OpenJourneyState>, openKeys: Iterable<KeyHashes>, recentlyClosedKeys: Iterable<string>, nowMs: number): void;
+  /**
+   * Between ticks, when partitions are taken over: as restore, for the journeys of `partitions`
+   * only (the states and keys given are theirs; recently closed keys of other partitions are
+   * left out), added to what the joiner holds. Their replay follows (ingest/recovery.ts).
+   */
+  adopt(partitions: readonly number[], restored: RestoredPartitions, nowMs: number): void;
+  /**
+   * Between ticks, when partitions are handed over: the checkpoint that puts every open journey
+   * of theirs in the store, each partition replaying from after `lastBatchId`. Changes nothing:
+   * once it has committed, released() drops them.
+   */
+  releaseWrites(partitions: readonly number[], lastBatchId: number): CheckpointWrites;
+  /** The release checkpoint committed: these partitions' journeys leave memory. */
+  released(partitions: readonly number[]): void;
   /** The store committed everything since the last commit: keep it. */
   commit(): void;
   /** The store rolled back: the joiner returns to its state at the last commit (or restore). */
@@ -151,7 +167,16 @@ interface Closed {
   readonly amends?: { readonly id: number; readonly amendments: number; readonly previous: JourneyRecord };
 }
 
-export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, contexts: ContextInterner, clocks: ClockMapper, options: JoinOptions, nowMs: number): Joiner {
+/** A set of partitions' open journeys, read back from the store (see Joiner.adopt). */
+export interface RestoredPartitions {
+  readonly states: Iterable<OpenJourneyState>;
+  readonly openKeys: Iterable<KeyHashes>;
+  readonly recentlyClosedKeys: Iterable<string>;
+}
+
+/** `held`: the partitions this collector holds (default: all of the default count). */
+export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, contexts: ContextInterner, clocks: ClockMapper, options: JoinOptions, nowMs: number,
+  held: HeldPartitions = createHeldPartitions(DEFAULT_PARTITION_COUNT)): Joiner {
   const settling: Journey[] = [];
   /** Journeys closed or amended since the last takeWrites(). */
   const closed = new KeyTable<Closed>();
@@ -206,7 +231,26 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     committed.persistedClosed = persistedClosed;
     committed.persistedClosedLength = persistedClosed.length;
   };
-  const open = new OpenJourneys(store, options, (state) => journeyOf(state, agentOf, contexts.intern));
+  const open = new OpenJourneys(store, options, (state) => journeyOf(state, agentOf, contexts.intern), () => (held.all ? undefined : held.list()));
+  const partitionOf = (j: Journey) => (j.partition >= 0 ? j.partition : (j.partition = partitionOfKey(j.key, held.count)));
+  const stateWithPartition = (j: Journey) => stateOf(j, agentName, partitionOf(j));
+  const inPartitions = (partitions: readonly number[]) => {
+    const set = new Set(partitions);
+    return (j: Journey) => set.has(partitionOf(j));
+  };
+
+  const restoreJourneys = (restored: RestoredPartitions, keepKey: (key: JoinKey) => boolean, nowMs: number) => {
+    for (const text of restored.recentlyClosedKeys) {
+      const key = JoinKey.parse(text);
+      if (key && keepKey(key)) recentlyClosed.add(key, nowMs);
+    }
+    for (const j of open.restore(restored.states, restored.openKeys)) {
+      seenPoints |= j.pointMask;
+      earliestDeadlineMs = Math.min(earliestDeadlineMs, j.deadlineMs);
+      if (!Number.isNaN(j.finalAtMs)) settling.push(j);
+    }
+    markCommitted();
+  };
 
   const windowMs = (isAlert: boolean, srv: string | undefined, atMs: number) => {
     if (isAlert) return options.alertWindowMs;
@@ -431,19 +475,29 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     },
 
     checkpoint(nowMs, lastBatchId) {
-      return open.checkpoint(nowMs, lastBatchId, options.persistAfterMs, (j) => stateOf(j, agentName));
+      return open.checkpoint(nowMs, lastBatchId, options.persistAfterMs, stateWithPartition, partitionOf, held.list());
     },
 
     restore(states, openKeys, recentlyClosedKeys, nowMs) {
-      for (const text of recentlyClosedKeys) {
-        const key = JoinKey.parse(text);
-        if (key) recentlyClosed.add(key, nowMs);
-      }
-      for (const j of open.restore(states, openKeys)) {
-        seenPoints |= j.pointMask;
-        earliestDeadlineMs = Math.min(earliestDeadlineMs, j.deadlineMs);
-        if (!Number.isNaN(j.finalAtMs)) settling.push(j);
-      }
+      restoreJourneys({ states, openKeys, recentlyClosedKeys }, () => true, nowMs);
+    },
+
+    adopt(partitions, restored, nowMs) {
+      const set = new Set(partitions);
+      restoreJourneys(restored, (key) => set.has(partitionOfKey(key, held.count)), nowMs);
+    },
+
+    releaseWrites(partitions, lastBatchId) {
+      return open.releaseCheckpoint(lastBatchId, inPartitions(partitions), partitions, stateWithPartition);
+    },
+
+    released(partitions) {
+      const stored = [...store.openJourneyHashes(partitions)].length;
+      const gone = new Set(open.forgetPartitions(inPartitions(partitions), stored));
+      // A settling journey of theirs is settled by its new owner, from the state just written.
+      const kept = settling.filter((j) => !gone.has(j));
+      settling.length = 0;
+      settling.push(...kept);
       markCommitted();
     },
 

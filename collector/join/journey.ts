@@ -24,6 +24,8 @@ export class Journey {
   /** Written to the open_journeys table, and changed since (see checkpoint). */
   persisted = false;
   dirty = false;
+  /** The key's partition (proto/partition.ts), worked out by the joiner when first needed; -1 until then. */
+  partition = -1;
 
   constructor(
     readonly key: JoinKey,

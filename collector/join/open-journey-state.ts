@@ -5,6 +5,8 @@ import { Journey } from './journey.js';
 
 export interface OpenJourneyState {
   readonly key: string;
+  /** proto/partition.ts; absent in states checkpointed before partitions. */
+  readonly partition?: number;
   readonly hash: number;
   readonly hash2: number;
   readonly openedAtMs: number;
@@ -16,9 +18,10 @@ export interface OpenJourneyState {
   readonly hops: readonly (readonly [number, string, number, string?])[];
 }
 
-export function stateOf(j: Journey, agentName: (index: number) => string): OpenJourneyState {
+export function stateOf(j: Journey, agentName: (index: number) => string, partition: number): OpenJourneyState {
   return {
     key: j.key.toString(),
+    partition,
     hash: j.key.hash,
     hash2: j.key.hash2,
     openedAtMs: j.openedAtMs,

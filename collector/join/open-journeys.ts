@@ -22,10 +22,10 @@ export interface KeyHashes {
 
 export interface OpenJourneyStore {
   loadOpenJourney(key: string): OpenJourneyState | undefined;
-  /** Stored open journeys whose deadline has passed, earliest first. */
-  dueOpenJourneys(nowMs: number, limit: number): OpenJourneyState[];
-  /** The hashes of every stored open journey's key (no key text to parse). */
-  openJourneyHashes(): Iterable<KeyHashes>;
+  /** Stored open journeys (of these partitions, when given) whose deadline has passed, earliest first. */
+  dueOpenJourneys(nowMs: number, limit: number, partitions?: readonly number[]): OpenJourneyState[];
+  /** The hashes of every stored open journey's key (of these partitions, when given; no key text to parse). */
+  openJourneyHashes(partitions?: readonly number[]): Iterable<KeyHashes>;
 }
 
 export interface OpenJourneyOptions {
@@ -38,6 +38,8 @@ export interface Checkpoint {
   readonly upserts: OpenJourneyState[];
   /** Log position from which a restart must replay: the first batch of any journey not yet checkpointed. */
   readonly replayFromBatchId: number;
+  /** The same per held partition: the first batch of any of its journeys not yet checkpointed. */
+  readonly positions: ReadonlyMap<number, number>;
 }
 
 export class OpenJourneys {
@@ -54,7 +56,13 @@ export class OpenJourneys {
   private checkpointRan = false;
   private committedCounts = { evictedCount: 0, evictions: 0, reloads: 0 };
 
-  constructor(private readonly store: OpenJourneyStore, private readonly options: OpenJourneyOptions, private readonly revive: (state: OpenJourneyState) => Journey) {
+  constructor(
+    private readonly store: OpenJourneyStore,
+    private readonly options: OpenJourneyOptions,
+    private readonly revive: (state: OpenJourneyState) => Journey,
+    /** The partitions whose stored journeys are this collector's to read: undefined when it holds them all. */
+    private readonly scope: () => readonly number[] | undefined = () => undefined,
+  ) {
     this.evicted = new BloomFilter(Math.max(1024, options.maxResident * 4));
   }
 
@@ -114,10 +122,16 @@ export class OpenJourneys {
     this.committedCounts = { evictedCount: this.evictedCount, evictions: this.evictions, reloads: this.reloads };
   }
 
-  /** Journeys older than persistAfterMs (new or changed since) to write; commit() then evicts down to the bound. */
-  checkpoint(nowMs: number, lastBatchId: number, persistAfterMs: number, stateOf: (j: Journey) => OpenJourneyState): Checkpoint {
+  /**
+   * Journeys older than persistAfterMs (new or changed since) to write; commit() then evicts down
+   * to the bound. Replay positions are given for the `held` partitions only: a partition being
+   * taken over is replayed first, and gets its position at the first checkpoint after.
+   */
+  checkpoint(nowMs: number, lastBatchId: number, persistAfterMs: number, stateOf: (j: Journey) => OpenJourneyState,
+    partitionOf: (j: Journey) => number, held: readonly number[]): Checkpoint {
     const upserts: OpenJourneyState[] = [];
     let replayFrom = lastBatchId + 1;
+    const positions = new Map(held.map((p) => [p, lastBatchId + 1]));
     // Over the bound, write as many as must leave memory, however many that is.
     const over = this.resident.size - this.options.maxResident;
     const limit = Math.max(this.options.maxPersistPerCheckpoint, over);
@@ -130,16 +144,46 @@ export class OpenJourneys {
         persisted = true;
       }
       if (!persisted && j.firstBatchId < replayFrom) replayFrom = j.firstBatchId;
+      if (!persisted) {
+        const p = partitionOf(j);
+        const position = positions.get(p);
+        if (position !== undefined && j.firstBatchId < position) positions.set(p, j.firstBatchId);
+      }
     }
     this.checkpointRan = true;
-    return { upserts, replayFromBatchId: replayFrom };
+    return { upserts, replayFromBatchId: replayFrom, positions };
+  }
+
+  /**
+   * Handing partitions over: every resident journey of theirs not in the store as it is now, to
+   * write; then each partition replays from after `lastBatchId`. Changes nothing in memory:
+   * after the writes commit, forgetPartitions() does.
+   */
+  releaseCheckpoint(lastBatchId: number, released: (j: Journey) => boolean, partitions: readonly number[], stateOf: (j: Journey) => OpenJourneyState): Checkpoint {
+    const upserts: OpenJourneyState[] = [];
+    for (const j of this.resident.values()) if (released(j) && (!j.persisted || j.dirty)) upserts.push(stateOf(j));
+    return { upserts, replayFromBatchId: lastBatchId + 1, positions: new Map(partitions.map((p) => [p, lastBatchId + 1])) };
+  }
+
+  /**
+   * The released partitions' journeys are in the store and no longer this collector's: they
+   * leave memory, and `storedReleased` (how many the store holds of them) leave the count of
+   * evicted ones. Their keys stay in the filter: ingest takes in no batch of theirs, so none is looked up.
+   */
+  forgetPartitions(released: (j: Journey) => boolean, storedReleased: number): Journey[] {
+    const gone: Journey[] = [];
+    for (const j of this.resident.values()) if (released(j)) gone.push(j);
+    for (const j of gone) this.resident.delete(j.key);
+    this.evictedCount = Math.max(0, this.evictedCount - (storedReleased - gone.length));
+    this.forget();
+    return gone;
   }
 
   /** Evicted journeys whose deadline has passed, brought back to be closed. */
   due(nowMs: number, limit: number): Journey[] {
     if (this.evictedCount === 0) return [];
     const out: Journey[] = [];
-    for (const state of this.store.dueOpenJourneys(nowMs, limit)) {
+    for (const state of this.store.dueOpenJourneys(nowMs, limit, this.scope())) {
       const key = JoinKey.parse(state.key);
       if (!key || this.resident.get(key)) continue;
       const j = this.revive(state);
@@ -151,8 +195,9 @@ export class OpenJourneys {
   }
 
   /**
-   * After a restart: up to maxResident journeys come back to memory, the others are only
-   * noted. Every stored key goes into the filter (a resident one is found in memory first).
+   * After a restart, or when partitions are taken over: up to maxResident journeys in all come
+   * back to memory, the others are only noted. Every stored key goes into the filter (a resident
+   * one is found in memory first). Adds to what is held already.
    */
   restore(states: Iterable<OpenJourneyState>, allKeys: Iterable<KeyHashes>): Journey[] {
     const restored: Journey[] = [];
@@ -167,7 +212,7 @@ export class OpenJourneys {
       this.evicted.add(hashes);
       stored++;
     }
-    this.evictedCount = stored - restored.length;
+    this.evictedCount += stored - restored.length;
     this.forget();
     return restored;
   }
@@ -191,6 +236,6 @@ export class OpenJourneys {
   /** The filter only ever gains keys; when it fills up, start again from the store. */
   private rebuildFilter(): void {
     this.evicted = new BloomFilter(Math.max(1024, (this.evictedCount + this.options.maxResident) * 4));
-    for (const hashes of this.store.openJourneyHashes()) this.evicted.add(hashes);
+    for (const hashes of this.store.openJourneyHashes(this.scope())) this.evicted.add(hashes);
   }
 }

@@ -236,4 +236,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE hop_minutes (minute_ms INTEGER PRIMARY KEY, batches INTEGER NOT NULL, hops INTEGER NOT NULL);
   `,
+  // 10: partitions (proto/partition.ts). Each logged batch and checkpointed open journey carries
+  //    its partition, so that a collector restores and replays a set of partitions; -1 marks
+  //    rows from before (a version-1 batch names none; open journeys get theirs when the store
+  //    learns the partition count, BatchLog.partitionCount). Each partition has its own replay
+  //    position; a partition without a row replays from meta's replay_from, as before.
+  `
+  ALTER TABLE batches ADD COLUMN partition INTEGER NOT NULL DEFAULT -1;
+  CREATE INDEX batches_partition ON batches (partition, id);
+  ALTER TABLE open_journeys ADD COLUMN partition INTEGER NOT NULL DEFAULT -1;
+  CREATE INDEX open_journeys_partition ON open_journeys (partition, deadline_ms);
+  CREATE TABLE partition_positions (partition INTEGER PRIMARY KEY, replay_from INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ];

@@ -14,6 +14,7 @@ import { decodeFigures } from './figures-codec.js';
 import { decodeHops } from './hops-codec.js';
 import { asBuffer, journeyRowValues, keyHashOf, storedJourneyOf, type JourneyRow } from './journey-row.js';
 import { MIGRATIONS } from './migrations.js';
+import { lowestPosition, partitionOfStoredKey, positionsOf, type PositionRow } from './partition-rows.js';
 import { createSqliteHopMinutes } from './sqlite/hop-minutes.js';
 import type { AgentStatusRow, FigureRow, JourneyFilter, LoggedBatch, Store, StoredJourney } from './store.js';
 
@@ -41,7 +42,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const contexts = createContextRegistry(db);
 
   const s = {
-    insertBatch: db.prepare('INSERT INTO batches (agent_id, stream_id, seq, received_at_ms, hops, payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    insertBatch: db.prepare('INSERT INTO batches (agent_id, stream_id, seq, received_at_ms, hops, payload, partition) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     // A journey is one row: writing the same journey (key and start) again replaces it.
     insertRecord: db.prepare(`INSERT INTO journeys (key, key_hash, kind, started_us, ended_us, written_at_ms, outcome, code, reason, rtt_us, dcc_us, context_id, hops, amendments, figures)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,16 +53,28 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     updateRecord: db.prepare(`UPDATE OR REPLACE journeys SET kind = ?, started_us = ?, ended_us = ?, written_at_ms = ?, outcome = ?, code = ?, reason = ?,
       rtt_us = ?, dcc_us = ?, context_id = ?, hops = ?, amendments = ?, figures = ? WHERE id = ?`),
     recordsByKey: db.prepare('SELECT * FROM journeys WHERE key_hash = ? AND key = ? ORDER BY started_us'),
-    upsertOpen: db.prepare('INSERT INTO open_journeys (key, hash, hash2, deadline_ms, state) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET deadline_ms = excluded.deadline_ms, state = excluded.state'),
+    upsertOpen: db.prepare(`INSERT INTO open_journeys (key, hash, hash2, deadline_ms, state, partition) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET deadline_ms = excluded.deadline_ms, state = excluded.state, partition = excluded.partition`),
     deleteOpen: db.prepare('DELETE FROM open_journeys WHERE key = ?'),
     openByKey: db.prepare('SELECT state FROM open_journeys WHERE key = ?').pluck(),
     someOpen: db.prepare('SELECT state FROM open_journeys ORDER BY deadline_ms LIMIT ?').pluck(),
     dueOpen: db.prepare('SELECT state FROM open_journeys WHERE deadline_ms <= ? ORDER BY deadline_ms LIMIT ?').pluck(),
     openHashes: db.prepare('SELECT hash, hash2 FROM open_journeys'),
+    // A partition list is passed as JSON: one statement for any set of partitions.
+    someOpenIn: db.prepare('SELECT state FROM open_journeys WHERE partition IN (SELECT value FROM json_each(?)) ORDER BY deadline_ms LIMIT ?').pluck(),
+    dueOpenIn: db.prepare('SELECT state FROM open_journeys WHERE deadline_ms <= ? AND partition IN (SELECT value FROM json_each(?)) ORDER BY deadline_ms LIMIT ?').pluck(),
+    openHashesIn: db.prepare('SELECT hash, hash2 FROM open_journeys WHERE partition IN (SELECT value FROM json_each(?))'),
+    unpartitionedOpen: db.prepare('SELECT key FROM open_journeys WHERE partition = -1').pluck(),
+    setOpenPartition: db.prepare('UPDATE open_journeys SET partition = ? WHERE key = ?'),
+    positions: db.prepare('SELECT partition, replay_from AS replayFrom FROM partition_positions'),
+    setPosition: db.prepare('INSERT INTO partition_positions (partition, replay_from) VALUES (?, ?) ON CONFLICT (partition) DO UPDATE SET replay_from = excluded.replay_from'),
     setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     getMeta: db.prepare('SELECT value FROM meta WHERE name = ?').pluck(),
+    claimMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
     recentKeys: db.prepare('SELECT key FROM journeys WHERE started_us >= ?').pluck(),
-    batchesFrom: db.prepare('SELECT id, agent_id AS agentId, received_at_ms AS receivedAtMs, payload FROM batches WHERE id >= ? AND payload IS NOT NULL ORDER BY id'),
+    batchesFrom: db.prepare('SELECT id, agent_id AS agentId, received_at_ms AS receivedAtMs, payload, partition FROM batches WHERE id >= ? AND payload IS NOT NULL ORDER BY id'),
+    batchesFromIn: db.prepare(`SELECT id, agent_id AS agentId, received_at_ms AS receivedAtMs, payload, partition FROM batches
+      WHERE id >= ? AND payload IS NOT NULL AND partition IN (SELECT value FROM json_each(?)) ORDER BY id`),
     dropPayloads: db.prepare('UPDATE batches SET payload = NULL WHERE id >= ? AND id < ?'),
     dropOldBatches: db.prepare('DELETE FROM batches WHERE received_at_ms < ?'),
     upsertAgent: db.prepare('INSERT INTO agents (agent_id, status, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT (agent_id) DO UPDATE SET status = excluded.status, updated_at_ms = excluded.updated_at_ms'),
@@ -70,6 +83,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     clocks: db.prepare('SELECT agent_id AS agentId, model FROM agent_clocks'),
   };
   let prunedBelow = Number(s.getMeta.get('pruned_below') ?? 1);
+  const positionRows = () => s.positions.all() as PositionRow[];
+  /** The one replay position a store kept before partitions: where a partition no checkpoint wrote replays from. */
+  const legacyReplayFrom = () => Number(s.getMeta.get('replay_from') ?? 1);
+  const partitionCount = () => {
+    const value = s.getMeta.get('partition_count') as string | undefined;
+    return value === undefined ? undefined : Number(value);
+  };
 
   const rowValues = (r: JourneyRecord, nowMs: number) => journeyRowValues(r, nowMs, contexts);
   const toStored = (row: JourneyRow): StoredJourney => storedJourneyOf(row, contexts);
@@ -107,7 +127,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     insertBatch(b) {
-      const info = s.insertBatch.run(b.agentId, b.streamId, b.seq, b.receivedAtMs, b.hops, b.payload);
+      const info = s.insertBatch.run(b.agentId, b.streamId, b.seq, b.receivedAtMs, b.hops, b.payload, b.partition);
       return info.changes === 0 ? undefined : Number(info.lastInsertRowid);
     },
 
@@ -120,29 +140,42 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     writeCheckpoint(cp: CheckpointWrites) {
-      for (const st of cp.upserts) s.upsertOpen.run(st.key, st.hash, st.hash2, st.deadlineMs, JSON.stringify(st));
-      s.setMeta.run('replay_from', String(cp.replayFromBatchId));
+      for (const st of cp.upserts) s.upsertOpen.run(st.key, st.hash, st.hash2, st.deadlineMs, JSON.stringify(st), st.partition ?? -1);
+      for (const [partition, replayFrom] of cp.positions) s.setPosition.run(partition, replayFrom);
     },
 
-    replayFromBatchId: () => Number(s.getMeta.get('replay_from') ?? 1),
-    *openJourneys(limit) {
-      for (const state of s.someOpen.iterate(limit)) yield JSON.parse(state as string) as OpenJourneyState;
+    replayFromBatchId: () => lowestPosition(positionRows(), partitionCount(), legacyReplayFrom()),
+    replayPositions: (partitions) => positionsOf(positionRows(), partitions, legacyReplayFrom()),
+    *openJourneys(limit, partitions) {
+      const rows = partitions === undefined ? s.someOpen.iterate(limit) : s.someOpenIn.iterate(JSON.stringify(partitions), limit);
+      for (const state of rows) yield JSON.parse(state as string) as OpenJourneyState;
     },
     *recentKeys(sinceUs) {
       for (const key of s.recentKeys.iterate(sinceUs)) yield key as string;
     },
-    *batchesFrom(id) {
-      for (const row of s.batchesFrom.iterate(id)) yield row as LoggedBatch;
+    *batchesFrom(id, partitions) {
+      const rows = partitions === undefined ? s.batchesFrom.iterate(id) : s.batchesFromIn.iterate(id, JSON.stringify(partitions));
+      for (const row of rows) yield row as LoggedBatch;
     },
 
     prune(nowMs, dedupeRetentionMs) {
-      const replayFrom = Number(s.getMeta.get('replay_from') ?? 1);
+      const replayFrom = lowestPosition(positionRows(), partitionCount(), legacyReplayFrom());
       if (replayFrom > prunedBelow) {
         s.dropPayloads.run(prunedBelow, replayFrom);
         prunedBelow = replayFrom;
         s.setMeta.run('pruned_below', String(prunedBelow));
       }
       s.dropOldBatches.run(nowMs - dedupeRetentionMs);
+    },
+
+    partitionCount(proposed) {
+      s.claimMeta.run('partition_count', String(proposed));
+      const count = partitionCount()!;
+      // Open journeys checkpointed before partitions get theirs, once: the count is known now.
+      db.transaction(() => {
+        for (const key of s.unpartitionedOpen.all() as string[]) s.setOpenPartition.run(partitionOfStoredKey(key, count), key);
+      })();
+      return count;
     },
 
     upsertAgentStatus: (agentId, status, nowMs) => void s.upsertAgent.run(agentId, JSON.stringify(status), nowMs),
@@ -158,9 +191,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
         return { id: row.id, key, startedUs: row.started_us, hops, context: contexts.contextOf(row.context_id), amendments: row.amendments, timedOut: row.reason === 'no-response' };
       });
     },
-    dueOpenJourneys: (nowMs, limit) => (s.dueOpen.all(nowMs, limit) as string[]).map((state) => JSON.parse(state) as OpenJourneyState),
-    *openJourneyHashes() {
-      for (const row of s.openHashes.iterate()) yield row as KeyHashes;
+    dueOpenJourneys: (nowMs, limit, partitions) => ((partitions === undefined ? s.dueOpen.all(nowMs, limit) : s.dueOpenIn.all(nowMs, JSON.stringify(partitions), limit)) as string[])
+      .map((state) => JSON.parse(state) as OpenJourneyState),
+    *openJourneyHashes(partitions) {
+      for (const row of partitions === undefined ? s.openHashes.iterate() : s.openHashesIn.iterate(JSON.stringify(partitions))) yield row as KeyHashes;
     },
     loadOpenJourney(key) {
       const state = s.openByKey.get(key) as string | undefined;

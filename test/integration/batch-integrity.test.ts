@@ -11,7 +11,10 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const MUTATIONS = 10_000;
 const GOOD = 200;
-const TOPIC = 'hopwatch/v1/rig/hops';
+const TOPIC = 'hopwatch/v2/rig/hops/0';
+/** Seven devices whose keys (with keyText's User) are in partition 0 of 64: a batch holds one partition's keys. */
+const DEVICES_IN_PARTITION_0 = ['00-DB-12-34-56-00-61-A0', '00-DB-12-34-56-00-8F-A0', '00-DB-12-34-56-00-D4-A0', '00-DB-12-34-56-00-DC-A0',
+  '00-DB-12-34-56-00-FC-A0', '00-DB-12-34-56-01-19-A0', '00-DB-12-34-56-01-C8-A0'];
 
 /** Deterministic, so a failure can be replayed (mulberry32). */
 function random(seed: number): () => number {
@@ -29,7 +32,7 @@ function realBatches(streamId: number, count: number, firstCounter: number, t0: 
   return Array.from({ length: count }, (_, b) => {
     const hops: TestHop[] = [];
     for (let j = 0; j < 20; j++) {
-      const key = keyText(firstCounter + b * 20 + j, `00-DB-12-34-56-78-${(j % 7).toString(16).padStart(2, '0')}-A0`);
+      const key = keyText(firstCounter + b * 20 + j, DEVICES_IN_PARTITION_0[j % DEVICES_IN_PARTITION_0.length]);
       const t = t0 + b * 10_000 + j * 100;
       hops.push({ key, point: 'UG_IN', timeUs: t, context: { srv: '4.8.1', deviceType: 'ESME', userRole: 'IS' } });
       if (j % 2 === 0) hops.push({ key, point: 'UG_ACK', timeUs: t + 30, context: { code: 'I99' } });

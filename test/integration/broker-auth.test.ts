@@ -89,13 +89,13 @@ describe('agent identity on the embedded broker', () => {
   it('cuts off an agent publishing on another agent\'s topic and stores nothing of it', async () => {
     const a = await asAgent('agent-a');
     const closed = new Promise<void>((resolve) => a.once('close', () => resolve()));
-    a.publish('hopwatch/v1/agent-b/hops', batch('agent-b', 1), { qos: 1 });
+    a.publish('hopwatch/v2/agent-b/hops/0', batch('agent-b', 1), { qos: 1 });
     await closed;
     expect(await deniedCount(collector.httpUrl, 'publish', 'topic')).toBe(1);
 
     const a2 = await asAgent('agent-a');
     const closed2 = new Promise<void>((resolve) => a2.once('close', () => resolve()));
-    a2.publish('hopwatch/v1/agent-b/status', JSON.stringify({ agentId: 'agent-b', state: 'offline' }), { qos: 1, retain: true });
+    a2.publish('hopwatch/v2/agent-b/status', JSON.stringify({ agentId: 'agent-b', state: 'offline' }), { qos: 1, retain: true });
     await closed2;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(collector.ingest.counters.batchesStored).toBe(0);
@@ -106,7 +106,7 @@ describe('agent identity on the embedded broker', () => {
   it('refuses subscriptions to wildcards and to another agent\'s acks, and grants the agent its own', async () => {
     const a = await asAgent('agent-a');
     const suback = new Promise<number[]>((resolve) => a.on('packetreceive', (p) => { if (p.cmd === 'suback') resolve(p.granted as number[]); }));
-    a.subscribe(['#', 'hopwatch/v1/agent-b/ack', 'hopwatch/v1/+/ack', 'hopwatch/v1/agent-a/ack', 'hopwatch/v1/agent-a/time/resp'], { qos: 1 }, () => undefined);
+    a.subscribe(['#', 'hopwatch/v2/agent-b/ack', 'hopwatch/v2/+/ack', 'hopwatch/v2/agent-a/ack', 'hopwatch/v2/agent-a/time/resp'], { qos: 1 }, () => undefined);
     expect(await suback).toEqual([128, 128, 128, 1, 1]);
     expect(a.connected).toBe(true);
     expect(await deniedCount(collector.httpUrl, 'subscribe', 'topic')).toBe(3);
@@ -135,7 +135,7 @@ describe('agent identity on the embedded broker', () => {
     const socket = await rawSocket(collector.brokerUrl);
     socket.write(connectPacket({ clientId: 'hopwatch-agent-agent-a', username: 'agent-a', password: secrets['agent-a'] }));
     const announced = 200 * 1024 * 1024;
-    const topic = Buffer.from('\x00\x16hopwatch/v1/agent-a/hops', 'latin1');
+    const topic = Buffer.from('\x00\x16hopwatch/v2/agent-a/hops/0', 'latin1');
     socket.write(Buffer.concat([Buffer.from([0x30]), remainingLength(announced), topic]));
     const before = process.memoryUsage().rss;
     const chunk = Buffer.alloc(1024 * 1024, 0x41);
@@ -154,12 +154,12 @@ describe('agent identity on the embedded broker', () => {
     const a = await asAgent('agent-a');
     const acks: Buffer[] = [];
     a.on('message', (_t, payload) => acks.push(payload));
-    await a.subscribeAsync('hopwatch/v1/agent-a/ack', { qos: 1 });
-    await a.publishAsync('hopwatch/v1/agent-a/hops', batch('agent-a', 7), { qos: 1 });
+    await a.subscribeAsync('hopwatch/v2/agent-a/ack', { qos: 1 });
+    await a.publishAsync('hopwatch/v2/agent-a/hops/0', batch('agent-a', 7), { qos: 1 });
     await waitFor(() => acks.length === 1, 5000, 'the ack');
     expect(collector.ingest.counters.batchesStored).toBe(1);
     // One byte over ingest.maxBatchBytes is still a packet the broker takes (ingest rejects it with a reason).
-    await a.publishAsync('hopwatch/v1/agent-a/hops', Buffer.alloc(4 * 1024 * 1024 + 1), { qos: 1 });
+    await a.publishAsync('hopwatch/v2/agent-a/hops/0', Buffer.alloc(4 * 1024 * 1024 + 1), { qos: 1 });
     await waitFor(() => acks.length === 2, 5000, 'the rejection');
     expect(collector.ingest.counters.rejectedByReason).toMatchObject({ HW_COLLECTOR_TOO_LARGE: 1 });
   });
@@ -181,7 +181,7 @@ describe('the embedded broker without agent credentials', () => {
   it('lets anyone connect, as the zero-setup loopback demo needs, until the first agent is added', async () => {
     const anonymous = await mqtt.connectAsync(collector.brokerUrl, { reconnectPeriod: 0, clientId: 'anyone' });
     const closed = new Promise<void>((resolve) => anonymous.once('close', () => resolve()));
-    await anonymous.subscribeAsync('hopwatch/v1/+/ack', { qos: 1 });
+    await anonymous.subscribeAsync('hopwatch/v2/+/ack', { qos: 1 });
 
     await seedAgents(dir.path, ['agent-a']);
     await closed;
@@ -193,7 +193,7 @@ describe('the embedded broker without agent credentials', () => {
   it('refuses an anonymous 200 MB PUBLISH at its header, before buffering it', async () => {
     const socket = await rawSocket(collector.brokerUrl);
     socket.write(connectPacket({ clientId: 'anyone' }));
-    socket.write(Buffer.concat([Buffer.from([0x30]), remainingLength(200 * 1024 * 1024), Buffer.from('\x00\x16hopwatch/v1/agent-a/hops', 'latin1')]));
+    socket.write(Buffer.concat([Buffer.from([0x30]), remainingLength(200 * 1024 * 1024), Buffer.from('\x00\x16hopwatch/v2/agent-a/hops/0', 'latin1')]));
     expect(await closedWithin(socket, 5000)).toBe(true);
     expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(1);
   });

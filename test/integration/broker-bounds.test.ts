@@ -83,7 +83,7 @@ describe('embedded broker bounds', () => {
     const connack = new Promise((resolve) => agent.once('data', resolve));
     agent.write(connectPacket({ clientId: 'hopwatch-agent-agent-a', username: 'agent-a', password: secret }));
     await connack;
-    agent.write(publishPacket({ topic: 'hopwatch/v1/agent-a/status', payload: Buffer.alloc(MAX_UNACCEPTED_PACKET_BYTES * 2, 0x20) }));
+    agent.write(publishPacket({ topic: 'hopwatch/v2/agent-a/status', payload: Buffer.alloc(MAX_UNACCEPTED_PACKET_BYTES * 2, 0x20) }));
     expect(await closedWithin(agent, 500)).toBe(false);
     expect(await deniedCount(collector.httpUrl, 'packet', 'packet-size')).toBe(1);
     agent.destroy();
@@ -93,7 +93,7 @@ describe('embedded broker bounds', () => {
     await start({ maxInFlightPerClient: 4 });
     const socket = await rawSocket(collector.brokerUrl);
     const status = Buffer.from(JSON.stringify({ agentId: 'agent-a', state: 'online' }));
-    const publishes = Array.from({ length: 20 }, (_, i) => publishPacket({ topic: 'hopwatch/v1/agent-a/status', payload: status, qos: 1, messageId: i + 1 }));
+    const publishes = Array.from({ length: 20 }, (_, i) => publishPacket({ topic: 'hopwatch/v2/agent-a/status', payload: status, qos: 1, messageId: i + 1 }));
     // One write: the broker parses and dispatches a whole read at once.
     socket.write(Buffer.concat([connectPacket({ clientId: 'hopwatch-agent-agent-a', username: 'agent-a', password: secret }), ...publishes]));
     expect(await closedWithin(socket, 10_000)).toBe(true);

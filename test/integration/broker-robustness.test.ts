@@ -43,8 +43,8 @@ function createStorm(random: () => number, fuzzSecret: string) {
   };
   const text = (n: number) => bytes(n).toString('latin1');
   const topics = [
-    'hopwatch/v1/agent-a/hops', 'hopwatch/v1/agent-a/status', 'hopwatch/v1/agent-a/ack', 'hopwatch/v1/fuzz/hops', 'hopwatch/v1/fuzz/status',
-    'hopwatch/v1/fuzz/time/req', 'hopwatch/v1/fuzz/time/sample', '#', 'hopwatch/#', 'hopwatch/v1/+/ack', '$SYS/x', '', 'a/'.repeat(150),
+    'hopwatch/v2/agent-a/hops/0', 'hopwatch/v2/agent-a/status', 'hopwatch/v2/agent-a/ack', 'hopwatch/v2/fuzz/hops/0', 'hopwatch/v2/fuzz/status',
+    'hopwatch/v2/fuzz/time/req', 'hopwatch/v2/fuzz/time/sample', '#', 'hopwatch/#', 'hopwatch/v2/+/ack', '$SYS/x', '', 'a/'.repeat(150),
   ];
   const topic = () => (random() < 0.8 ? pick(topics) : text(int(40)));
   const goodConnect = () => connectPacket({ clientId: 'hopwatch-agent-fuzz', username: 'fuzz', password: fuzzSecret });
@@ -152,7 +152,7 @@ describe('embedded broker under a storm of malformed packets', () => {
     await waitFor(() => collector.store.listJourneys({ limit: 1000 }).length === journeys, 20_000, `all ${journeys} journeys`);
     // Still serving: a well-behaved client connects and subscribes to its own acks.
     const client = await mqtt.connectAsync(collector.brokerUrl, { reconnectPeriod: 0, clientId: 'hopwatch-agent-fuzz', username: 'fuzz', password: secrets['fuzz'] });
-    await client.subscribeAsync('hopwatch/v1/fuzz/ack', { qos: 1 });
+    await client.subscribeAsync('hopwatch/v2/fuzz/ack', { qos: 1 });
     await client.endAsync();
   });
 });

@@ -51,7 +51,7 @@ describe('external broker (Mosquitto) and the wire contract', () => {
       });
       expect(encoded.length).toBeGreaterThan(0);
       writeFileSync(bin, encoded);
-      execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(suite.mosquitto.port), '-q', '1', '-t', 'hopwatch/v1/example-gw/hops', '-f', bin]);
+      execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(suite.mosquitto.port), '-q', '1', '-t', 'hopwatch/v2/example-gw/hops/0', '-f', bin]);
 
       const key = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1795000000000';
       const res = await waitFor(async () => {
@@ -67,7 +67,7 @@ describe('external broker (Mosquitto) and the wire contract', () => {
   it('publishes batches that protoc --decode reads', async () => {
     const listener = await mqtt.connectAsync(suite.mosquitto.url, { reconnectPeriod: 0 });
     const captured = new Promise<Buffer>((resolve) => listener.on('message', (_t, payload) => resolve(payload)));
-    await listener.subscribeAsync('hopwatch/v1/rig-capture/hops', { qos: 1 });
+    await listener.subscribeAsync('hopwatch/v2/rig-capture/hops/0', { qos: 1 });
     const agent = startTestAgent(suite.dir, 'rig-capture', suite.mosquitto.url);
     try {
       agent.record(journeyKey(keyText(77)), HopPoint.CH_IN, Date.now() * 1000, { srv: '4.8.1', deviceType: 'GSME' });

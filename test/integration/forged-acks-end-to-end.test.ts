@@ -161,7 +161,7 @@ describe('signed acks and time answers end to end, on a broker with no ACL', () 
       for (let seq = 1; seq <= 10; seq++) {
         const plain = encodeTestBatch(agentId, seq, hop(seq), stream);
         for (const payload of [plain, signBatch(plain, deriveAckKey('someone else\'s secret')), appendChecksum(new Uint8Array([0x08, 0xff]))]) {
-          await attacker.client.publishAsync(topics.hops(agentId), Buffer.from(payload), { qos: 1 });
+          await attacker.client.publishAsync(topics.hops(agentId, 0), Buffer.from(payload), { qos: 1 });
           forged++;
         }
       }

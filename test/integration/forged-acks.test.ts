@@ -9,7 +9,7 @@ import { journeyKey } from '../../agent/journey-key.js';
 import { batchAckMac, deriveAckKey, timeResponseMac } from '../../common/ack-signature.js';
 import { waitFor } from '../../common/wait-for.js';
 import { HopPoint } from '../../proto/hop-point.js';
-import { topics } from '../../proto/topics.js';
+import { hopsTopicOf, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatch, WireBatchAck, WireTimeRequest, WireTimeResponse, WireTimeSample } from '../../proto/wire.js';
 import { keyText } from '../helpers/batches.js';
 import { startTestAgent } from '../helpers/system.js';
@@ -65,11 +65,11 @@ describe('forged acks and time answers on a broker without ACL', () => {
     seen = new Map();
     peer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
     peer.on('message', (topic, payload) => {
-      if (topic !== topics.hops(AGENT)) return;
+      if (hopsTopicOf(topic)?.agentId !== AGENT) return;
       const b = WireBatch.decode(payload);
       seen.set(Number(b.seq), b.streamId);
     });
-    await peer.subscribeAsync(topics.hops(AGENT), { qos: 1 });
+    await peer.subscribeAsync(`hopwatch/v2/${AGENT}/hops/+`, { qos: 1 });
   });
   afterEach(async () => {
     await agent?.close();

@@ -67,15 +67,15 @@ describe('the shipped Mosquitto deployment', () => {
     const collector = await connectAs('hopwatch-collector');
     const received: string[] = [];
     collector.on('message', (topic) => received.push(topic));
-    await collector.subscribeAsync('hopwatch/v1/+/hops', { qos: 1 });
+    await collector.subscribeAsync('hopwatch/v2/+/hops/+', { qos: 1 });
     const a = await connectAs('gw-a');
 
-    await a.publishAsync('hopwatch/v1/gw-b/hops', Buffer.from('forged'), { qos: 1 });
+    await a.publishAsync('hopwatch/v2/gw-b/hops/0', Buffer.from('forged'), { qos: 1 });
     // Published after the forged one on the same connection: once it arrives, the forged one would have too.
-    await a.publishAsync('hopwatch/v1/gw-a/hops', Buffer.from('own'), { qos: 1 });
-    await waitFor(() => received.includes('hopwatch/v1/gw-a/hops'), 5000, 'agent A\'s own batch');
+    await a.publishAsync('hopwatch/v2/gw-a/hops/0', Buffer.from('own'), { qos: 1 });
+    await waitFor(() => received.includes('hopwatch/v2/gw-a/hops/0'), 5000, 'agent A\'s own batch');
 
-    expect(received).toEqual(['hopwatch/v1/gw-a/hops']);
+    expect(received).toEqual(['hopwatch/v2/gw-a/hops/0']);
   });
 
   // Mosquitto 2.0's acl_file does not check subscriptions (its SUBACK grants any filter); read
@@ -85,21 +85,21 @@ describe('the shipped Mosquitto deployment', () => {
     const a = await connectAs('gw-a');
     const received: string[] = [];
     a.on('message', (topic) => received.push(topic));
-    await a.subscribeAsync(['#', 'hopwatch/v1/gw-b/ack', 'hopwatch/v1/gw-b/hops'], { qos: 1 });
+    await a.subscribeAsync(['#', 'hopwatch/v2/gw-b/ack', 'hopwatch/v2/gw-b/hops/0'], { qos: 1 });
     const b = await connectAs('gw-b');
     const collector = await connectAs('hopwatch-collector');
     const seenByCollector: string[] = [];
     collector.on('message', (topic) => seenByCollector.push(topic));
-    await collector.subscribeAsync('hopwatch/v1/+/hops', { qos: 1 });
+    await collector.subscribeAsync('hopwatch/v2/+/hops/+', { qos: 1 });
 
-    await b.publishAsync('hopwatch/v1/gw-b/hops', Buffer.from('b batch'), { qos: 1 });
-    await waitFor(() => seenByCollector.includes('hopwatch/v1/gw-b/hops'), 5000, 'agent B\'s batch at the collector');
-    await collector.publishAsync('hopwatch/v1/gw-b/ack', Buffer.from('b ack'), { qos: 1 });
+    await b.publishAsync('hopwatch/v2/gw-b/hops/0', Buffer.from('b batch'), { qos: 1 });
+    await waitFor(() => seenByCollector.includes('hopwatch/v2/gw-b/hops/0'), 5000, 'agent B\'s batch at the collector');
+    await collector.publishAsync('hopwatch/v2/gw-b/ack', Buffer.from('b ack'), { qos: 1 });
     // Published after B's ack on the same connection: once it arrives, B's would have too.
-    await collector.publishAsync('hopwatch/v1/gw-a/ack', Buffer.from('a ack'), { qos: 1 });
-    await waitFor(() => received.includes('hopwatch/v1/gw-a/ack'), 5000, 'agent A\'s own ack');
+    await collector.publishAsync('hopwatch/v2/gw-a/ack', Buffer.from('a ack'), { qos: 1 });
+    await waitFor(() => received.includes('hopwatch/v2/gw-a/ack'), 5000, 'agent A\'s own ack');
 
-    expect(new Set(received)).toEqual(new Set(['hopwatch/v1/gw-a/ack']));
+    expect(new Set(received)).toEqual(new Set(['hopwatch/v2/gw-a/ack']));
   });
 
   /** A collector on the broker with its own credential, as its flags would start it, holding gw-a's credential. */
@@ -136,7 +136,7 @@ describe('the shipped Mosquitto deployment', () => {
       const b = await connectAs('gw-b');
       for (let seq = 1; seq <= 20; seq++) {
         for (const status of [AckStatus.STORED, AckStatus.REJECTED]) {
-          await b.publishAsync('hopwatch/v1/gw-a/ack', Buffer.from(WireBatchAck.encode({ streamId, seq, status }).finish()), { qos: 1 });
+          await b.publishAsync('hopwatch/v2/gw-a/ack', Buffer.from(WireBatchAck.encode({ streamId, seq, status }).finish()), { qos: 1 });
         }
       }
 

@@ -79,16 +79,16 @@ describe('pipeline on loopback', () => {
     const client = await rawClient(collector.brokerUrl);
     const acks: number[] = [];
     client.on('message', (_t, payload) => acks.push(WireBatchAck.decode(payload).status));
-    await client.subscribeAsync('hopwatch/v1/gw/ack', { qos: 1 });
+    await client.subscribeAsync('hopwatch/v2/gw/ack', { qos: 1 });
     const t = nowUs();
     const bytes = encodeTestBatch('gw', 1, [
       { key: keyText(1), point: 'UG_IN', timeUs: t, context: { srv: '2.2' } },
       { key: keyText(1), point: 'UG_OUT', timeUs: t + 500_000, context: { code: 'I0' } },
     ]);
 
-    await client.publishAsync('hopwatch/v1/gw/hops', Buffer.from(bytes), { qos: 1 });
+    await client.publishAsync('hopwatch/v2/gw/hops/0', Buffer.from(bytes), { qos: 1 });
     await waitFor(() => acks.length === 1, 5000, 'first ack');
-    await client.publishAsync('hopwatch/v1/gw/hops', Buffer.from(bytes), { qos: 1 });
+    await client.publishAsync('hopwatch/v2/gw/hops/0', Buffer.from(bytes), { qos: 1 });
     await waitFor(() => acks.length === 2, 5000, 'second ack');
     await client.endAsync();
 
@@ -105,7 +105,7 @@ describe('pipeline on loopback', () => {
       const a = WireBatchAck.decode(payload);
       acks.push({ status: a.status, reason: a.reason, seq: Number(a.seq) });
     });
-    await client.subscribeAsync('hopwatch/v1/rig/ack', { qos: 1 });
+    await client.subscribeAsync('hopwatch/v2/rig/ack', { qos: 1 });
     const t = nowUs();
     const good = encodeTestBatch('rig', 3, [
       { key: keyText(7), point: 'UG_IN', timeUs: t, context: { srv: '2.2' } },
@@ -114,7 +114,7 @@ describe('pipeline on loopback', () => {
     const variant = (fields: Record<string, unknown>) => Buffer.from(reencodeTestBatch(good, fields));
     const bad: [string, Buffer][] = [
       ['HW_COLLECTOR_UNDECODABLE', Buffer.from(appendChecksum(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])))],
-      ['HW_COLLECTOR_BAD_VERSION', variant({ version: 2, seq: 10 })],
+      ['HW_COLLECTOR_BAD_VERSION', variant({ version: 3, seq: 10 })],
       ['HW_COLLECTOR_MISSING_FIELD', variant({ hopKey: [], hopPoint: [], hopTimeDeltaUs: [], codeHopDelta: [], code: [], seq: 11 })],
       ['HW_COLLECTOR_BAD_TIME', variant({ baseTimeUs: 1_000_000, seq: 12 })],
       ['HW_COLLECTOR_BAD_TIME', variant({ baseTimeUs: t + 30 * 86_400_000_000, seq: 13 })],
@@ -123,9 +123,9 @@ describe('pipeline on loopback', () => {
       ['HW_COLLECTOR_BAD_CHECKSUM', Buffer.from(variant({ seq: 16 }).map((b, i) => (i === 20 ? b ^ 0x04 : b)))],
     ];
 
-    for (const [, payload] of bad.slice(0, 4)) await client.publishAsync('hopwatch/v1/rig/hops', payload, { qos: 1 });
-    await client.publishAsync('hopwatch/v1/rig/hops', Buffer.from(good), { qos: 1 });
-    for (const [, payload] of bad.slice(4)) await client.publishAsync('hopwatch/v1/rig/hops', payload, { qos: 1 });
+    for (const [, payload] of bad.slice(0, 4)) await client.publishAsync('hopwatch/v2/rig/hops/0', payload, { qos: 1 });
+    await client.publishAsync('hopwatch/v2/rig/hops/0', Buffer.from(good), { qos: 1 });
+    for (const [, payload] of bad.slice(4)) await client.publishAsync('hopwatch/v2/rig/hops/0', payload, { qos: 1 });
     await waitFor(() => acks.length === bad.length + 1, 5000, 'all acks');
     await client.endAsync();
 

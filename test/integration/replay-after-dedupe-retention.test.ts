@@ -29,14 +29,14 @@ describe('a batch replayed after the dedupe retention', () => {
     const client = await mqtt.connectAsync(collector.brokerUrl, { reconnectPeriod: 0 });
     const acks: number[] = [];
     client.on('message', (_t, payload) => acks.push(WireBatchAck.decode(payload).status));
-    await client.subscribeAsync('hopwatch/v1/gw/ack', { qos: 1 });
+    await client.subscribeAsync('hopwatch/v2/gw/ack', { qos: 1 });
     const t = Date.now() * 1000;
     const journey = (seq: number, counter: number) => Buffer.from(encodeTestBatch('gw', seq, [
       { key: keyText(counter), point: 'UG_IN', timeUs: t + counter, context: { srv: '4.8.1' } },
       { key: keyText(counter), point: 'UG_OUT', timeUs: t + counter + 400_000, context: { code: 'I0' } },
     ]));
     const send = async (bytes: Buffer, acked: number) => {
-      await client.publishAsync('hopwatch/v1/gw/hops', bytes, { qos: 1 });
+      await client.publishAsync('hopwatch/v2/gw/hops/0', bytes, { qos: 1 });
       await waitFor(() => acks.length === acked && collector!.joiner.counters.completed === acked, 10_000, `ack and record ${acked}`);
     };
     const key = keyText(1);

@@ -117,8 +117,8 @@ describe('TLS on the broker and the HTTP API', () => {
       expect(await mqttOutcome(collector.brokerUrl, { ...tls, clientId: 'hopwatch-agent-gw-cert-b' })).not.toBe('connected');
       const client = await mqtt.connectAsync(collector.brokerUrl, { ...tls, clientId: 'hopwatch-agent-gw-cert-a', reconnectPeriod: 0, connectTimeout: 3000 });
       try {
-        await expect(client.subscribeAsync('hopwatch/v1/gw-cert-b/ack', { qos: 1 })).rejects.toThrow(/Subscribe error/);
-        expect((await client.subscribeAsync('hopwatch/v1/gw-cert-a/ack', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
+        await expect(client.subscribeAsync('hopwatch/v2/gw-cert-b/ack', { qos: 1 })).rejects.toThrow(/Subscribe error/);
+        expect((await client.subscribeAsync('hopwatch/v2/gw-cert-a/ack', { qos: 1 })).map((g) => g.qos)).toEqual([1]);
       } finally {
         await client.endAsync(true);
       }

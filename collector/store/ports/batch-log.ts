@@ -6,6 +6,8 @@ export interface NewBatch {
   readonly agentId: string;
   readonly streamId: number;
   readonly seq: number;
+  /** The partition of the batch's keys (proto/partition.ts); -1 for a version-1 batch, which has none. */
+  readonly partition: number;
   readonly receivedAtMs: number;
   readonly hops: number;
   readonly payload: Uint8Array;
@@ -14,6 +16,8 @@ export interface NewBatch {
 export interface LoggedBatch {
   readonly id: number;
   readonly agentId: string;
+  /** As logged (NewBatch.partition). */
+  readonly partition: number;
   readonly receivedAtMs: number;
   readonly payload: Uint8Array;
 }
@@ -24,14 +28,34 @@ export interface BatchLog {
    * (agent, stream, seq) is already logged (a resend), which leaves the log unchanged.
    */
   insertBatch(batch: NewBatch): number | undefined;
-  /** Logged batches whose payload is still kept, from id `id` on (inclusive), in id order. */
-  batchesFrom(id: number): Iterable<LoggedBatch>;
-  /** The id a restart replays from, as the last checkpoint wrote it (open-journeys.ts); 1 before any checkpoint. */
+  /**
+   * Logged batches whose payload is still kept, from id `id` on (inclusive), in id order; with
+   * `partitions`, only those of these partitions (-1 names the batches of wire version 1).
+   */
+  batchesFrom(id: number, partitions?: readonly number[]): Iterable<LoggedBatch>;
+  /**
+   * The lowest replay position of any partition (replayPositions): a restart of a collector that
+   * holds every partition replays from it. 1 before any checkpoint.
+   */
   replayFromBatchId(): number;
   /**
-   * Drops the payloads of batches before the replay position (no restart can need them), and
+   * Where each of these partitions replays from when a collector takes it (after a restart or
+   * from another collector), as the last checkpoint that held it wrote (open-journeys.ts). A
+   * partition no checkpoint has written replays from the store's one position from before
+   * partitions, or 1.
+   */
+  replayPositions(partitions: readonly number[]): ReadonlyMap<number, number>;
+  /**
+   * Drops the payloads of batches before the lowest replay position (no restart or handover can
+   * need them), and
    * whole rows received before `nowMs - dedupeRetentionMs` (a resend older than that is no
    * longer recognised). Running it again with the same arguments changes nothing.
    */
   prune(nowMs: number, dedupeRetentionMs: number): void;
+  /**
+   * The deployment's partition count (proto/partition.ts): `proposed` is recorded when the store
+   * has none yet (its first open), and the recorded one is returned either way. Open journeys
+   * checkpointed before partitions are given theirs by it.
+   */
+  partitionCount(proposed: number): number;
 }

@@ -68,7 +68,7 @@ function storeOn(db: SyncPostgres): PostgresStore {
       }
     },
     ...createPostgresBatchLog(db, meta),
-    ...createPostgresOpenJourneys(db, meta),
+    ...createPostgresOpenJourneys(db),
     ...createPostgresAgentState(db),
     ...createPostgresHopMinutes(db),
     writeTick: (writes, nowMs) => (fresh(), records.writeTick(writes, nowMs)),

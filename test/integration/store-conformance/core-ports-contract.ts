@@ -10,9 +10,11 @@ import type { RecordWrite } from '../../../collector/join/joiner.js';
 import type { JourneyRecord } from '../../../collector/join/journey-record.js';
 import { Journey } from '../../../collector/join/journey.js';
 import { stateOf, type OpenJourneyState } from '../../../collector/join/open-journey-state.js';
+import type { Checkpoint } from '../../../collector/join/open-journeys.js';
 import type { NewBatch } from '../../../collector/store/ports/batch-log.js';
 import type { Store } from '../../../collector/store/store.js';
 import { HopPoint } from '../../../proto/hop-point.js';
+import { allPartitions, partitionOfKey } from '../../../proto/partition.js';
 import { keyText } from '../../helpers/batches.js';
 import { alert, DEVICE_1, DEVICE_2, PARTY_A, PARTY_B, request, writeOf } from '../../unit/metrics/harness.js';
 
@@ -25,17 +27,22 @@ export interface CoreStoreBackend {
 const catalogue = loadCatalogue();
 const NOW = Date.parse('2026-11-01T00:00:00Z');
 const usOf = (iso: string) => Date.parse(iso) * 1000;
-const batch = (over: Partial<NewBatch> = {}): NewBatch => ({ agentId: 'gw', streamId: 1, seq: 1, receivedAtMs: NOW, hops: 3, payload: Uint8Array.of(1, 2, 3), ...over });
+const batch = (over: Partial<NewBatch> = {}): NewBatch => ({ agentId: 'gw', streamId: 1, seq: 1, partition: 0, receivedAtMs: NOW, hops: 3, payload: Uint8Array.of(1, 2, 3), ...over });
+/** The partition count the suites record (small, so that test keys fall in several partitions). */
+const P = 4;
+/** A checkpoint of a collector holding every partition: each one replays from `replayFrom`. */
+const checkpoint = (upserts: OpenJourneyState[], replayFrom: number): Checkpoint =>
+  ({ upserts, replayFromBatchId: replayFrom, positions: new Map(allPartitions(P).map((p) => [p, replayFrom])) });
 const payloads = (store: Store, from: number) => [...store.batchesFrom(from)].map((b) => [b.id, Buffer.from(b.payload)]);
 const tick = (store: Store, writes: readonly RecordWrite[], nowMs = NOW, closedOpenKeys: string[] = []) => store.writeTick({ records: writes, closedOpenKeys }, nowMs);
 const writes = (...records: JourneyRecord[]) => records.map((r) => writeOf(r));
 
 /** An open journey as the joiner checkpoints it: a real Journey with a UG_IN hop, in the stored form. */
-function openState(counter: number, deadlineMs: number, firstBatchId = 1): OpenJourneyState {
-  const journey = new Journey(JoinKey.parse(keyText(counter))!, NOW, firstBatchId, deadlineMs);
+function openState(counter: number, deadlineMs: number, firstBatchId = 1, target?: string): OpenJourneyState {
+  const journey = new Journey(JoinKey.parse(keyText(counter, target))!, NOW, firstBatchId, deadlineMs);
   journey.context = { srv: '4.1.1', userRole: 'IS' };
   journey.addHop(HopPoint.UG_IN, 0, usOf('2026-11-01T00:00:00Z'), undefined);
-  return stateOf(journey, () => 'gw');
+  return stateOf(journey, () => 'gw', partitionOfKey(journey.key, P));
 }
 
 function clockModel(offsetUs: number): ClockModel {
@@ -52,6 +59,7 @@ export function corePortsContract(backend: CoreStoreBackend): void {
     let store: Store;
     beforeEach(() => {
       store = backend.open();
+      store.partitionCount(P);
     });
     afterEach(() => store.close());
 
@@ -79,8 +87,8 @@ export function corePortsContract(backend: CoreStoreBackend): void {
 
       it('replays from 1 before any checkpoint and from the position the last checkpoint wrote', () => {
         expect(store.replayFromBatchId()).toBe(1);
-        store.writeCheckpoint({ upserts: [], replayFromBatchId: 7 });
-        store.writeCheckpoint({ upserts: [], replayFromBatchId: 9 });
+        store.writeCheckpoint(checkpoint([], 7));
+        store.writeCheckpoint(checkpoint([], 9));
         expect(store.replayFromBatchId()).toBe(9);
       });
 
@@ -89,7 +97,7 @@ export function corePortsContract(backend: CoreStoreBackend): void {
         store.insertBatch(batch({ seq: 2, receivedAtMs: NOW - 1000 }));
         const replayFrom = store.insertBatch(batch({ seq: 1, streamId: 2, receivedAtMs: NOW - 2000 }))!;
         const after = store.insertBatch(batch({ seq: 3, receivedAtMs: NOW - 500 }))!;
-        store.writeCheckpoint({ upserts: [], replayFromBatchId: replayFrom });
+        store.writeCheckpoint(checkpoint([], replayFrom));
         store.prune(NOW, 5000);
         store.prune(NOW, 5000);
         expect([...store.batchesFrom(0)].map((b) => b.id)).toEqual([replayFrom, after]);
@@ -157,7 +165,7 @@ export function corePortsContract(backend: CoreStoreBackend): void {
         expect(store.journeysByKey(record.key).map((j) => [j.startedUs, j.writtenAtMs])).toEqual([[record.startedUs, NOW + 0.5]]);
         const id = store.insertBatch(batch({ receivedAtMs: NOW + 0.75 }))!;
         expect([...store.batchesFrom(id)][0]!.receivedAtMs).toBe(NOW + 0.75);
-        store.writeCheckpoint({ upserts: [openState(5, NOW + 1000.5)], replayFromBatchId: 1 });
+        store.writeCheckpoint(checkpoint([openState(5, NOW + 1000.5)], 1));
         expect(store.dueOpenJourneys(NOW + 1000.5, 10).map((s) => s.deadlineMs)).toEqual([NOW + 1000.5]);
         store.upsertAgentStatus('gw', {}, NOW + 0.125);
         expect(store.agentStatuses()[0]!.updatedAtMs).toBe(NOW + 0.125);
@@ -231,7 +239,7 @@ export function corePortsContract(backend: CoreStoreBackend): void {
     describe('open-journey checkpoints', () => {
       it('reads checkpointed open journeys back as written, soonest deadline first, at most the limit', () => {
         const states = [openState(21, NOW + 3000, 4), openState(22, NOW + 1000, 5), openState(23, NOW + 2000, 6)];
-        store.writeCheckpoint({ upserts: states, replayFromBatchId: 4 });
+        store.writeCheckpoint(checkpoint(states, 4));
         expect([...store.openJourneys(10)]).toEqual([states[1], states[2], states[0]]);
         expect([...store.openJourneys(2)]).toEqual([states[1], states[2]]);
         expect(store.loadOpenJourney(keyText(21))).toEqual(states[0]);
@@ -240,20 +248,77 @@ export function corePortsContract(backend: CoreStoreBackend): void {
       });
 
       it('answers the journeys due by a time, earliest first, at most the limit', () => {
-        store.writeCheckpoint({ upserts: [openState(31, NOW + 3000), openState(32, NOW + 1000), openState(33, NOW + 2000)], replayFromBatchId: 1 });
+        store.writeCheckpoint(checkpoint([openState(31, NOW + 3000), openState(32, NOW + 1000), openState(33, NOW + 2000)], 1));
         expect(store.dueOpenJourneys(NOW + 2000, 10).map((s) => s.key)).toEqual([keyText(32), keyText(33)]);
         expect(store.dueOpenJourneys(NOW + 5000, 1).map((s) => s.key)).toEqual([keyText(32)]);
         expect(store.dueOpenJourneys(NOW, 10)).toEqual([]);
       });
 
       it('replaces a journey checkpointed again, and forgets one a tick closed', () => {
-        store.writeCheckpoint({ upserts: [openState(41, NOW + 1000), openState(42, NOW + 2000)], replayFromBatchId: 1 });
+        store.writeCheckpoint(checkpoint([openState(41, NOW + 1000), openState(42, NOW + 2000)], 1));
         const moved = openState(41, NOW + 9000);
-        store.writeCheckpoint({ upserts: [moved], replayFromBatchId: 1 });
+        store.writeCheckpoint(checkpoint([moved], 1));
         expect([...store.openJourneys(10)].map((s) => [s.key, s.deadlineMs])).toEqual([[keyText(42), NOW + 2000], [keyText(41), NOW + 9000]]);
         tick(store, [], NOW, [keyText(42)]);
         expect([...store.openJourneys(10)]).toEqual([moved]);
         expect(store.loadOpenJourney(keyText(42))).toBeUndefined();
+      });
+    });
+
+    describe('partitions', () => {
+      // Devices whose keys (with keyText's User) fall in partitions 0, 1 and 3 of P = 4.
+      const IN_0 = '00-DB-12-34-56-78-90-A0';
+      const IN_1 = '00-DB-12-34-56-78-90-A2';
+      const IN_3 = '00-DB-12-34-56-78-90-A1';
+
+      it('keeps the partition count recorded first', () => {
+        expect(store.partitionCount(P)).toBe(P);
+        expect(store.partitionCount(64)).toBe(P);
+      });
+
+      it('keeps each partition\'s replay position, leaving the others as they were', () => {
+        store.writeCheckpoint(checkpoint([], 5));
+        store.writeCheckpoint({ upserts: [], replayFromBatchId: 3, positions: new Map([[1, 9], [2, 3]]) });
+        expect([...store.replayPositions([0, 1, 2, 3])]).toEqual([[0, 5], [1, 9], [2, 3], [3, 5]]);
+        expect(store.replayFromBatchId()).toBe(3);
+      });
+
+      it('replays a partition no checkpoint wrote from 1, and so prunes no payload it may need', () => {
+        const first = store.insertBatch(batch({ seq: 1, partition: 3 }))!;
+        store.writeCheckpoint({ upserts: [], replayFromBatchId: first + 1, positions: new Map([[0, first + 1], [1, first + 1], [2, first + 1]]) });
+        expect(store.replayPositions([2, 3]).get(3)).toBe(1);
+        expect(store.replayFromBatchId()).toBe(1);
+        store.prune(NOW, 3_600_000);
+        expect([...store.batchesFrom(first, [3])].map((b) => b.id)).toEqual([first]);
+      });
+
+      it('reads the logged batches of a set of partitions, with their partition, in id order', () => {
+        const ids = [0, 1, 3, -1, 1].map((partition, seq) => store.insertBatch(batch({ seq: seq + 1, partition }))!);
+        expect([...store.batchesFrom(ids[0]!, [1, 3])].map((b) => [b.id, b.partition])).toEqual([[ids[1], 1], [ids[2], 3], [ids[4], 1]]);
+        expect([...store.batchesFrom(ids[2]!, [1, -1])].map((b) => b.id)).toEqual([ids[3], ids[4]]);
+        expect([...store.batchesFrom(ids[0]!, [2])]).toEqual([]);
+      });
+
+      it('reads the open journeys, due journeys and key hashes of a set of partitions', () => {
+        const states = [openState(61, NOW + 1000, 1, IN_0), openState(62, NOW + 2000, 1, IN_1), openState(63, NOW + 3000, 1, IN_3)];
+        store.writeCheckpoint(checkpoint(states, 1));
+        expect([...store.openJourneys(10, [1, 3])]).toEqual([states[1], states[2]]);
+        expect([...store.openJourneys(10, [2])]).toEqual([]);
+        expect(store.dueOpenJourneys(NOW + 5000, 10, [0, 3]).map((st) => st.key)).toEqual([states[0]!.key, states[2]!.key]);
+        expect([...store.openJourneyHashes([1])]).toEqual([{ hash: states[1]!.hash, hash2: states[1]!.hash2 }]);
+      });
+
+      it('gives open journeys checkpointed before partitions their partition once the count is known', () => {
+        const { partition: _partition, ...legacy } = openState(64, NOW + 1000, 1, IN_3);
+        const fresh = backend.open();
+        try {
+          fresh.writeCheckpoint({ upserts: [legacy], replayFromBatchId: 1, positions: new Map() });
+          expect([...fresh.openJourneys(10, [3])]).toEqual([]);
+          fresh.partitionCount(P);
+          expect([...fresh.openJourneys(10, [3])]).toEqual([legacy]);
+        } finally {
+          fresh.close();
+        }
       });
     });
 
@@ -297,7 +362,7 @@ export function corePortsContract(backend: CoreStoreBackend): void {
         expect(() => store.transaction(() => {
           store.insertBatch(batch());
           tick(store, writes(record));
-          store.writeCheckpoint({ upserts: [openState(52, NOW + 1000)], replayFromBatchId: 5 });
+          store.writeCheckpoint(checkpoint([openState(52, NOW + 1000)], 5));
           store.saveClockModel('gw', clockModel(0).state(), NOW);
           store.upsertAgentStatus('gw', { buffered: 1 }, NOW);
           throw failure;
