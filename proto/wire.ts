@@ -17,5 +17,7 @@ export type WireBatchFields = hopwatch.v1.Batch.$Properties;
 export type WireProfileFields = hopwatch.v1.Profile.$Properties;
 export type WireEuiTableFields = hopwatch.v1.EuiTable.$Properties;
 
-/** The wire version this build writes and accepts. */
-export const WIRE_VERSION = 1;
+/** The wire version this build writes. */
+export const WIRE_VERSION = 2;
+/** The oldest wire version this build still reads (proto/hopwatch.proto marks what differs). */
+export const OLDEST_WIRE_VERSION = 1;

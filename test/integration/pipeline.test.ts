@@ -114,7 +114,7 @@ describe('pipeline on loopback', () => {
     const variant = (fields: Record<string, unknown>) => Buffer.from(reencodeTestBatch(good, fields));
     const bad: [string, Buffer][] = [
       ['HW_COLLECTOR_UNDECODABLE', Buffer.from(appendChecksum(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])))],
-      ['HW_COLLECTOR_BAD_VERSION', variant({ version: 2, seq: 10 })],
+      ['HW_COLLECTOR_BAD_VERSION', variant({ version: 3, seq: 10 })],
       ['HW_COLLECTOR_MISSING_FIELD', variant({ hopKey: [], hopPoint: [], hopTimeDeltaUs: [], codeHopDelta: [], code: [], seq: 11 })],
       ['HW_COLLECTOR_BAD_TIME', variant({ baseTimeUs: 1_000_000, seq: 12 })],
       ['HW_COLLECTOR_BAD_TIME', variant({ baseTimeUs: t + 30 * 86_400_000_000, seq: 13 })],
