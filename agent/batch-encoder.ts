@@ -93,7 +93,7 @@ let scratchSize = 0;
 let hopKeyCol = new Uint32Array(0);
 let hopPointCol = new Uint32Array(0);
 let hopDeltaCol = new Uint32Array(0);
-let keyTargetCol = new Uint32Array(0);
+let keyTargetCol = new Int32Array(0);
 let keyOriginatorCol = new Uint32Array(0);
 let keyProfileCol = new Uint32Array(0);
 
@@ -103,7 +103,7 @@ function reserveScratch(n: number): void {
   hopKeyCol = new Uint32Array(n);
   hopPointCol = new Uint32Array(n);
   hopDeltaCol = new Uint32Array(n);
-  keyTargetCol = new Uint32Array(n);
+  keyTargetCol = new Int32Array(n);
   keyOriginatorCol = new Uint32Array(n);
   keyProfileCol = new Uint32Array(n);
 }
@@ -131,9 +131,12 @@ function encodeRange(cols: HopColumns, order: Int32Array, start: number, end: nu
   const rows = keys.length;
   const keyCounterDelta = new Array<number | Long>(rows);
   let prev: EncodableKey | undefined;
+  let prevTarget = 0;
   for (let row = 0; row < rows; row++) {
     const key = keys[row]!;
-    keyTargetCol[row] = targets.indexOf(key.targetHi, key.targetLo);
+    const target = targets.indexOf(key.targetHi, key.targetLo);
+    keyTargetCol[row] = target - prevTarget;
+    prevTarget = target;
     keyOriginatorCol[row] = originators.indexOf(key.originatorHi, key.originatorLo);
     keyCounterDelta[row] = counterDelta(prev, key);
     keyProfileCol[row] = 0;
@@ -172,7 +175,7 @@ function encodeRange(cols: HopColumns, order: Int32Array, start: number, end: nu
   }
 
   // The typed columns are views: the generated writer reads `length` and indexes them.
-  const view = (col: Uint32Array, n: number) => col.subarray(0, n) as unknown as number[];
+  const view = (col: Uint32Array | Int32Array, n: number) => col.subarray(0, n) as unknown as number[];
   return appendChecksum(WireBatch.encode({
     version: WIRE_VERSION,
     agentId: header.agentId,
@@ -182,7 +185,7 @@ function encodeRange(cols: HopColumns, order: Int32Array, start: number, end: nu
     originators: originators.table(),
     targets: targets.table(),
     profiles: profiles.values,
-    keyTarget: view(keyTargetCol, rows),
+    keyTargetDelta: view(keyTargetCol, rows),
     keyOriginator: originators.size > 1 ? view(keyOriginatorCol, rows) : [],
     keyCounterDelta,
     keyProfile: profiles.values.length > 1 ? view(keyProfileCol, rows) : [],
@@ -210,23 +213,28 @@ function sint64(delta: bigint): number | Long {
   return Long.fromBits(Number(bits & 0xffffffffn) | 0, Number(bits >> 32n) | 0, false);
 }
 
-/** Writes ascending EUI-64s as an EuiTable (see proto/hopwatch.proto). */
+/** Writes ascending, distinct EUI-64s as an EuiTable in runs of equal hi (see proto/hopwatch.proto, version 2). */
 class EuiColumnWriter {
   private readonly hiDelta: number[] = [];
+  private readonly hiRun: number[] = [];
   private readonly lo: number[] = [];
   private prevHi = 0;
   private prevLo = 0;
 
   push(hi: number, lo: number): void {
     const sameHi = this.lo.length > 0 && hi === this.prevHi;
-    this.hiDelta.push(hi - this.prevHi);
+    if (sameHi) this.hiRun[this.hiRun.length - 1]!++;
+    else {
+      this.hiDelta.push(hi - this.prevHi);
+      this.hiRun.push(1);
+    }
     this.lo.push(sameHi ? lo - this.prevLo : lo);
     this.prevHi = hi;
     this.prevLo = lo;
   }
 
   table(): WireEuiTableFields {
-    return { hiDelta: this.hiDelta, lo: this.lo };
+    return { hiDelta: this.hiDelta, lo: this.lo, hiRun: this.hiRun };
   }
 }
 

@@ -44,7 +44,7 @@ const extremes: readonly ((b: WireBatchFields) => Partial<WireBatchFields>)[] = 
   (b) => ({ hopTimeDeltaUs: (b.hopTimeDeltaUs ?? []).map(() => 0xffffffff) }),
   (b) => ({ hopPoint: (b.hopPoint ?? []).map(() => 0x7fffffff as HopPointNumber) }),
   (b) => ({ hopKey: (b.hopKey ?? []).map(() => 0xffffffff) }),
-  (b) => ({ keyTarget: (b.keyTarget ?? []).map(() => 0xffffffff) }),
+  (b) => ({ keyTargetDelta: (b.keyTargetDelta ?? []).map(() => 0x7fffffff) }),
   (b) => ({ code: (b.code ?? []).map(() => 0xffffffff) }),
   (b) => ({ codeHopDelta: (b.codeHopDelta ?? []).map(() => 0xffffffff) }),
   () => ({ strings: ['not empty'] }),

@@ -74,8 +74,9 @@ export function decodeBatch(payload: Uint8Array, topicAgentId: string, limits: D
 type Wire = ReturnType<typeof WireBatch.decode>;
 
 function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedBatch {
-  const legacy = limits.allowLegacyVersion === true && w.version === LEGACY_WIRE_VERSION;
-  if (w.version !== WIRE_VERSION && !legacy) reject('HW_COLLECTOR_BAD_VERSION', `version ${w.version ?? 0}, this collector accepts ${WIRE_VERSION}`);
+  const version = w.version ?? 0;
+  const legacy = limits.allowLegacyVersion === true && version === LEGACY_WIRE_VERSION;
+  if (version !== WIRE_VERSION && !legacy) reject('HW_COLLECTOR_BAD_VERSION', `version ${version}, this collector accepts ${WIRE_VERSION}`);
   if (!w.agentId) reject('HW_COLLECTOR_MISSING_FIELD', 'agent_id is empty');
   if (!AGENT_ID_PATTERN.test(w.agentId)) reject('HW_COLLECTOR_BAD_FIELD', `agent_id ${JSON.stringify(w.agentId)} does not match ${AGENT_ID_PATTERN}`);
   if (w.agentId !== topicAgentId) reject('HW_COLLECTOR_AGENT_MISMATCH', `agent_id ${JSON.stringify(w.agentId)} published on the topic of ${JSON.stringify(topicAgentId)}`);
@@ -85,12 +86,12 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
 
   const strings = w.strings ?? [];
   if (strings.length > 0 && strings[0] !== '') reject('HW_COLLECTOR_BAD_FIELD', `strings[0] must be "", got ${JSON.stringify(strings[0])}`);
-  const originators = euiTable(w.originators, 'originators');
-  const targets = euiTable(w.targets, 'targets');
+  const originators = euiTable(w.originators, 'originators', version);
+  const targets = euiTable(w.targets, 'targets', version);
   const intern = limits.intern ?? ((ctx: JourneyContext) => ctx);
   const contexts = (w.profiles ?? []).map((p, i) => intern(profileContext(p, i, strings)));
 
-  const keys = keyRows(w, originators, targets, contexts.length);
+  const keys = keyRows(w, version, originators, targets, contexts.length);
   if (limits.partition) checkPartition(w, keys.keys, limits.partition);
   const hopCount = w.hopKey?.length ?? 0;
   if (hopCount === 0) reject('HW_COLLECTOR_MISSING_FIELD', 'the batch holds no hops');
@@ -149,24 +150,58 @@ function sameLength(expected: number, column: readonly unknown[] | undefined, na
 }
 
 /** EUI-64 table as two columns of 32-bit halves. */
-function euiTable(table: WireEuiTableFields | null | undefined, name: string): { hi: number[]; lo: number[] } {
-  const hiDelta = table?.hiDelta ?? [];
+function euiTable(table: WireEuiTableFields | null | undefined, name: string, version: number): { hi: number[]; lo: number[] } {
   const loIn = table?.lo ?? [];
-  if (hiDelta.length !== loIn.length) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_delta has ${hiDelta.length} entries, lo has ${loIn.length}`);
+  const runs = hiRuns(table, name, loIn.length, version);
   const hi = new Array<number>(loIn.length);
   const lo = new Array<number>(loIn.length);
   let h = 0;
   let l = 0;
-  for (let i = 0; i < loIn.length; i++) {
-    const same = i > 0 && hiDelta[i] === 0;
-    h += hiDelta[i]!;
-    l = same ? l + loIn[i]! : loIn[i]!;
-    if (h > 0xffffffff || l > 0xffffffff) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] overflows 64 bits`);
-    if (same && loIn[i] === 0) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] repeats the previous entry`);
-    hi[i] = h;
-    lo[i] = l;
+  let i = 0;
+  for (let r = 0; r < runs.hiDelta.length; r++) {
+    h += runs.hiDelta[r]!;
+    for (let end = i + runs.length[r]!; i < end; i++) {
+      const same = end - i < runs.length[r]!;
+      l = same ? l + loIn[i]! : loIn[i]!;
+      if (h > 0xffffffff || l > 0xffffffff) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] overflows 64 bits`);
+      if (same && loIn[i] === 0) reject('HW_COLLECTOR_BAD_FIELD', `${name}[${i}] repeats the previous entry`);
+      hi[i] = h;
+      lo[i] = l;
+    }
   }
   return { hi, lo };
+}
+
+/**
+ * The table's runs of entries that share hi: version 2 sends them (hi_run), version 1 one
+ * hi_delta per entry, where 0 after the first continues the run.
+ */
+function hiRuns(table: WireEuiTableFields | null | undefined, name: string, entries: number, version: number): { hiDelta: readonly number[]; length: readonly number[] } {
+  const hiDelta = table?.hiDelta ?? [];
+  const hiRun = table?.hiRun ?? [];
+  if (version === 1) {
+    if (hiRun.length > 0) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_run is version 2, the batch is version 1`);
+    if (hiDelta.length !== entries) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_delta has ${hiDelta.length} entries, lo has ${entries}`);
+    const deltas: number[] = [];
+    const length: number[] = [];
+    hiDelta.forEach((d, i) => {
+      if (i > 0 && d === 0) length[length.length - 1]!++;
+      else {
+        deltas.push(d);
+        length.push(1);
+      }
+    });
+    return { hiDelta: deltas, length };
+  }
+  if (hiRun.length !== hiDelta.length) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_delta has ${hiDelta.length} runs, hi_run has ${hiRun.length}`);
+  let total = 0;
+  for (let r = 0; r < hiRun.length; r++) {
+    if (hiRun[r]! < 1) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_run[${r}] is 0`);
+    if (r > 0 && hiDelta[r] === 0) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_delta[${r}] is 0, so run ${r} repeats the hi of run ${r - 1}`);
+    total += hiRun[r]!;
+  }
+  if (total !== entries) reject('HW_COLLECTOR_BAD_FIELD', `${name}: hi_run adds up to ${total} entries, lo has ${entries}`);
+  return { hiDelta, length: hiRun };
 }
 
 function text(strings: readonly string[], index: number | null | undefined, field: string, pattern: RegExp): string | undefined {
@@ -201,8 +236,23 @@ function profileContext(p: WireProfileFields, i: number, strings: readonly strin
 
 type Eui = { hi: number[]; lo: number[] };
 
-function keyRows(w: Wire, originators: Eui, targets: Eui, profileCount: number) {
-  const count = w.keyTarget?.length ?? 0;
+/** Each key row's index into targets: version 2 sends deltas, version 1 the indexes. */
+function keyTargets(w: Wire, version: number): readonly number[] {
+  if (version === 1) {
+    if (w.keyTargetDelta?.length) reject('HW_COLLECTOR_BAD_FIELD', 'key_target_delta is version 2, the batch is version 1');
+    return w.keyTarget ?? [];
+  }
+  if (w.keyTarget?.length) reject('HW_COLLECTOR_BAD_FIELD', 'key_target is version 1, the batch is version 2 (key_target_delta)');
+  const deltas = w.keyTargetDelta ?? [];
+  const out = new Array<number>(deltas.length);
+  let index = 0;
+  for (let row = 0; row < deltas.length; row++) out[row] = index += deltas[row]!;
+  return out;
+}
+
+function keyRows(w: Wire, version: number, originators: Eui, targets: Eui, profileCount: number) {
+  const keyTarget = keyTargets(w, version);
+  const count = keyTarget.length;
   sameLength(count, w.keyCounterDelta, 'key_counter_delta');
   // Originator and profile columns may be left out when every row would hold 0.
   const keyOriginator = w.keyOriginator?.length ? w.keyOriginator : new Array<number>(count).fill(0);
@@ -215,9 +265,9 @@ function keyRows(w: Wire, originators: Eui, targets: Eui, profileCount: number) 
   let counter = 0;
   let big: bigint | undefined;
   for (let row = 0; row < count; row++) {
-    const target = w.keyTarget[row]!;
+    const target = keyTarget[row]!;
     const originator = keyOriginator[row]!;
-    if (target >= targets.lo.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to target ${target} of ${targets.lo.length}`);
+    if (!(target >= 0 && target < targets.lo.length)) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to target ${target} of ${targets.lo.length}`);
     if (originator >= originators.lo.length) reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to originator ${originator} of ${originators.lo.length}`);
     if (profiles[row]! >= Math.max(profileCount, 1) || (profileCount === 0 && profiles[row] !== 0)) {
       reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to profile ${profiles[row]} of ${profileCount}`);

@@ -45,6 +45,17 @@ export function reencodeTestBatch(bytes: Uint8Array, changes: Partial<WireBatchF
   return appendChecksum(WireBatch.encode({ ...WireBatch.decode(bytes), ...changes, checksum: undefined }).finish());
 }
 
+/** A version 2 batch written as version 1 was: one hi_delta per EUI entry and key_target indexes. */
+export function asVersion1(bytes: Uint8Array): Uint8Array {
+  const wire = WireBatch.decode(bytes);
+  const perEntry = (t: typeof wire.targets) => ({ hiDelta: t!.hiRun!.flatMap((n, r) => [t!.hiDelta![r]!, ...Array<number>(n - 1).fill(0)]), lo: t!.lo });
+  let index = 0;
+  return reencodeTestBatch(bytes, {
+    version: 1, originators: perEntry(wire.originators), targets: perEntry(wire.targets),
+    keyTargetDelta: [], keyTarget: wire.keyTargetDelta.map((d) => (index += d)),
+  });
+}
+
 export const T0_US = Date.parse('2026-10-05T09:00:00Z') * 1000;
 
 export function keyText(counter: number, target = '00-DB-12-34-56-78-90-A0'): string {

@@ -10,7 +10,7 @@ import { HopPoint } from '../../proto/hop-point.js';
 import { partitionOfKey } from '../../proto/partition.js';
 import { hopsTopicOf, legacyTopics, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
-import { encodeTestBatch, keyText, reencodeTestBatch } from '../helpers/batches.js';
+import { asVersion1, encodeTestBatch, keyText, reencodeTestBatch } from '../helpers/batches.js';
 import { startTestAgent, startTestCollector } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -128,10 +128,10 @@ describe('partitioned wire', () => {
     client.on('message', (_t, payload) => acks.push(WireBatchAck.decode(payload).status));
     await client.subscribeAsync(topics.ack('old-gw'), { qos: 1 });
     const t = nowUs();
-    const v1 = reencodeTestBatch(encodeTestBatch('old-gw', 1, [
+    const v1 = asVersion1(encodeTestBatch('old-gw', 1, [
       { key: deviceKey(3), point: 'UG_IN', timeUs: t, context: { srv: '4.8.1' } },
       { key: deviceKey(3), point: 'UG_OUT', timeUs: t + 1000, context: { code: 'I0' } },
-    ]), { version: 1 });
+    ]));
     await client.publishAsync(legacyTopics.hops('old-gw'), Buffer.from(v1), { qos: 1 });
     await waitFor(() => acks.length === 1, 5000, 'the ack');
     expect(acks).toEqual([AckStatus.STORED]);

@@ -3,6 +3,9 @@
 // minutes, in the step asked for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collector } from '../../collector/collector.js';
+import { journeyKey } from '../../agent/journey-key.js';
+import { withPartition } from '../../proto/batch-partition.js';
+import { partitionOfKey } from '../../proto/partition.js';
 import { topics } from '../../proto/topics.js';
 import { encodeTestBatch, keyText, type TestHop } from '../helpers/batches.js';
 import { startTestCollector } from '../helpers/system.js';
@@ -21,10 +24,12 @@ describe('throughput API', () => {
   beforeAll(async () => {
     c = await startTestCollector(dir.path, { ingest: { tickIntervalMs: 10_000 } });
     const hops = (n: number, base: number): TestHop[] => Array.from({ length: n }, (_, i) => ({ key: keyText(base + i), point: 'UG_IN', timeUs: (nowMs - 1000) * 1000 }));
-    const first = encodeTestBatch('gw', 1, hops(7, 100));
-    const topic = topics.hops('gw');
+    // keyText's keys share their User and device, so every batch here is of one partition.
+    const partition = partitionOfKey(journeyKey(keyText(100)), 64);
+    const first = withPartition(encodeTestBatch('gw', 1, hops(7, 100)), partition);
+    const topic = topics.hops('gw', partition);
     expect(c.ingest.offer(topic, Buffer.from(first))).toBe(true);
-    expect(c.ingest.offer(topic, Buffer.from(encodeTestBatch('gw', 2, hops(5, 200))))).toBe(true);
+    expect(c.ingest.offer(topic, Buffer.from(withPartition(encodeTestBatch('gw', 2, hops(5, 200)), partition)))).toBe(true);
     c.ingest.drain();
     // A resend of a logged batch is acknowledged again, not counted again.
     expect(c.ingest.offer(topic, Buffer.from(first))).toBe(true);
