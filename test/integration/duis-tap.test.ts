@@ -159,7 +159,7 @@ describe('hopwatch tap', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(dcc.received.map((r) => r.body.toString('utf8')).sort()).toEqual(TRAFFIC.map((t) => duisRequest(t.key, t.srv, t.payload)).sort());
     expect(user.received).toHaveLength(3);
-    expect(tap.agent.status().connection).not.toBe('connected');
+    expect((await tap.agent.status()).connection).not.toBe('connected');
     expect(tap.counters()).toMatchObject({ serviceRequests: 3, acknowledgements: 3, responses: 3 });
   });
 
