@@ -5,9 +5,10 @@
 // never waits for the agent. When the reader falls behind and the ring is full, push refuses the
 // hop (the caller counts it) rather than overwrite one not yet read.
 //
-// Layout: two Int32 indices (head: next slot to write, written only by the writer; tail: next slot
-// to read, written only by the reader), then one column per field. One slot always stays empty,
-// so head === tail means empty and head + 1 === tail (modulo the slot count) means full.
+// Layout: two Int32 indices (head: next slot to write, written only by the writer; tail: next
+// slot to read, written only by the reader) and the slot count, then one column per field. One
+// slot always stays empty, so head === tail means empty and head + 1 === tail (modulo the slot
+// count) means full.
 // Atomics.store/load on the indices order the plain column writes before the reader sees them.
 import type { HopContext } from '../proto/hop-context.js';
 import { JourneyKey } from '../agent/journey-key.js';
@@ -45,18 +46,25 @@ interface Columns {
   readonly contexts: Uint8Array;
 }
 
+/** Header: head, tail, the slot count, padding; then the columns, each starting on a multiple of 8 bytes as the 64-bit views need. */
+const HEADER_BYTES = 16;
+const SLOTS = 2;
+const padded = (bytes: number) => Math.ceil(bytes / 8) * 8;
+const ringBytes = (slots: number) =>
+  HEADER_BYTES + padded(slots * 8) * 2 + padded(slots * 16) + padded(slots) + padded(slots * CONTEXT_BYTES);
+
 function columns(buffer: SharedArrayBuffer): Columns {
-  // Each column's offset is a multiple of 8 bytes, as the 64-bit views need.
-  const slots = (buffer.byteLength - 8) / (8 + 8 + 16 + 1 + CONTEXT_BYTES);
-  let at = 8;
+  const index = new Int32Array(buffer, 0, 3);
+  const slots = index[SLOTS]!;
+  let at = HEADER_BYTES;
   const take = <T>(make: (offset: number) => T, bytes: number): T => {
     const view = make(at);
-    at += Math.ceil(bytes / 8) * 8;
+    at += padded(bytes);
     return view;
   };
   return {
     slots,
-    index: new Int32Array(buffer, 0, 2),
+    index,
     counters: take((o) => new BigUint64Array(buffer, o, slots), slots * 8),
     timesUs: take((o) => new Float64Array(buffer, o, slots), slots * 8),
     eui: take((o) => new Uint32Array(buffer, o, slots * 4), slots * 16),
@@ -67,10 +75,11 @@ function columns(buffer: SharedArrayBuffer): Columns {
 
 /** The shared memory for a ring of `capacity` hops (53 bytes each). */
 export function createStampRingBuffer(capacity: number): SharedArrayBuffer {
-  if (!(Number.isSafeInteger(capacity) && capacity >= 1)) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
-  // The slot count is rounded up to a multiple of 8 so that every column stays 8-byte aligned.
-  const slots = Math.ceil((capacity + 1) / 8) * 8;
-  return new SharedArrayBuffer(8 + slots * (8 + 8 + 16 + 1 + CONTEXT_BYTES));
+  if (!(Number.isSafeInteger(capacity) && capacity >= 1 && capacity < 2 ** 30)) throw new RangeError(`ring capacity must be a positive integer below 2^30, got ${capacity}`);
+  const slots = capacity + 1;
+  const buffer = new SharedArrayBuffer(ringBytes(slots));
+  new Int32Array(buffer, 0, 3)[SLOTS] = slots;
+  return buffer;
 }
 
 const queuedIn = (c: Columns, head: number, tail: number) => (head - tail + c.slots) % c.slots;

@@ -48,6 +48,8 @@ export interface TapAgentOptions {
   /** False: the worker logs nothing. */
   readonly logs: boolean;
   readonly logger: Logger;
+  /** The worker's entry file; undefined: tap/agent-worker.ts compiled. Tests put a stand-in there that stalls or fails. */
+  readonly workerEntry?: string;
 }
 
 /** How often the tap's counters are sent to the worker: the status it serves is at most this old. */
@@ -67,7 +69,7 @@ export async function startTapAgent(options: TapAgentOptions): Promise<TapAgent>
   const ring = createStampRingBuffer(options.queueHops);
   const writer = stampRingWriter(ring);
   const data: AgentWorkerData = { agent: options.config, ring, anchor: timelineAnchor(options.clock), logs: options.logs };
-  const worker = new Worker(workerEntry(), { workerData: data });
+  const worker = new Worker(options.workerEntry ?? workerEntry(), { workerData: data });
   const calls = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let running = true;

@@ -54,6 +54,8 @@ export interface Tap {
 export interface TapDeps {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** The agent worker's entry file (see TapAgentOptions.workerEntry). */
+  readonly agentWorker?: string;
 }
 
 const legTls = (leg: TapLeg, flag: 'dcc' | 'user'): TlsMaterial => {
@@ -127,6 +129,7 @@ export async function startTap(config: TapConfig, deps: TapDeps = {}): Promise<T
   };
   const agent: TapAgent = await startTapAgent({
     config: config.agent, queueHops: config.agentQueueHops, clock, logs: deps.logger !== undefined, logger,
+    ...(deps.agentWorker ? { workerEntry: deps.agentWorker } : {}),
   });
 
   const common = { maxHeaderBytes: config.maxHeaderBytes, timeoutMs: config.upstreamTimeoutMs, maxSockets: config.maxSockets, clock, logger, ...(serverTls ? { serverTls } : {}) };
