@@ -114,15 +114,15 @@ export async function startTapAgent(options: TapAgentOptions): Promise<TapAgent>
     });
   };
 
-  let sendCounters = () => undefined as void;
+  let sendCounters: () => void = () => undefined;
   let publish: NodeJS.Timeout | undefined;
 
   worker.on('message', (message: FromAgentWorker) => {
     if (message.kind !== 'reply') return;
-    const call = calls.get(message.id);
+    const pending = calls.get(message.id);
     calls.delete(message.id);
-    if (message.error !== undefined) call?.reject(new Error(message.error));
-    else call?.resolve(message.value);
+    if (message.error !== undefined) pending?.reject(new Error(message.error));
+    else pending?.resolve(message.value);
   });
   let failed = false;
   worker.on('error', (err) => {
@@ -132,7 +132,7 @@ export async function startTapAgent(options: TapAgentOptions): Promise<TapAgent>
   worker.on('exit', () => {
     running = false;
     clearInterval(publish);
-    for (const call of calls.values()) call.reject(new Error('the tap\'s agent has stopped'));
+    for (const pending of calls.values()) pending.reject(new Error('the tap\'s agent has stopped'));
     calls.clear();
     if (!closing && !failed) log.error({ code: TapError.HW_TAP_AGENT.code }, 'the tap\'s agent stopped; traffic goes on unchanged and its messages are counted unstamped (agent-down)');
   });
