@@ -5,7 +5,7 @@
 //   npm run bench -- --quick       every part with a tiny load (the harness smoke test)
 //   npm run bench -- --only e2e,wire   some parts (written to bench/results/partial.json)
 //   npm run bench -- --only postgres   end to end with the PostgreSQL store (a throwaway server)
-//   npm run bench -- --only tap     the latency the DUIS tap adds at 1,000 requests/s (about a minute)
+//   npm run bench -- --only tap     the latency the DUIS tap adds at 1,000 requests/s (about 1.5 minutes)
 //   npm run bench -- --only metrics --metrics-records 10000000   the metric engine at 10 million records (about 12 minutes: building the records is most of it)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -236,13 +236,15 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
     });
   }
   if (want('tap')) {
-    log(`DUIS tap: added latency at ${TAP_RATE} requests/s, ${size.tapS} s direct and ${size.tapS} s through the tap`);
+    log(`DUIS tap: added latency at ${TAP_RATE} requests/s, ${size.tapS} s each direct, through a TCP relay and through the tap`);
     const t = await measureTapLatency({ requestsPerSecond: TAP_RATE, durationS: size.tapS, warmupS: options.quick ? 1 : 3, log });
     Object.assign(r, {
       tap_direct_p50_ms: t.direct.p50Ms, tap_direct_p99_ms: t.direct.p99Ms, tap_p50_ms: t.tapped.p50Ms, tap_p99_ms: t.tapped.p99Ms,
+      tap_relay_p50_ms: t.relayed.p50Ms, tap_relay_p99_ms: t.relayed.p99Ms, tap_relay_added_p50_ms: t.relayAddedP50Ms, tap_relay_added_p99_ms: t.relayAddedP99Ms,
+      tap_one_at_a_time_relay_p50_ms: t.oneAtATimeRelayP50Ms,
       tap_added_p50_ms: t.addedP50Ms, tap_added_p99_ms: t.addedP99Ms, tap_cpu_us_per_exchange: t.tapCpuUsPerExchange, tap_scan_us_per_message: t.scanUsPerMessage,
       tap_one_at_a_time_direct_p50_ms: t.oneAtATimeDirectP50Ms, tap_one_at_a_time_p50_ms: t.oneAtATimeTapP50Ms, tap_requests: t.tapped.requests,
-      tap_failed_requests: t.direct.failed + t.tapped.failed, tap_stamped_hops: t.stamped, tap_unstamped: t.unstamped,
+      tap_failed_requests: t.direct.failed + t.tapped.failed + t.relayed.failed, tap_stamped_hops: t.stamped, tap_unstamped: t.unstamped,
     });
   }
   return r;
@@ -294,11 +296,16 @@ const LABELS: [string, string][] = [
   ['tap_p99_ms', 'DUIS exchange through hopwatch tap, p99 ms'],
   ['tap_added_p50_ms', 'latency the tap adds, p50 ms'],
   ['tap_added_p99_ms', 'latency the tap adds, p99 ms'],
+  ['tap_relay_p50_ms', 'DUIS exchange through a TCP relay (copies bytes only), p50 ms'],
+  ['tap_relay_p99_ms', 'DUIS exchange through a TCP relay (copies bytes only), p99 ms'],
+  ['tap_relay_added_p50_ms', 'latency the TCP relay adds (any proxy\'s floor here), p50 ms'],
+  ['tap_relay_added_p99_ms', 'latency the TCP relay adds (any proxy\'s floor here), p99 ms'],
   ['tap_one_at_a_time_direct_p50_ms', 'one DUIS exchange at a time, direct, p50 ms'],
   ['tap_one_at_a_time_p50_ms', 'one DUIS exchange at a time, through the tap, p50 ms'],
+  ['tap_one_at_a_time_relay_p50_ms', 'one DUIS exchange at a time, through the TCP relay, p50 ms'],
   ['tap_cpu_us_per_exchange', 'tap process CPU per exchange (request and acknowledgement), us'],
   ['tap_scan_us_per_message', 'reading one DUIS header, CPU us'],
-  ['tap_failed_requests', 'DUIS exchanges failed (direct and tapped)'],
+  ['tap_failed_requests', 'DUIS exchanges failed (direct, relayed and tapped)'],
 ];
 
 function table(r: Results): string {

@@ -2,12 +2,14 @@
 // (open loop: sent on schedule whether or not earlier ones were answered) to a DCC User
 // Interface stand-in that answers each with its I99 acknowledgement at once, first directly,
 // then through `hopwatch tap` (the built CLI, its own process, defaults but for ports and files).
-// Latency is from the first byte sent to the last byte of the acknowledgement received.
+// Latency is from the first byte sent to the last byte of the acknowledgement received. A third
+// path goes through a TCP relay that only copies bytes (bench/tcp-relay.ts, its own process too):
+// what any proxy in the path costs on this machine, the floor under what the tap adds.
 //
 // The tap's agent points at a broker that is not there: it stamps and buffers every hop as usual,
 // and forwarding, which runs beside the traffic and never in its path, is left out of the figure.
-// The two alternate in slices of a few seconds, so that whatever else the machine is doing weighs
-// on both alike. "Added" is the difference of the two percentiles, not a percentile of differences.
+// The three alternate in slices of a few seconds, so that whatever else the machine is doing weighs
+// on all alike. "Added" is the difference of two percentiles, not a percentile of differences.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -37,17 +39,23 @@ export interface RunLatency {
 export interface TapLatencyResult {
   readonly direct: RunLatency;
   readonly tapped: RunLatency;
+  readonly relayed: RunLatency;
   readonly addedP50Ms: number;
   readonly addedP99Ms: number;
+  /** What the byte-copying relay adds: the floor for any proxy on this machine. */
+  readonly relayAddedP50Ms: number;
+  readonly relayAddedP99Ms: number;
   /** One exchange at a time (closed loop), p50 ms: what the tap adds when it never waits for a core or a queue. */
   readonly oneAtATimeDirectP50Ms: number;
   readonly oneAtATimeTapP50Ms: number;
-  /** The tap process's CPU time (user + system) per exchange, µs; it does not depend on how busy the machine is. NaN without /proc. */
+  readonly oneAtATimeRelayP50Ms: number;
+  /** The tap process's CPU time (user + system, its proxy and agent threads) per exchange, µs; it depends little on how busy the machine is. NaN without /proc. */
   readonly tapCpuUsPerExchange: number;
   /** CPU µs to read one Service Request's DUIS header (this process, after a warm-up). */
   readonly scanUsPerMessage: number;
   /** Hops the tap stamped over both its runs (warm-up included): two per exchange. */
   readonly stamped: number;
+  /** Hops it did not, among them those its agent's queue refused (agent-behind). */
   readonly unstamped: number;
 }
 
@@ -187,12 +195,31 @@ function scanCost(messages: number): number {
   return run();
 }
 
-interface TapStatus { tap: { serviceRequests: number; acknowledgements: number; unstamped: Record<string, number> } }
+interface TapStatus { tap: { serviceRequests?: number; acknowledgements?: number; unstamped?: Record<string, number> } }
+
+/** Starts the byte-copying relay in front of `targetUrl`; resolves once it listens. */
+async function startRelay(targetUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [packageFile('dist', 'bench', 'tcp-relay.js'), String(port), new URL(targetUrl).port], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the TCP relay exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
 
 export async function measureTapLatency(options: TapLatencyOptions): Promise<TapLatencyResult> {
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'hopwatch-tap-bench-'));
   const dcc = await startDcc();
+  const relay = await startRelay(dcc.url);
   const [tapPort, statusPort, deadBroker] = [await freePort(), await freePort(), await freePort()];
   // HOPWATCH_PROFILE_DIR: the tap writes a CPU profile there when it exits (node --cpu-prof).
   const profileDir = process.env.HOPWATCH_PROFILE_DIR;
@@ -205,18 +232,21 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`hopwatch tap exited with ${child.exitCode}`);
       return status().then(() => true, () => false);
-    }, 20_000, 'hopwatch tap to answer /status');
+    }, 60_000, 'hopwatch tap to answer /status');
     const { requestsPerSecond: rate, durationS, warmupS } = options;
     const direct: Slice[] = [];
     const tapped: Slice[] = [];
+    const relayed: Slice[] = [];
     let counter = 1_795_000_000_000;
     let tapCpuS = 0;
     let tapExchanges = 0;
     for (let done = 0, round = 0; done < durationS; round++) {
       const seconds = Math.min(SLICE_S, durationS - done);
       const warm = round === 0 ? warmupS : 0;
-      log(`direct, then through hopwatch tap: ${seconds} s each at ${rate} requests/s (${done + seconds} of ${durationS} s)`);
+      log(`direct, through the TCP relay, then through hopwatch tap: ${seconds} s each at ${rate} requests/s (${done + seconds} of ${durationS} s)`);
       direct.push(await drive(dcc.url, rate, warm, seconds, counter));
+      counter += 1_000_000;
+      relayed.push(await drive(relay.url, rate, warm, seconds, counter));
       counter += 1_000_000;
       const cpuBefore = cpuSecondsOf(child.pid!);
       const slice = await drive(`http://127.0.0.1:${tapPort}`, rate, warm, seconds, counter);
@@ -226,25 +256,34 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       counter += 1_000_000;
       done += seconds;
     }
-    const single = { direct: [] as number[], tapped: [] as number[] };
-    log('one exchange at a time: 4 x 250 direct and 4 x 250 through the tap, alternating');
+    const single = { direct: [] as number[], tapped: [] as number[], relayed: [] as number[] };
+    log('one exchange at a time: 4 x 250 each of direct, through the relay and through the tap, alternating');
     for (let block = 0; block < 4; block++) {
       single.direct.push(...await oneAtATime(dcc.url, 250, counter));
-      single.tapped.push(...await oneAtATime(`http://127.0.0.1:${tapPort}`, 250, counter + 1000));
-      counter += 2000;
+      single.relayed.push(...await oneAtATime(relay.url, 250, counter + 1000));
+      single.tapped.push(...await oneAtATime(`http://127.0.0.1:${tapPort}`, 250, counter + 2000));
+      counter += 3000;
     }
-    const { tap } = await status();
-    const [d, t] = [summary(direct), summary(tapped)];
+    // The tap's counters in its status are sent from its proxy thread twice a second: wait until they cover every exchange.
+    const tap = await waitFor(async () => {
+      const { tap: c } = await status();
+      const seen = (c.serviceRequests ?? 0) + (c.acknowledgements ?? 0) + Object.values(c.unstamped ?? {}).reduce((a, b) => a + b, 0);
+      return seen >= 2 * (tapExchanges + single.tapped.length) && c;
+    }, 10_000, 'the tap\'s counters to cover every exchange');
+    const [d, t, r] = [summary(direct), summary(tapped), summary(relayed)];
     return {
-      direct: d, tapped: t,
+      direct: d, tapped: t, relayed: r,
       addedP50Ms: t.p50Ms - d.p50Ms,
       addedP99Ms: t.p99Ms - d.p99Ms,
+      relayAddedP50Ms: r.p50Ms - d.p50Ms,
+      relayAddedP99Ms: r.p99Ms - d.p99Ms,
+      oneAtATimeRelayP50Ms: p50(single.relayed),
       tapCpuUsPerExchange: (tapCpuS * 1e6) / tapExchanges,
       oneAtATimeDirectP50Ms: p50(single.direct),
       oneAtATimeTapP50Ms: p50(single.tapped),
       scanUsPerMessage: scanCost(20_000),
-      stamped: tap.serviceRequests + tap.acknowledgements,
-      unstamped: Object.values(tap.unstamped).reduce((a, b) => a + b, 0),
+      stamped: (tap.serviceRequests ?? 0) + (tap.acknowledgements ?? 0),
+      unstamped: Object.values(tap.unstamped ?? {}).reduce((a, b) => a + b, 0),
     };
   } finally {
     await new Promise<void>((resolve) => {
@@ -252,6 +291,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
+    await relay.stop();
     await dcc.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,5 @@
 // `hopwatch tap`: runs the DUIS tap with its own agent, and the agent's HTTP intake, whose
 // GET /status carries the tap's counters beside the agent's (`hopwatch agent status --http-port`).
-import type { Agent } from '../agent/agent.js';
-import { startIntake } from '../agent/intake.js';
 import { onShutdown, parseCommand } from '../common/cli.js';
 import { helpText } from '../common/config.js';
 import { HopwatchError } from '../common/error-codes.js';
@@ -28,18 +26,12 @@ export async function tapCommand(argv: string[]): Promise<void> {
   const config = loadTapConfig(cmd.configFile, cmd.flags);
   const logger = createLogger(config.agent.logLevel, 'hopwatch-tap');
   const tap = await startTap(config, { logger });
-  const withCounters: Agent = { ...tap.agent, status: () => Object.assign(tap.agent.status(), { tap: tap.counters() }) };
-  const { host, udpPort, httpPort, token } = config.agent.intake;
-  const intake = await startIntake(withCounters, { host, udpPort, httpPort, token, logger });
   process.stdout.write([
     `hopwatch tap (agent ${config.agent.agentId}, broker ${config.agent.broker.url})`,
     `  Service Requests   ${tap.dccUrl} -> ${config.dcc.url}`,
     ...(tap.userUrl ? [`  deliveries         ${tap.userUrl} -> ${config.user.url}`] : []),
-    ...(intake.httpPort ? [`  status             http://${host}:${intake.httpPort}/status`] : []),
+    ...(tap.agent.httpPort ? [`  status             http://${config.agent.intake.host}:${tap.agent.httpPort}/status`] : []),
     '',
   ].join('\n'));
-  onShutdown(async () => {
-    await intake.close();
-    await tap.close();
-  });
+  onShutdown(() => tap.close());
 }

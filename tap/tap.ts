@@ -2,8 +2,8 @@
 // forwards Service Requests to the DCC and their synchronous answers back (UG_IN, then UG_ACK for
 // the I99 acknowledgement, or UG_OUT for an answer that is final); the User leg forwards what the
 // DCC delivers to the User's own endpoint (UG_OUT for a Service Response, ALERT_UG_OUT for an
-// alert). Stamps go, fire and forget, into the columns of the tap's own in-process agent.
-import { createAgent, type Agent } from '../agent/agent.js';
+// alert). Stamps go, fire and forget, to the tap's own agent, which runs in a worker thread
+// (tap/tap-agent.ts) so that none of its work holds up an exchange.
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
@@ -15,6 +15,13 @@ import type { DuisHeader, HeaderScan } from './duis-header.js';
 import { deliveryHop, serviceRequestHop, synchronousAnswerHop, type HopOrProblem, type UnstampedReason } from './duis-hops.js';
 import { TapError } from './errors.js';
 import { startPassThrough, type PassThrough, type PassThroughCounters } from './proxy.js';
+import { startTapAgent, type TapAgent } from './tap-agent.js';
+
+/**
+ * Why a message passed without a stamp: besides what the message itself lacks, the agent's queue
+ * was full (the agent is behind) or the agent has stopped.
+ */
+export type UnstampedCause = UnstampedReason | 'unreadable-header' | 'agent-behind' | 'agent-down';
 
 export interface TapCounters {
   /** Messages stamped, by what they were. */
@@ -23,16 +30,19 @@ export interface TapCounters {
   readonly responses: number;
   readonly alerts: number;
   /** Messages forwarded but not stamped, by reason (HW_TAP_UNSTAMPED). */
-  readonly unstamped: { readonly [R in UnstampedReason | 'unreadable-header']: number };
+  readonly unstamped: { readonly [R in UnstampedCause]: number };
   /** A SRV, alert or response code that does not match the wire's pattern, left out of a stamped hop's context. */
   readonly droppedFields: number;
   readonly lastProblem?: string;
+  /** Hops handed to the agent and not yet taken by it, and the bound past which they are refused (agent-behind). */
+  readonly agentQueue: { readonly queuedHops: number; readonly capacityHops: number };
   readonly dcc: PassThroughCounters;
   readonly user?: PassThroughCounters;
 }
 
 export interface Tap {
-  readonly agent: Agent;
+  /** The tap's agent, in its worker thread: its status, its intake's ports, and drained() for tests and shutdown. */
+  readonly agent: Pick<TapAgent, 'status' | 'drained' | 'running' | 'httpPort' | 'udpPort'>;
   /** Where Users send Service Requests. */
   readonly dccUrl: string;
   /** Where the DCC delivers Service Responses and alerts; undefined when the User leg is off. */
@@ -44,6 +54,8 @@ export interface Tap {
 export interface TapDeps {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** The agent worker's entry file (see TapAgentOptions.workerEntry). */
+  readonly agentWorker?: string;
 }
 
 const legTls = (leg: TapLeg, flag: 'dcc' | 'user'): TlsMaterial => {
@@ -68,14 +80,13 @@ export async function startTap(config: TapConfig, deps: TapDeps = {}): Promise<T
   const dccTls = legTls(config.dcc, 'dcc');
   const userTls = config.user.url ? legTls(config.user, 'user') : {};
 
-  const agent = createAgent(config.agent, { clock, logger });
   const stamped = { serviceRequests: 0, acknowledgements: 0, responses: 0, alerts: 0 };
-  const unstamped = { 'bad-key': 0, 'unexpected-message': 0, 'unreadable-header': 0 };
+  const unstamped: Record<UnstampedCause, number> = { 'bad-key': 0, 'unexpected-message': 0, 'unreadable-header': 0, 'agent-behind': 0, 'agent-down': 0 };
   let droppedFields = 0;
   let lastProblem: string | undefined;
   let lastWarnMs = 0;
 
-  const problem = (reason: keyof typeof unstamped, text: string) => {
+  const problem = (reason: UnstampedCause, text: string) => {
     unstamped[reason]++;
     lastProblem = text;
     // At most one line every 10 s: a sender of bad messages would otherwise log each one.
@@ -94,15 +105,34 @@ export async function startTap(config: TapConfig, deps: TapDeps = {}): Promise<T
       droppedFields++;
       lastProblem = `${hop.droppedField} left out of the hop`;
     }
-    agent.record(hop.key, hop.point, timeUs, hop.context);
+    const handover = agent.record(hop.key, hop.point, timeUs, hop.context);
+    if (handover === 'behind') return problem('agent-behind', `the agent's queue is full (${agent.queue().capacityHops} hops)`);
+    if (handover === 'down') return problem('agent-down', 'the tap\'s agent has stopped');
     if (hop.point === HopPoint.UG_IN) stamped.serviceRequests++;
     else if (hop.point === HopPoint.UG_ACK) stamped.acknowledgements++;
     else if (hop.point === HopPoint.ALERT_UG_OUT) stamped.alerts++;
     else stamped.responses++;
   };
 
-  const common = { maxHeaderBytes: config.maxHeaderBytes, timeoutMs: config.upstreamTimeoutMs, maxSockets: config.maxSockets, clock, logger, ...(serverTls ? { serverTls } : {}) };
   const legs: PassThrough[] = [];
+  const counters = (): TapCounters => {
+    const [dccLeg, userLeg] = legs;
+    return {
+      ...stamped,
+      unstamped: { ...unstamped },
+      droppedFields,
+      ...(lastProblem ? { lastProblem } : {}),
+      agentQueue: agent.queue(),
+      dcc: dccLeg!.counters(),
+      ...(userLeg ? { user: userLeg.counters() } : {}),
+    };
+  };
+  const agent: TapAgent = await startTapAgent({
+    config: config.agent, queueHops: config.agentQueueHops, clock, logs: deps.logger !== undefined, logger,
+    ...(deps.agentWorker ? { workerEntry: deps.agentWorker } : {}),
+  });
+
+  const common = { maxHeaderBytes: config.maxHeaderBytes, timeoutMs: config.upstreamTimeoutMs, maxSockets: config.maxSockets, clock, logger, ...(serverTls ? { serverTls } : {}) };
   try {
     legs.push(await startPassThrough({
       ...common, name: 'dcc', host: config.dcc.host, port: config.dcc.port, target: config.dcc.url, clientTls: dccTls,
@@ -123,6 +153,7 @@ export async function startTap(config: TapConfig, deps: TapDeps = {}): Promise<T
     throw err;
   }
   const [dccLeg, userLeg] = legs as [PassThrough, PassThrough | undefined];
+  agent.publishCounters(counters);
   log.info({ dcc: dccLeg.url, to: config.dcc.url, user: userLeg?.url, userEndpoint: config.user.url || undefined }, 'tap listening');
   let closed: Promise<void> | undefined;
 
@@ -130,14 +161,7 @@ export async function startTap(config: TapConfig, deps: TapDeps = {}): Promise<T
     agent,
     dccUrl: dccLeg.url,
     ...(userLeg ? { userUrl: userLeg.url } : {}),
-    counters: () => ({
-      ...stamped,
-      unstamped: { ...unstamped },
-      droppedFields,
-      ...(lastProblem ? { lastProblem } : {}),
-      dcc: dccLeg.counters(),
-      ...(userLeg ? { user: userLeg.counters() } : {}),
-    }),
+    counters,
     close() {
       closed ??= (async () => {
         await Promise.all(legs.map((l) => l.close()));

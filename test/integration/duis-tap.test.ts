@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createPlainServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Collector } from '../../collector/collector.js';
 import { waitFor } from '../../common/wait-for.js';
@@ -33,6 +34,8 @@ const view = (r: Received | Answer) => {
   const { host: _host, connection: _connection, 'keep-alive': _keepAlive, date: _date, ...headers } = r.headers;
   return { ...('path' in r ? { method: r.method, path: r.path } : { status: r.status }), headers, body: r.body.toString('base64') };
 };
+/** A stand-in for the agent's worker thread, to stall or fail the agent. */
+const standIn = (name: string) => fileURLToPath(new URL(`../fixtures/tap/${name}`, import.meta.url));
 const sorted = <T>(xs: T[]) => [...xs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 describe('hopwatch tap', () => {
@@ -159,8 +162,40 @@ describe('hopwatch tap', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(dcc.received.map((r) => r.body.toString('utf8')).sort()).toEqual(TRAFFIC.map((t) => duisRequest(t.key, t.srv, t.payload)).sort());
     expect(user.received).toHaveLength(3);
-    expect(tap.agent.status().connection).not.toBe('connected');
+    expect((await tap.agent.status()).connection).not.toBe('connected');
     expect(tap.counters()).toMatchObject({ serviceRequests: 3, acknowledgements: 3, responses: 3 });
+  });
+
+  it('passes traffic unchanged and counts each message unstamped while its agent is down', async () => {
+    tap = await startTap(tapConfig('mqtt://127.0.0.1:1'), { agentWorker: standIn('failing-agent-worker.mjs') });
+    deliverTo = tap.userUrl!;
+    await waitFor(() => !tap!.agent.running, 10_000, 'the agent to stop');
+
+    const answers = await exchange(tap.dccUrl);
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(dcc.received.map((r) => r.body.toString('utf8')).sort()).toEqual(TRAFFIC.map((t) => duisRequest(t.key, t.srv, t.payload)).sort());
+    expect(user.received).toHaveLength(3);
+    expect(tap.counters()).toMatchObject({ serviceRequests: 0, acknowledgements: 0, responses: 0, unstamped: { 'agent-down': 9, 'agent-behind': 0 } });
+  });
+
+  it('passes traffic unchanged and counts the hops its queue refuses while the agent is behind', async () => {
+    tap = await startTap({ ...tapConfig('mqtt://127.0.0.1:1'), agentQueueHops: 64 }, { agentWorker: standIn('stalled-agent-worker.mjs') });
+    deliverTo = tap.userUrl!;
+    const exchanges = 30;
+
+    for (let i = 0; i < exchanges; i++) {
+      const answer = await post(`${tap.dccUrl}/api/v1/serviceD`, duisRequest(key('00-DB-12-34-56-78-90-A0', 1795000001000 + i), '4.8.1'));
+      expect(answer.status).toBe(200);
+    }
+    await waitFor(() => dcc.delivered.length === exchanges, 10_000, 'every Service Response delivered');
+    await dcc.settled();
+
+    expect(user.received).toHaveLength(exchanges);
+    const c = tap.counters();
+    expect(c.serviceRequests + c.acknowledgements + c.responses).toBe(64);
+    expect(c.unstamped['agent-behind']).toBe(exchanges * 3 - 64);
+    expect(c.agentQueue).toEqual({ queuedHops: 64, capacityHops: 64 });
   });
 
   it('breaks the sender\'s connection when the DCC breaks off mid-answer, and counts it', async () => {
