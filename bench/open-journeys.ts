@@ -41,7 +41,7 @@ export async function runOpenJourneys(options: { journeys: number; quietS: numbe
   const dir = mkdtempSync(join(tmpdir(), 'hopwatch-open-'));
   const brokerPort = await freePort();
   const httpPort = await freePort();
-  const args = ['--broker-port', String(brokerPort), '--db', join(dir, 'collector.db')];
+  const args = ['--broker-port', String(brokerPort), '--store', join(dir, 'collector.db')];
   let collector = await spawnCollector(args, httpPort);
   try {
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { reconnectPeriod: 0 });

@@ -23,7 +23,6 @@ const demoFlags: readonly FlagSpec[] = [
   { flag: 'http-port', path: 'http.port', type: 'integer', description: 'HTTP API port' },
   { flag: 'broker-port', path: 'broker.port', type: 'integer', description: 'embedded broker port' },
   { flag: 'store', path: 'store.file', type: 'string', description: 'a SQLite file or a postgres:// URL (README "Choosing a store")' },
-  { flag: 'db', path: 'store.file', type: 'string', description: 'the same as --store' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'collector and agent log level' },
 ];
 

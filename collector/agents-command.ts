@@ -18,7 +18,7 @@ Agent credentials for the embedded broker. Once any exist, MQTT clients must log
 agent (username = agent id, password = its secret, client id = hopwatch-agent-<agentId>).
 add prints the new secret once, as the last line on stdout; --rotate replaces an agent's
 existing secret (its connected session is closed). The collector keeps only a slow hash.
---store (or --db) defaults to the collector's store: its SQLite file or postgres:// URL
+--store defaults to the collector's store: its SQLite file or postgres:// URL
 (or the one --config names).
 `;
 
@@ -29,7 +29,7 @@ export interface AgentsCommandIo {
 }
 
 const processIo: AgentsCommandIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), nowMs: Date.now };
-const dbFlag = collectorFlags.filter((f) => f.flag === 'store' || f.flag === 'db');
+const dbFlag = collectorFlags.filter((f) => f.flag === 'store');
 const fail = (message: string) => new HopwatchError(CollectorError.HW_COLLECTOR_AGENT_CREDENTIAL.code, message);
 
 export async function agentsCommand(argv: string[], io: AgentsCommandIo = processIo): Promise<void> {

@@ -181,7 +181,6 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'http-tls-ca', path: 'http.tls.caFile', type: 'string', description: 'require HTTPS client certificates signed by this CA' },
   { flag: 'insecure', path: 'insecure', type: 'boolean', description: 'listen beyond loopback without agent credentials or API tokens (anyone on the network can read and forge data)' },
   { flag: 'store', path: 'store.file', type: 'string', description: 'where the collector keeps its data: a SQLite file (created if absent) or a postgres://user@host:port/database URL (README "Choosing a store")' },
-  { flag: 'db', path: 'store.file', type: 'string', description: 'the same as --store' },
   { flag: 'synchronous', path: 'store.synchronous', type: 'string', description: 'SQLite: full: a batch is on disk before its ack; normal: survives a crash of the process, not of the machine (PostgreSQL: the server\'s synchronous_commit decides)' },
   { flag: 'catalogue', path: 'catalogueFile', type: 'string', description: 'catalogue file replacing the built-in one (empty: built-in)' },
   { flag: 'max-queued-batches', path: 'ingest.maxQueuedBatches', type: 'integer', description: 'batches waiting for ingest at most; beyond it batches are not acked (agents resend)' },

@@ -38,7 +38,7 @@ export async function startSoakSystem(ctx: ScenarioContext, options: SoakSystemO
   const httpPort = await freePort();
   const brokerUrl = options.brokerUrl ?? `mqtt://127.0.0.1:${brokerPort}`;
   const brokerArgs = options.brokerUrl ? ['--broker', options.brokerUrl, '--client-id', `soak-collector-${ctx.index}`] : ['--broker-port', String(brokerPort)];
-  const collectorArgs = [...brokerArgs, '--db', dbFile, '--synchronous', 'full'];
+  const collectorArgs = [...brokerArgs, '--store', dbFile, '--synchronous', 'full'];
   let collector: CollectorProcess | undefined;
   let agent: AgentProcess | undefined;
   // Log level error: a million fuzzed batches would otherwise log a million warnings. Three

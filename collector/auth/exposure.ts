@@ -35,7 +35,7 @@ export function decideExposure(input: ExposureInput): ExposureDecision {
   const problems: string[] = [];
   if (input.brokerHost !== undefined && !isLoopbackHost(input.brokerHost) && !input.agentCredentials && !input.brokerMutualTls) {
     problems.push(`the embedded broker would listen on ${input.brokerHost} with no agent credentials: anyone who can reach it could read every agent's hops and publish as any agent. ` +
-      'Add agents first (hopwatch agents add <agentId> --db <the collector\'s database>) or require client certificates (--broker-tls-ca)');
+      'Add agents first (hopwatch agents add <agentId> --store <the collector\'s database>) or require client certificates (--broker-tls-ca)');
   }
   if (!isLoopbackHost(input.httpHost) && !input.apiTokens) {
     problems.push(`the HTTP API would listen on ${input.httpHost} with no API tokens: anyone who can reach it could read every journey. ` +

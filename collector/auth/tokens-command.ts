@@ -23,7 +23,7 @@ EUI-64, --role its User Role(s), repeated or comma-separated).
 
 Options:
   --store F|URL   the collector's store, a SQLite file or a postgres:// URL (default: the
-                  collector's store.file); --db is the same
+                  collector's store.file)
   --config FILE   a collector config file (its store.file and catalogueFile are used)
   --catalogue F   the catalogue whose User Roles --role is checked against
 `;

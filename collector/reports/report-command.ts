@@ -24,7 +24,7 @@ import { renderRsvpPdf } from './rsvp-pdf.js';
 
 /** The collector options a report reads (same config paths, so a collector config file serves). */
 const CONFIG_FLAGS: readonly FlagSpec[] = [
-  { flag: 'db', path: 'store.file', type: 'string', description: 'the collector\'s SQLite database file (opened read-only)' },
+  { flag: 'store', path: 'store.file', type: 'string', description: 'the collector\'s store, its SQLite file or a postgres:// URL (opened read-only)' },
   ...collectorFlags.filter((f) => f.flag === 'catalogue' || f.flag === 'time-zone'),
 ];
 /** Report parameters as flags: the API's query parameters, kebab-cased. */
@@ -55,7 +55,7 @@ const PARAMS: readonly [flag: string, param: keyof ReportParams, description: st
 
 const USAGE = `Usage: hopwatch report <report> [options] > report.csv
 
-Reads the collector's database (--db) and writes one report as CSV (--format json for JSON;
+Reads the collector's store (--store) and writes one report as CSV (--format json for JSON;
 --format pdf for ${PDF_REPORTS.join(', ')}). Examples:
   hopwatch report rsvp --month 2026-10 --by srv,region > rsvp.csv
   hopwatch report compare --dimension chFirmwareVersion --a 2.1.0 --b 2.2.0 --figure hanUs --format pdf --out compare.pdf
@@ -66,10 +66,10 @@ ${Object.entries(REPORTS).map(([name, r]) => `  ${name.padEnd(20)}${r.summary}`)
   ${'mp176'.padEnd(20)}PDF pack: a party (--for <EUI-64>) against anonymised peers and the industry`;
 
 export async function reportCommand(argv: string[], out: (chunk: string | Buffer) => void = (c) => process.stdout.write(c)): Promise<void> {
-  const extra = Object.fromEntries([...PARAMS.map(([flag]) => [flag, { type: 'string' as const }]), ['format', { type: 'string' as const }], ['out', { type: 'string' as const }], ['store', { type: 'string' as const }]]);
+  const extra = Object.fromEntries([...PARAMS.map(([flag]) => [flag, { type: 'string' as const }]), ['format', { type: 'string' as const }], ['out', { type: 'string' as const }]]);
   const cmd = parseCommand(argv, CONFIG_FLAGS, 'HW_COLLECTOR_REPORT', extra);
   if (cmd.help || cmd.positionals.length === 0) {
-    const params = [...PARAMS, ['format', '', `csv (default), json, or pdf (${PDF_REPORTS.join(', ')}, mp122, mp176)`], ['out', '', 'write to this file instead of standard output'], ['store', '', 'the collector\'s store as a postgres:// URL (read-only), instead of --db']] as const;
+    const params = [...PARAMS, ['format', '', `csv (default), json, or pdf (${PDF_REPORTS.join(', ')}, mp122, mp176)`], ['out', '', 'write to this file instead of standard output']] as const;
     out(helpText(USAGE, CONFIG_FLAGS, collectorDefaults, `\nReport options:\n${params.map(([flag, , description]) => `  --${`${flag} <value>`.padEnd(30)}${description}`).join('\n')}\n`));
     return;
   }
@@ -83,7 +83,7 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
 
   const config = loadCollectorConfig(cmd.configFile, cmd.flags);
   const params = Object.fromEntries(PARAMS.flatMap(([flag, param]) => (cmd.flags[flag] === undefined ? [] : [[param, cmd.flags[flag]]]))) as ReportParams;
-  const location = (cmd.flags.store as string | undefined) ?? config.store.file;
+  const location = config.store.file;
   const ports = openReportPorts(location);
   let backend: StoreBackend | undefined;
   try {
@@ -118,7 +118,7 @@ export async function reportCommand(argv: string[], out: (chunk: string | Buffer
 /** The collector's store, for the journey records; a SQLite file must already exist (a report never creates one). */
 function openJourneyStore(location: string): StoreBackend {
   if (storeKindOf(location) === 'sqlite' && (location === ':memory:' || !existsSync(location))) {
-    throw new HopwatchError('HW_COLLECTOR_REPORT', `database ${location} does not exist (give --db, or run the collector first)`);
+    throw new HopwatchError('HW_COLLECTOR_REPORT', `database ${location} does not exist (give --store, or run the collector first)`);
   }
   return openStoreBackend({ file: location, synchronous: 'normal' });
 }

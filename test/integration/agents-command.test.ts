@@ -25,7 +25,7 @@ describe('hopwatch agents', () => {
 
   const run = async (...argv: string[]) => {
     const io = { stdout: '', stderr: '' };
-    await agentsCommand([...argv, '--db', db], { out: (t) => { io.stdout += t; }, err: (t) => { io.stderr += t; }, nowMs: () => Date.parse('2026-11-28T10:00:00Z') });
+    await agentsCommand([...argv, '--store', db], { out: (t) => { io.stdout += t; }, err: (t) => { io.stderr += t; }, nowMs: () => Date.parse('2026-11-28T10:00:00Z') });
     return io;
   };
   const codeOf = (p: Promise<unknown>) => p.then(() => 'none', (err: unknown) => (err instanceof HopwatchError ? `${err.code}: ${err.message}` : String(err)));
@@ -64,7 +64,7 @@ describe('hopwatch agents', () => {
     expect(await codeOf(run('revoke', 'nobody'))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: agent "nobody" has no active credential/);
     expect(await codeOf(run('remove', 'rig-1'))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: expected/);
     expect(await codeOf(run('list', '--rotate'))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: --rotate goes with/);
-    expect(await codeOf(agentsCommand(['list', '--db', join(dir.path, 'typo.db')]))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: no database at/);
+    expect(await codeOf(agentsCommand(['list', '--store', join(dir.path, 'typo.db')]))).toMatch(/^HW_COLLECTOR_AGENT_CREDENTIAL: no database at/);
   });
 
   it('takes effect in a running collector on the same database without a restart', async () => {

@@ -39,7 +39,7 @@ describe('a busy port', () => {
   });
 
   it('makes the collector exit with HW_COLLECTOR_BROKER naming the port and --broker-port', async () => {
-    const result = await hopwatch(['collector', '--broker-port', String(busy), '--http-port', '0', '--db', join(dir.path, 'a.db')], dir.path);
+    const result = await hopwatch(['collector', '--broker-port', String(busy), '--http-port', '0', '--store', join(dir.path, 'a.db')], dir.path);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`HW_COLLECTOR_BROKER: embedded MQTT broker cannot listen on 127.0.0.1:${busy}: the port is in use`);
     expect(result.stderr).toContain('--broker-port N');
@@ -47,14 +47,14 @@ describe('a busy port', () => {
   });
 
   it('makes the collector exit with HW_COLLECTOR_HTTP_LISTEN naming the port and --http-port', async () => {
-    const result = await hopwatch(['collector', '--broker-port', '0', '--http-port', String(busy), '--db', join(dir.path, 'b.db')], dir.path);
+    const result = await hopwatch(['collector', '--broker-port', '0', '--http-port', String(busy), '--store', join(dir.path, 'b.db')], dir.path);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`HW_COLLECTOR_HTTP_LISTEN: HTTP API cannot listen on 127.0.0.1:${busy}: the port is in use`);
     expect(result.stderr).toContain('npm start -- --http-port N');
   });
 
   it('makes the demo exit with the same message before starting its fleet', async () => {
-    const result = await hopwatch(['start', '--broker-port', String(busy), '--http-port', '0', '--db', join(dir.path, 'c.db'), '--no-history'], dir.path);
+    const result = await hopwatch(['start', '--broker-port', String(busy), '--http-port', '0', '--store', join(dir.path, 'c.db'), '--no-history'], dir.path);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('HW_COLLECTOR_BROKER');
     expect(result.stderr).toContain('--broker-port N');

@@ -33,7 +33,7 @@ describe('hopwatch report and hopwatch catalogue', () => {
   };
 
   it('writes the monthly RSVP by SRV and region as CSV', async () => {
-    const csv = await run(['rsvp', '--db', db, '--month', '2026-10', '--by', 'srv,region']);
+    const csv = await run(['rsvp', '--store', db, '--month', '2026-10', '--by', 'srv,region']);
     const [header, ...lines] = csv.trimEnd().split('\r\n');
     const columns = header!.split(',');
     expect(columns.slice(0, 8)).toEqual(['period', 'srv', 'region', 'volume', 'successes', 'failures', 'successRatePct', 'payloadFailures']);
@@ -46,43 +46,43 @@ describe('hopwatch report and hopwatch catalogue', () => {
   });
 
   it('writes the header of an empty report, so that an empty period still says what it would hold', async () => {
-    const csv = await run(['rsvp', '--db', db, '--month', '2026-08', '--by', 'srv,region']);
+    const csv = await run(['rsvp', '--store', db, '--month', '2026-08', '--by', 'srv,region']);
     expect(csv).toMatch(/^period,srv,region,volume,successes,failures,successRatePct,/);
     expect(csv.trimEnd().split('\r\n')).toHaveLength(1);
-    expect((await run(['availability', '--db', db, '--month', '2026-08', '--region', 'NORTH'])).split(',')).toEqual(expect.arrayContaining(['availabilityPct', 'observedPct']));
+    expect((await run(['availability', '--store', db, '--month', '2026-08', '--region', 'NORTH'])).split(',')).toEqual(expect.arrayContaining(['availabilityPct', 'observedPct']));
   });
 
   it('writes JSON, and the PDF of the monthly RSVP report to a file', async () => {
-    const json = JSON.parse(await run(['rsvp', '--db', db, '--from', '2026-10-05', '--to', '2026-10-06', '--format', 'json']));
+    const json = JSON.parse(await run(['rsvp', '--store', db, '--from', '2026-10-05', '--to', '2026-10-06', '--format', 'json']));
     expect(json).toEqual([expect.objectContaining({ period: '2026-10-05', srv: '4.1.1', volume: 2 })]);
     const pdf = join(dir.path, 'rsvp.pdf');
-    await run(['rsvp', '--db', db, '--month', '2026-10', '--format', 'pdf', '--out', pdf]);
+    await run(['rsvp', '--store', db, '--month', '2026-10', '--format', 'pdf', '--out', pdf]);
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('writes a party\'s estate at a month end, and its device file, and asks for the party and month', async () => {
     const party = '90-B3-D5-1F-30-01-00-00';
-    const devices = await run(['inventory-devices', '--db', db, '--for', party, '--month', '2026-10']);
+    const devices = await run(['inventory-devices', '--store', db, '--for', party, '--month', '2026-10']);
     // Three journeys to one device: it is as the latest (6 October, SOUTH) reported it.
     expect(devices).toBe('device,deviceType,deviceModel,firmwareVersion,smets,region,userRole,lastSeen\r\n00-DB-12-34-56-78-90-A1,,,,SMETS2,SOUTH,IS,2026-10-06T09:00:00.000Z\r\n');
-    const table = await run(['inventory', '--db', db, '--for', party, '--month', '2026-10']);
+    const table = await run(['inventory', '--store', db, '--for', party, '--month', '2026-10']);
     expect(table.split('\r\n')[1]).toBe(`${party},2026-10,IS,deviceTypes,,1,1,1,,,,,`);
-    await expect(run(['inventory', '--db', db, '--month', '2026-10'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('--for') });
+    await expect(run(['inventory', '--store', db, '--month', '2026-10'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('--for') });
   });
 
   it('writes the alert sequence reports, and refuses an hourly one', async () => {
-    expect(await run(['alert-failure-links', '--db', db, '--month', '2026-10'])).toBe(
+    expect(await run(['alert-failure-links', '--store', db, '--month', '2026-10'])).toBe(
       'period,party,alertCode,alerts,linked,linkedBySrv.4.1.1,unlinked,linkedPct\r\n2026-10,90-B3-D5-1F-30-01-00-00,N13,1,1,1,0,100\r\n',
     );
-    await expect(run(['alert-outages', '--db', db, '--month', '2026-10', '--granularity', 'hour'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_BAD_QUERY' });
+    await expect(run(['alert-outages', '--store', db, '--month', '2026-10', '--granularity', 'hour'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_BAD_QUERY' });
   });
 
   it('fails with a stable code on an unknown report, a missing database or a bad option', async () => {
-    await expect(run(['speed', '--db', db])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('unknown report "speed"') });
-    await expect(run(['rsvp', '--db', join(dir.path, 'none.db')])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT' });
+    await expect(run(['speed', '--store', db])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('unknown report "speed"') });
+    await expect(run(['rsvp', '--store', join(dir.path, 'none.db')])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT' });
     expect(existsSync(join(dir.path, 'none.db'))).toBe(false);
-    await expect(run(['rsvp', '--db', db, '--by', 'colour'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_BAD_QUERY' });
-    await expect(run(['rsvp', '--db', db, '--colour', 'red'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT' });
+    await expect(run(['rsvp', '--store', db, '--by', 'colour'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_BAD_QUERY' });
+    await expect(run(['rsvp', '--store', db, '--colour', 'red'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT' });
   });
 
   it('checks a catalogue: ok for the shipped one, every problem for a wrong one', async () => {

@@ -113,7 +113,7 @@ describe('business process checks API (MP176 Table 1)', () => {
   it('writes both checks from the command line as CSV', async () => {
     const run = async (argv: string[]) => {
       const chunks: Buffer[] = [];
-      await reportCommand([...argv, '--db', `${dir.path}/collector.db`], (chunk) => chunks.push(Buffer.from(chunk)));
+      await reportCommand([...argv, '--store', `${dir.path}/collector.db`], (chunk) => chunks.push(Buffer.from(chunk)));
       return Buffer.concat(chunks).toString().split('\r\n');
     };
     expect(await run(['install-reads', '--month', '2026-10'])).toEqual([

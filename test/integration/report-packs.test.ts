@@ -87,9 +87,9 @@ describe('PDF report packs', () => {
       await reportCommand(argv, (chunk) => chunks.push(Buffer.from(chunk)));
       return Buffer.concat(chunks);
     };
-    expect(pdfLayout(await run(['mp122', '--db', db, '--format', 'pdf'])).pageCount).toBeGreaterThanOrEqual(4);
-    expect(pdfLayout(await run(['mp176', '--db', db, '--for', PARTY.toLowerCase(), '--format', 'pdf'])).boxes.some((b) => b.text === 'Industry')).toBe(true);
-    await expect(run(['mp122', '--db', db])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('--format pdf') });
-    await expect(run(['mp176', '--db', db, '--format', 'pdf'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('--for') });
+    expect(pdfLayout(await run(['mp122', '--store', db, '--format', 'pdf'])).pageCount).toBeGreaterThanOrEqual(4);
+    expect(pdfLayout(await run(['mp176', '--store', db, '--for', PARTY.toLowerCase(), '--format', 'pdf'])).boxes.some((b) => b.text === 'Industry')).toBe(true);
+    await expect(run(['mp122', '--store', db])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('--format pdf') });
+    await expect(run(['mp176', '--store', db, '--format', 'pdf'])).rejects.toMatchObject({ code: 'HW_COLLECTOR_REPORT', message: expect.stringContaining('--for') });
   });
 });

@@ -39,7 +39,7 @@ describe('comparison, inventory and alert PDFs', () => {
   const json = async (url: string) => (await c.http.inject({ method: 'GET', url })).json();
   const run = async (argv: string[]) => {
     const chunks: Buffer[] = [];
-    await reportCommand([...argv, '--db', `${dir.path}/collector.db`], (chunk) => chunks.push(Buffer.from(chunk)));
+    await reportCommand([...argv, '--store', `${dir.path}/collector.db`], (chunk) => chunks.push(Buffer.from(chunk)));
     return Buffer.concat(chunks);
   };
 

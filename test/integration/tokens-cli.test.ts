@@ -41,7 +41,7 @@ describe('hopwatch tokens', () => {
   });
 
   it('creates a party token that a running collector accepts within a second, and revokes it', async () => {
-    const created = await hopwatch(['tokens', 'create', '--scope', 'party', '--party', '90b3d51f30010000', '--role', 'IS', '--role', 'GS', '--label', 'Supplier A', '--db', db]);
+    const created = await hopwatch(['tokens', 'create', '--scope', 'party', '--party', '90b3d51f30010000', '--role', 'IS', '--role', 'GS', '--label', 'Supplier A', '--store', db]);
     expect(created.code, created.stderr).toBe(0);
     const token = lastLine(created.stdout);
     expect(token).toMatch(/^hwt_[A-Za-z0-9_-]{43}$/);
@@ -49,7 +49,7 @@ describe('hopwatch tokens', () => {
     expect((await c.http.inject({ url: '/api/v1/journeys', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
     expect((await c.http.inject({ url: '/api/v1/clocks', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(403);
 
-    const list = await hopwatch(['tokens', 'list', '--db', db]);
+    const list = await hopwatch(['tokens', 'list', '--store', db]);
     expect(list.code).toBe(0);
     const [header, row] = list.stdout.split('\n');
     expect(header).toBe('id\tscope\tparty\troles\tlabel\tcreated\trevoked');
@@ -58,18 +58,18 @@ describe('hopwatch tokens', () => {
     expect(Date.parse(createdAt!)).toBeGreaterThan(0);
     expect(list.stdout).not.toContain(token.slice(4));
 
-    const revoked = await hopwatch(['tokens', 'revoke', id!, '--db', db]);
+    const revoked = await hopwatch(['tokens', 'revoke', id!, '--store', db]);
     expect(revoked).toMatchObject({ code: 0, stdout: `revoked token ${id}\n` });
     await waitForStatus(c, '/api/v1/journeys', token, (s) => s === 401, 3000);
     // Its last token revoked, the collector refuses everyone rather than opening up again.
     expect((await c.http.inject({ url: '/api/v1/journeys' })).statusCode).toBe(401);
-    expect((await hopwatch(['tokens', 'list', '--db', db])).stdout.split('\n')[1]!.split('\t')[6]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect((await hopwatch(['tokens', 'list', '--store', db])).stdout.split('\n')[1]!.split('\t')[6]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   }, 120_000);
 
   it('takes roles as a comma list, and prints a metrics token for Prometheus', async () => {
-    const party = await hopwatch(['tokens', 'create', '--scope', 'party', '--party', '90-B3-D5-1F-30-02-00-00', '--role', 'IS,ED', '--db', db]);
+    const party = await hopwatch(['tokens', 'create', '--scope', 'party', '--party', '90-B3-D5-1F-30-02-00-00', '--role', 'IS,ED', '--store', db]);
     expect(party.stdout).toContain('for party 90-B3-D5-1F-30-02-00-00 (IS, ED)');
-    const metrics = await hopwatch(['tokens', 'create', '--scope', 'metrics', '--label', 'prometheus', '--db', db]);
+    const metrics = await hopwatch(['tokens', 'create', '--scope', 'metrics', '--label', 'prometheus', '--store', db]);
     const token = lastLine(metrics.stdout);
     await waitForStatus(c, '/metrics', token, (s) => s === 200, 3000);
   }, 120_000);
@@ -77,11 +77,11 @@ describe('hopwatch tokens', () => {
   it('refuses bad requests with HW_COLLECTOR_TOKENS and a reason, creating no database', async () => {
     const fresh = join(dir.path, 'never.db');
     const cases: [string[], RegExp][] = [
-      [['tokens', 'create', '--scope', 'viewer', '--party', '90-B3-D5-1F-30-01-00-00', '--db', fresh], /--party and --role are for party tokens, not viewer/],
-      [['tokens', 'create', '--scope', 'party', '--party', '90-B3-D5-1F-30-01-00-00', '--role', 'XX', '--db', fresh], /--role "XX" is not a User Role/],
-      [['tokens', 'create', '--scope', 'party', '--role', 'IS', '--db', fresh], /a party token needs --party <EUI-64>/],
-      [['tokens', 'list', '--db', fresh], /no database at/],
-      [['tokens', 'revoke', 'nope', '--db', db], /no unrevoked token with id "nope"/],
+      [['tokens', 'create', '--scope', 'viewer', '--party', '90-B3-D5-1F-30-01-00-00', '--store', fresh], /--party and --role are for party tokens, not viewer/],
+      [['tokens', 'create', '--scope', 'party', '--party', '90-B3-D5-1F-30-01-00-00', '--role', 'XX', '--store', fresh], /--role "XX" is not a User Role/],
+      [['tokens', 'create', '--scope', 'party', '--role', 'IS', '--store', fresh], /a party token needs --party <EUI-64>/],
+      [['tokens', 'list', '--store', fresh], /no database at/],
+      [['tokens', 'revoke', 'nope', '--store', db], /no unrevoked token with id "nope"/],
     ];
     for (const [args, reason] of cases) {
       const r = await hopwatch(args);

@@ -31,7 +31,7 @@ export interface OpenMetricPortsOptions {
  * HW_COLLECTOR_REPORT when the file is missing or has no metric tables yet.
  */
 export function openSqliteMetricPorts(file: string, options: OpenMetricPortsOptions): OpenedMetricPorts {
-  if (file === ':memory:' || !existsSync(file)) throw new HopwatchError('HW_COLLECTOR_REPORT', `database ${file} does not exist (give --db, or run the collector first)`);
+  if (file === ':memory:' || !existsSync(file)) throw new HopwatchError('HW_COLLECTOR_REPORT', `database ${file} does not exist (give --store, or run the collector first)`);
   const db = new Database(file, { readonly: options.readonly, fileMustExist: true });
   try {
     const version = db.pragma('user_version', { simple: true }) as number;

@@ -91,7 +91,7 @@ describe('hopwatch report on a PostgreSQL store', () => {
     ['change-of-supplier', '--month', '2026-10', '--format', 'json'],
   ])('gives the %s report the same ticks give on SQLite', async (...args) => {
     const fromPostgres = await run([...args, '--store', url]);
-    expect(fromPostgres).toBe(await run([...args, '--db', file]));
+    expect(fromPostgres).toBe(await run([...args, '--store', file]));
     expect(fromPostgres.length).toBeGreaterThan(0);
   });
 
