@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { batchAckMac, macMatches } from '../common/ack-signature.js';
 import { AckStatus, WireBatchAck } from '../proto/wire.js';
 import { AgentError } from './errors.js';
-import { createLogThrottle } from './log-throttle.js';
+import { createLogThrottle } from '../common/log-throttle.js';
 
 export const IGNORED_ACK_REASONS = ['undecodable', 'unknownStream', 'notInFlight', 'unsigned', 'badMac'] as const;
 export type IgnoredAckReason = (typeof IGNORED_ACK_REASONS)[number];

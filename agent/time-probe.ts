@@ -12,7 +12,7 @@ import { topics } from '../proto/topics.js';
 import { WireTimeRequest, WireTimeResponse, WireTimeSample } from '../proto/wire.js';
 import type { Clock } from '../common/clock.js';
 import { AgentError } from './errors.js';
-import { createLogThrottle } from './log-throttle.js';
+import { createLogThrottle } from '../common/log-throttle.js';
 
 export interface TimeProbeOptions {
   readonly agentId: string;

@@ -4,6 +4,7 @@
 // The collector acknowledges a batch only after that transaction commits. A redelivered
 // batch is acknowledged again and counted once. A bad batch is rejected with a reason and
 // never disturbs the good batches beside it.
+import { createLogThrottle } from '../../common/log-throttle.js';
 import type { Logger } from '../../common/logger.js';
 import type { JourneyContext } from '../../proto/hop-context.js';
 import { agentIdOf, hopsTopicOf, legacyHopsAgentOf, topics } from '../../proto/topics.js';
@@ -95,6 +96,7 @@ const MAX_STATUS_BYTES = 64 * 1024;
 export function createIngest(options: IngestOptions): Ingest {
   const { store, logger } = options;
   const log = logger.child({ component: 'ingest' });
+  const rejectLogs = createLogThrottle(60_000, options.nowMs);
   const queue: Inbound[] = [];
   const statuses = new Map<string, Record<string, unknown>>();
   const dirtyStatuses = new Map<string, Record<string, unknown>>();
@@ -176,7 +178,9 @@ export function createIngest(options: IngestOptions): Ingest {
     for (const r of tick.rejected) {
       counters.batchesRejected++;
       counters.rejectedByReason[r.reason] = (counters.rejectedByReason[r.reason] ?? 0) + 1;
-      log.warn({ code: r.reason, agentId: r.agentId, detail: r.detail }, 'batch rejected');
+      // A flood of bad batches (a broken or hostile client) logs a line per agent and reason a minute.
+      const count = rejectLogs.due(`${r.agentId ?? ''} ${r.reason}`);
+      if (count !== undefined) log.warn({ code: r.reason, agentId: r.agentId, detail: r.detail, rejectedSinceLastLine: count }, 'batch rejected');
       // A batch the agent did not sign gets no answer: a signed REJECTED for its (stream, seq)
       // would make the agent drop the real batch of that seq. A revoked agent gets none either.
       if (r.agentId !== undefined && r.reason !== 'HW_COLLECTOR_BAD_MAC' && r.reason !== 'HW_COLLECTOR_AGENT_REVOKED') ack(r.agentId, r.streamId, r.seq, AckStatus.REJECTED, r.reason, r.detail);

@@ -1,4 +1,4 @@
-// Logs about input others control (forged acks, forged time answers) must not flood the log:
+// Logs about input others control (forged acks, forged time answers, rejected batches) must not flood the log:
 // at most one line per reason and interval, carrying how many were suppressed before it.
 
 export interface LogThrottle {

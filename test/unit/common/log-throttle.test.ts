@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogThrottle } from '../../../agent/log-throttle.js';
+import { createLogThrottle } from '../../../common/log-throttle.js';
 
 describe('log throttle', () => {
   it('allows the first line at once, then one per interval carrying the events since the last line', () => {
