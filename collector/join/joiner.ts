@@ -34,7 +34,7 @@ import { JoinKey } from './join-key.js';
 import { JourneyUndoLog } from './journey-undo-log.js';
 import { RotatingKeyFilter } from './key-filter.js';
 import { KeyTable } from './key-table.js';
-import { GIVE_UP_AFTER_MS, ProvisionalRecords, RECHECK_MS, SETTLED_RATE_UNCERTAINTY, worstRateUncertainty, type ProvisionalRecord } from './provisional-records.js';
+import { GIVE_UP_AFTER_MS, ProvisionalRecords, RECHECK_MS, SETTLED_RATE_UNCERTAINTY, worstMappedHop, type ProvisionalRecord } from './provisional-records.js';
 import { OpenJourneys, type Checkpoint, type KeyHashes, type OpenJourneyStore } from './open-journeys.js';
 import type { OpenJourneyState } from './open-journey-state.js';
 import { journeyOf, stateOf } from './open-journey-state.js';
@@ -295,13 +295,14 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   const remapDue = (nowMs: number) => {
     for (let e = provisional.takeDue(nowMs); e !== undefined; e = provisional.takeDue(nowMs)) {
       if (closed.get(e.key)) continue;
+      if (clocks.map(e.agentId, e.timeUs).rateUncertainty > e.rateUncertainty / 2) {
+        if (nowMs < e.untilMs) noteProvisional({ ...e, dueMs: nowMs + RECHECK_MS });
+        continue;
+      }
       const r = store.findRecords(e.key.toString()).find((c) => holdsHop(c.hops, e.agentId, e.timeUs));
-      if (r === undefined) continue; // the record gave that hop to a new use of its key, which was noted itself
-      const was = worstRateUncertainty(r.hops);
-      const now = worstRateUncertainty(r.hops, (i) => clocks.map(r.hops.agentIds[i]!, r.hops.times[i]!).rateUncertainty);
       // Written again, the record is noted again while unsettled: at most one write per halving.
-      if (now <= was / 2) reopen(e.key, r, true);
-      else if (nowMs < e.untilMs) noteProvisional({ ...e, dueMs: nowMs + RECHECK_MS });
+      // Not found: the record gave that hop to a new use of its key, which was noted itself.
+      if (r !== undefined) reopen(e.key, r, true);
     }
   };
 
@@ -461,8 +462,10 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
         if (c.remap) counters.remapped++;
         else if (c.amends) counters.amendments++;
         const hops = recordHops(c.journey);
-        if (worstRateUncertainty(hops) > SETTLED_RATE_UNCERTAINTY) {
-          noteProvisional({ key: c.key, agentId: hops.agentIds[0]!, timeUs: hops.times[0]!, dueMs: lastExpireMs + RECHECK_MS, untilMs: lastExpireMs + GIVE_UP_AFTER_MS });
+        const w = worstMappedHop(hops);
+        const rateUncertainty = hops.mapped!.rateUncertainty[w]!;
+        if (rateUncertainty > SETTLED_RATE_UNCERTAINTY) {
+          noteProvisional({ key: c.key, agentId: hops.agentIds[w]!, timeUs: hops.times[w]!, rateUncertainty, dueMs: lastExpireMs + RECHECK_MS, untilMs: lastExpireMs + GIVE_UP_AFTER_MS });
         }
         const record = buildRecord({ key: c.key.toString(), hops, context: c.journey.context, cause: c.cause, amendments }, catalogue);
         if (record.flags.includes('unreconciled') && !c.amends?.previous.flags.includes('unreconciled')) counters.unreconciled++;

@@ -23,18 +23,27 @@ export const MAX_PROVISIONAL = 100_000;
 
 export interface ProvisionalRecord {
   readonly key: JoinKey;
-  /** One hop of the record, as stamped: it tells the record apart from other uses of its key. */
+  /**
+   * The hop mapped with the worst rate uncertainty, as stamped, and that uncertainty: the
+   * recheck asks only that agent's model (no store read until it knows the rate twice as
+   * well), and the hop tells the record apart from other uses of its key.
+   */
   readonly agentId: string;
   readonly timeUs: number;
+  readonly rateUncertainty: number;
   readonly dueMs: number;
   /** When the record was first noted, plus GIVE_UP_AFTER_MS. */
   readonly untilMs: number;
 }
 
-/** The worst rate uncertainty any hop was mapped with; Infinity for unmapped hops. */
-export function worstRateUncertainty(hops: JourneyHops, rateAt: (i: number) => number = (i) => hops.mapped?.rateUncertainty[i] ?? Infinity): number {
-  let worst = 0;
-  for (let i = 0; i < hops.points.length; i++) worst = Math.max(worst, rateAt(i));
+/** The hop mapped with the worst rate uncertainty (Infinity for an unmapped one); -1 for no hops. */
+export function worstMappedHop(hops: JourneyHops): number {
+  let worst = -1;
+  let worstRate = -1;
+  for (let i = 0; i < hops.points.length; i++) {
+    const rate = hops.mapped?.rateUncertainty[i] ?? Infinity;
+    if (rate > worstRate) [worst, worstRate] = [i, rate];
+  }
   return worst;
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { JoinKey } from '../../../collector/join/join-key.js';
-import { ProvisionalRecords, worstRateUncertainty, type ProvisionalRecord } from '../../../collector/join/provisional-records.js';
+import { ProvisionalRecords, worstMappedHop, type ProvisionalRecord } from '../../../collector/join/provisional-records.js';
 import { keyText } from '../../helpers/batches.js';
 
-const entry = (counter: number, dueMs: number): ProvisionalRecord => ({ key: JoinKey.parse(keyText(counter))!, agentId: 'gw', timeUs: counter, dueMs, untilMs: dueMs + 1000 });
+const entry = (counter: number, dueMs: number): ProvisionalRecord => ({ key: JoinKey.parse(keyText(counter))!, agentId: 'gw', timeUs: counter, rateUncertainty: 1e-4, dueMs, untilMs: dueMs + 1000 });
 
 describe('provisional records', () => {
   it('gives back only the entries that are due, oldest first', () => {
@@ -53,10 +53,10 @@ describe('provisional records', () => {
     expect([q.takeDue(1000)?.timeUs, q.takeDue(1000)?.timeUs, q.takeDue(1000)]).toEqual([4, 5, undefined]);
   });
 
-  it('takes the worst rate uncertainty of a record\'s hops, an unmapped record as unknown', () => {
-    const hops = { points: [1, 2], agentIds: ['gw', 'rig'], times: [10, 20] };
+  it('finds the hop mapped with the worst rate uncertainty, an unmapped one first of all', () => {
+    const hops = { points: [1, 2, 3], agentIds: ['gw', 'rig', 'csp'], times: [10, 20, 30] };
 
-    expect(worstRateUncertainty({ ...hops, mapped: { us: [10, 20], uncertaintyUs: [5, 5], rateUncertainty: [2e-6, 30e-6] } })).toBe(30e-6);
-    expect(worstRateUncertainty(hops)).toBe(Infinity);
+    expect(worstMappedHop({ ...hops, mapped: { us: [10, 20, 30], uncertaintyUs: [5, 5, 5], rateUncertainty: [2e-6, 30e-6, 4e-6] } })).toBe(1);
+    expect(worstMappedHop(hops)).toBe(0);
   });
 });
