@@ -289,8 +289,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
 
   /**
    * Records mapped while an agent's clock model was young (provisional-records.ts), due again:
-   * each is mapped again once the model knows the rates at least twice as well, and noted
-   * again while they are not settled. A key this tick already writes is mapped now anyway.
+   * each is mapped again once the agent of its worst-known hop knows that rate at least twice
+   * as well, and waits again until then. A key this tick already writes is mapped now anyway.
    */
   const remapDue = (nowMs: number) => {
     for (let e = provisional.takeDue(nowMs); e !== undefined; e = provisional.takeDue(nowMs)) {
