@@ -105,7 +105,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     windowUs: config.clock.windowSeconds * 1e6,
     maxDriftPpm: config.clock.maxDriftPpm,
     stepThresholdUs: config.clock.stepThresholdMs * 1000,
-  });
+  }, logger);
   const joiner = createJoiner(catalogue, store, contexts, clocks, {
     graceMs: j.graceSeconds * 1000,
     settleMs: j.settleMs,

@@ -1,5 +1,9 @@
 // Every agent's clock model, kept current from time probes and persisted, so that a
-// restarted collector maps hop times as well as before it stopped.
+// restarted collector maps hop times as well as before it stopped. An agent whose measured
+// drift crosses the physical limit is logged when it crosses (and when it comes back), besides
+// the gauge: its bounds are widened, and its host's clock wants looking at.
+import type { Logger } from '../../common/logger.js';
+import { silentLogger } from '../../common/logger.js';
 import type { ClockModelOptions, ClockModelState, Mapping } from './clock-model.js';
 import { ClockModel } from './clock-model.js';
 import type { TimeSample } from './time-sample.js';
@@ -45,12 +49,20 @@ const MAX_AGENTS = 100_000;
 /** A model is written at most this often (a restart loses at most this much of its history). */
 const SAVE_INTERVAL_MS = 60_000;
 
-export function createClockRegistry(store: ClockStateStore, options: ClockModelOptions): ClockRegistry {
+export function createClockRegistry(store: ClockStateStore, options: ClockModelOptions, logger: Logger = silentLogger): ClockRegistry {
+  const log = logger.child({ component: 'clock' });
   const models = new Map<string, ClockModel>();
   for (const { agentId, state } of store.clockModels()) models.set(agentId, new ClockModel(options, state));
   const unsynced = new ClockModel(options);
   const savedAt = new Map<string, number>();
   let samples = 0;
+
+  const logLimit = (agentId: string, model: ClockModel, atAgentUs: number) => {
+    const { driftPpm, driftUncertaintyPpm } = model.summary(atAgentUs);
+    const fields = { agentId, driftPpm, driftUncertaintyPpm, limitPpm: options.driftLimitPpm };
+    if (model.driftBeyondLimit) log.warn(fields, 'agent clock drift beyond the physical limit: bounds widened, check the host clock');
+    else log.info(fields, 'agent clock drift back within the physical limit');
+  };
 
   return {
     addSample(agentId, sample, nowMs) {
@@ -59,8 +71,10 @@ export function createClockRegistry(store: ClockStateStore, options: ClockModelO
         if (models.size >= MAX_AGENTS) return;
         models.set(agentId, (model = new ClockModel(options)));
       }
+      const wasBeyond = model.driftBeyondLimit;
       model.add(sample);
       samples++;
+      if (model.driftBeyondLimit !== wasBeyond) logLimit(agentId, model, sample.t4Us);
       if (nowMs - (savedAt.get(agentId) ?? -Infinity) < SAVE_INTERVAL_MS) return;
       savedAt.set(agentId, nowMs);
       store.saveClockModel(agentId, model.state(), nowMs);

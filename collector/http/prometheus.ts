@@ -80,6 +80,9 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   counter('hopwatch_journeys_key_reused_total', 'Journeys started because their key was used again: a point repeated at a later time after the key\'s journey ended.', () => join.keyReused);
   counter('hopwatch_late_hop_filter_early_rotations_total', 'Times a full late-hop key filter forgot keys before their window ran out (bound: join.lateHopCapacity).', () => src.joiner.openJourneyCounters().lateHopFilterEarlyRotations);
   counter('hopwatch_time_samples_total', 'Four-timestamp time exchanges reported by agents.', () => src.clocks.samples);
+  counter('hopwatch_records_remapped_total', 'Stored records mapped again because their agents\' clock models came to know the rates at least twice as well.', () => join.remapped);
+  gauge('hopwatch_provisional_records', 'Records mapped with a young clock model, waiting to be mapped again (bound: 100,000).', () => src.joiner.provisionalCount);
+  counter('hopwatch_provisional_records_dropped_total', 'Records mapped with a young clock model that keep that mapping because the queue was full.', () => join.provisionalDropped);
   gauge('hopwatch_clock_agents_beyond_drift_limit', 'Agents whose measured clock drift is beyond 1,000 ppm (bounds widened; see GET /api/v1/clocks).', () => src.clocks.agentsBeyondDriftLimit);
   gauge('hopwatch_ingest_queue_batches', 'Batches received and waiting for ingest.', () => src.ingest.queued);
   new client.Gauge({

@@ -34,6 +34,7 @@ import { JoinKey } from './join-key.js';
 import { JourneyUndoLog } from './journey-undo-log.js';
 import { RotatingKeyFilter } from './key-filter.js';
 import { KeyTable } from './key-table.js';
+import { GIVE_UP_AFTER_MS, ProvisionalRecords, RECHECK_MS, SETTLED_RATE_UNCERTAINTY, worstMappedHop, type ProvisionalRecord } from './provisional-records.js';
 import { OpenJourneys, type Checkpoint, type KeyHashes, type OpenJourneyStore } from './open-journeys.js';
 import { DEFAULT_PARTITION_COUNT, partitionOfKey } from '../../proto/partition.js';
 import { createHeldPartitions, type HeldPartitions } from './held-partitions.js';
@@ -102,6 +103,10 @@ export interface JoinCounters {
   keyReused: number;
   /** Records whose cross-agent segments are negative beyond their bounds (flagged, not clamped). */
   unreconciled: number;
+  /** Records written again because their agents' clock models came to know the rates better. */
+  remapped: number;
+  /** Records written with a young clock model that could not be noted to be mapped again (the queue was full). */
+  provisionalDropped: number;
 }
 
 /** How the bounds on open journeys are doing, for /metrics. */
@@ -119,6 +124,8 @@ export interface Joiner {
   apply(batch: DecodedBatch, batchId: number, receivedAtMs: number, replaying?: boolean): void;
   /** Closes journeys whose settle time or window ran out. */
   expire(nowMs: number): void;
+  /** Records waiting to be mapped again with a better clock model (bound: MAX_PROVISIONAL). */
+  readonly provisionalCount: number;
   takeWrites(): TickWrites;
   checkpoint(nowMs: number, lastBatchId: number): CheckpointWrites;
   /**
@@ -165,6 +172,8 @@ interface Closed {
   cause: 'final' | 'timeout';
   /** Set when the journey was read back from the store to take a late hop. */
   readonly amends?: { readonly id: number; readonly amendments: number; readonly previous: JourneyRecord };
+  /** Read back only to map its times again with a better clock model. */
+  readonly remap?: boolean;
 }
 
 /** A set of partitions' open journeys, read back from the store (see Joiner.adopt). */
@@ -195,7 +204,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   let seenPoints = 0;
   let earliestDeadlineMs = Infinity;
   let nextStoreScanMs = 0;
-  const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0, keyReused: 0, unreconciled: 0 };
+  const counters: JoinCounters = { hops: 0, duplicateHops: 0, conflictingHops: 0, opened: 0, completed: 0, timedOut: 0, amendments: 0, lateLookups: 0, keyReused: 0, unreconciled: 0, remapped: 0, provisionalDropped: 0 };
   // Since the last commit: journeys as they were, keys closed (the late-hop filter cannot
   // forget a key, so they enter it at commit), journeys taken off the front of `settling`.
   const undo = new JourneyUndoLog();
@@ -204,6 +213,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   /** Indexes into closedKeys of the journeys whose window outlives their late-hop window. */
   const longWindowKeys: number[] = [];
   const settled: Journey[] = [];
+  const provisional = new ProvisionalRecords();
+  let lastExpireMs = nowMs;
   const committed = { counters: { ...counters }, seenPoints, earliestDeadlineMs, nextStoreScanMs, settling: 0, persistedClosed, persistedClosedLength: 0 };
 
   const agentOf = (id: string) => {
@@ -303,17 +314,45 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     for (const candidate of store.findRecords(key.toString())) {
       if ((r === undefined || candidate.startedUs > r.startedUs) && amendable(candidate, receivedAtMs)) r = candidate;
     }
-    if (r === undefined) return undefined;
+    return r === undefined ? undefined : reopen(key, r, false);
+  };
+
+  /** A stored record back as a closed journey of this tick, to be written again if it changes. */
+  const reopen = (key: JoinKey, r: StoredRecordRef, remap: boolean): Closed => {
     const j = new Journey(key, 0, 0, 0);
     j.context = contexts.intern(r.context);
     const h = r.hops;
     for (let i = 0; i < h.points.length; i++) j.addHop(h.points[i]!, agentOf(h.agentIds[i]!), h.times[i]!, h.codes?.[i]);
-    j.dirty = false;
+    j.dirty = remap;
     const cause = r.timedOut ? 'timeout' : 'final';
     const previous = buildRecord({ key: key.toString(), hops: r.hops, context: j.context, cause, amendments: r.amendments }, catalogue);
-    const entry: Closed = { key, journey: j, cause, amends: { id: r.id, amendments: r.amendments, previous } };
+    const entry: Closed = { key, journey: j, cause, amends: { id: r.id, amendments: r.amendments, previous }, remap };
     closed.set(entry);
     return entry;
+  };
+
+  /**
+   * Records mapped while an agent's clock model was young (provisional-records.ts), due again:
+   * each is mapped again once the agent of its worst-known hop knows that rate at least twice
+   * as well, and waits again until then. A key this tick already writes is mapped now anyway.
+   */
+  const remapDue = (nowMs: number) => {
+    for (let e = provisional.takeDue(nowMs); e !== undefined; e = provisional.takeDue(nowMs)) {
+      if (closed.get(e.key)) continue;
+      if (clocks.map(e.agentId, e.timeUs).rateUncertainty > e.rateUncertainty / 2) {
+        if (nowMs < e.untilMs) noteProvisional({ ...e, dueMs: nowMs + RECHECK_MS });
+        continue;
+      }
+      const r = store.findRecords(e.key.toString()).find((c) => holdsHop(c.hops, e.agentId, e.timeUs));
+      // Written again, the record is noted again while unsettled: at most one write per halving.
+      // Not found: the record gave that hop to a new use of its key, which was noted itself.
+      if (r !== undefined) reopen(e.key, r, true);
+    }
+  };
+
+  const noteProvisional = (entry: ProvisionalRecord) => {
+    if (provisional.note(entry)) return;
+    counters.provisionalDropped++;
   };
 
   const mappedUs = (agent: number, timeUs: number) => clocks.map(agentName(agent), timeUs).us;
@@ -439,6 +478,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     },
 
     expire(nowMs) {
+      lastExpireMs = nowMs;
+      remapDue(nowMs);
       while (settling.length > 0 && settling[0]!.finalAtMs + options.settleMs <= nowMs) {
         const j = settling.shift()!;
         settled.push(j);
@@ -462,8 +503,15 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
       for (const c of [...displaced, ...closed.values()]) {
         if (c.amends && !c.journey.dirty) continue;
         const amendments = c.amends ? c.amends.amendments + 1 : 0;
-        if (c.amends) counters.amendments++;
-        const record = buildRecord({ key: c.key.toString(), hops: recordHops(c.journey), context: c.journey.context, cause: c.cause, amendments }, catalogue);
+        if (c.remap) counters.remapped++;
+        else if (c.amends) counters.amendments++;
+        const hops = recordHops(c.journey);
+        const w = worstMappedHop(hops);
+        const rateUncertainty = hops.mapped!.rateUncertainty[w]!;
+        if (rateUncertainty > SETTLED_RATE_UNCERTAINTY) {
+          noteProvisional({ key: c.key, agentId: hops.agentIds[w]!, timeUs: hops.times[w]!, rateUncertainty, dueMs: lastExpireMs + RECHECK_MS, untilMs: lastExpireMs + GIVE_UP_AFTER_MS });
+        }
+        const record = buildRecord({ key: c.key.toString(), hops, context: c.journey.context, cause: c.cause, amendments }, catalogue);
         if (record.flags.includes('unreconciled') && !c.amends?.previous.flags.includes('unreconciled')) counters.unreconciled++;
         records.push(c.amends ? { record, joinKey: c.key, amends: { id: c.amends.id, previous: c.amends.previous } } : { record, joinKey: c.key });
       }
@@ -502,6 +550,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     },
 
     commit() {
+      provisional.commit();
       for (let i = 0; i < closedKeys.length; i++) recentlyClosed.add(closedKeys[i]!, closedAtMs[i]!);
       for (const i of longWindowKeys) longWindowClosed.add(closedKeys[i]!, closedAtMs[i]!);
       open.commit();
@@ -509,6 +558,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     },
 
     abort() {
+      provisional.abort();
       closed.clear();
       displaced.length = 0;
       undo.restore();
@@ -526,6 +576,9 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     get openCount() {
       return open.size;
     },
+    get provisionalCount() {
+      return provisional.size;
+    },
     counters,
     get overBound() {
       return open.resident.size > options.maxResident;
@@ -536,6 +589,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     }),
   };
 }
+
+const holdsHop = (h: JourneyHops, agentId: string, timeUs: number) => h.times.some((t, i) => t === timeUs && h.agentIds[i] === agentId);
 
 /** The longest window any journey may have: the long-window key filter remembers keys this long. */
 function longestWindowMs(catalogue: Catalogue, options: JoinOptions): number {
