@@ -48,6 +48,8 @@ export interface Mapping {
   readonly rate: number;
   /** Bound on the error of `rate`: an interval of d agent µs is right to within d * rateUncertainty. */
   readonly rateUncertainty: number;
+  /** The agent's measured drift lies beyond the physical limit (its bounds are widened to cover it). */
+  readonly driftBeyondLimit: boolean;
 }
 
 interface Fit {
@@ -141,12 +143,13 @@ export class ClockModel {
 
   map(agentUs: number): Mapping {
     const seg = this.segmentAt(agentUs);
-    if (!seg?.fit) return { us: agentUs, uncertaintyUs: Infinity, rate: 1, rateUncertainty: this.options.maxDriftPpm * 1e-6 };
+    if (!seg?.fit) return { us: agentUs, uncertaintyUs: Infinity, rate: 1, rateUncertainty: this.options.maxDriftPpm * 1e-6, driftBeyondLimit: false };
     return {
       us: agentUs + seg.offsetAt(agentUs),
       uncertaintyUs: seg.uncertaintyAt(agentUs),
       rate: 1 + seg.fit.b,
       rateUncertainty: seg.fit.sigmaB,
+      driftBeyondLimit: seg.fit.beyondLimit,
     };
   }
 

@@ -416,6 +416,7 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
     const us = new Array<number>(n);
     const uncertaintyUs = new Array<number>(n);
     const rateUncertainty = new Array<number>(n);
+    let driftBeyondLimit = false;
     for (let i = 0; i < n; i++) {
       points[i] = j.pointAt(i);
       times[i] = j.timeAt(i);
@@ -425,8 +426,9 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
       us[i] = m.us;
       uncertaintyUs[i] = m.uncertaintyUs;
       rateUncertainty[i] = m.rateUncertainty;
+      if (m.driftBeyondLimit) driftBeyondLimit = true;
     }
-    return { points, agentIds, times, codes, mapped: { us, uncertaintyUs, rateUncertainty } };
+    return { points, agentIds, times, codes, mapped: { us, uncertaintyUs, rateUncertainty, ...(driftBeyondLimit && { driftBeyondLimit }) } };
   };
 
   return {

@@ -15,6 +15,8 @@ export interface MappedTimes {
   readonly uncertaintyUs: readonly number[];
   /** Bound on the agent's rate error: an interval of d µs on its clock is right to within d * this. */
   readonly rateUncertainty: readonly number[];
+  /** Some hop's agent had a measured drift beyond the physical limit when it was mapped. */
+  readonly driftBeyondLimit?: boolean;
 }
 
 /** A journey's hops as parallel columns, in arrival order. */
@@ -41,8 +43,10 @@ export interface Segment {
  * `unreconciled`: a segment between two agents is negative by more than its bound (the
  * clocks cannot both be right; the figure is reported as measured, not clamped).
  * `unsynchronised`: a figure spans an agent whose clock offset is not known yet.
+ * `drift-beyond-limit`: a hop's agent measured a drift beyond the physical limit
+ * (1,000 ppm): its bounds are widened, and its host clock needs a look.
  */
-export type RecordFlag = 'unreconciled' | 'unsynchronised';
+export type RecordFlag = 'unreconciled' | 'unsynchronised' | 'drift-beyond-limit';
 
 export const FIGURE_NAMES = ['rttUs', 'dccUs', 'hanUs', 'ackUs', 'cspRoundTripUs', 'chResidenceUs', 'alertDeliveryUs'] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
@@ -177,7 +181,7 @@ export function measure(h: JourneyHops): Measurement {
     figures,
     figureUncertaintyUs: uncertainty,
     crossAgent: crossAgent ?? NO_CROSS,
-    flags: flagsOf(segments),
+    flags: flagsOf(segments, h.mapped?.driftBeyondLimit === true),
     segments,
     hasFinal,
   };
@@ -204,8 +208,8 @@ function segmentsOf(h: JourneyHops): Segment[] {
   return segments;
 }
 
-/** A step between two agents' clocks that is negative beyond its bound, or whose bound is unknown. */
-function flagsOf(segments: readonly Segment[]): readonly RecordFlag[] {
+/** A step between two agents' clocks that is negative beyond its bound, or whose bound is unknown; a clock beyond the drift limit. */
+function flagsOf(segments: readonly Segment[], driftBeyondLimit: boolean): readonly RecordFlag[] {
   let unreconciled = false;
   let unsynchronised = false;
   for (const g of segments) {
@@ -213,8 +217,12 @@ function flagsOf(segments: readonly Segment[]): readonly RecordFlag[] {
     if (!Number.isFinite(g.uncertaintyUs)) unsynchronised = true;
     else if (g.us < -g.uncertaintyUs) unreconciled = true;
   }
-  if (!unreconciled && !unsynchronised) return NO_FLAGS;
-  return [...(unreconciled ? ['unreconciled' as const] : []), ...(unsynchronised ? ['unsynchronised' as const] : [])];
+  if (!unreconciled && !unsynchronised && !driftBeyondLimit) return NO_FLAGS;
+  return [
+    ...(unreconciled ? ['unreconciled' as const] : []),
+    ...(unsynchronised ? ['unsynchronised' as const] : []),
+    ...(driftBeyondLimit ? ['drift-beyond-limit' as const] : []),
+  ];
 }
 
 const chainOrder = (ranks: ReadonlyMap<number, number>) => [...ranks.entries()].sort((a, b) => a[1] - b[1]).map(([point]) => point);

@@ -1,6 +1,6 @@
 // A record's figures and segments as stored in journeys.figures, computed once when the
 // joiner built the record and read back as they were (the store never measures hops):
-//   u8 version (1), u8 flags (1 unreconciled, 2 unsynchronised),
+//   u8 version (1), u8 flags (1 unreconciled, 2 unsynchronised, 4 drift-beyond-limit),
 //   u8 figureCount, figureCount x (u8 figure index in FIGURE_NAMES, u8 cross-agent, f64 LE value, f64 LE uncertainty),
 //   u8 segmentCount, segmentCount x (u8 from point, u8 to point, u8 cross-agent, f64 LE us, f64 LE uncertainty)
 // Infinity (an agent's clock not known yet) is an f64 like any other.
@@ -26,7 +26,7 @@ export function encodeFigures(r: StoredFigures): Buffer {
   const out = Buffer.allocUnsafe(4 + names.length * FIGURE_BYTES + r.segments.length * SEGMENT_BYTES);
   let p = 0;
   out[p++] = VERSION;
-  out[p++] = (r.flags.includes('unreconciled') ? 1 : 0) | (r.flags.includes('unsynchronised') ? 2 : 0);
+  out[p++] = (r.flags.includes('unreconciled') ? 1 : 0) | (r.flags.includes('unsynchronised') ? 2 : 0) | (r.flags.includes('drift-beyond-limit') ? 4 : 0);
   out[p++] = names.length;
   for (const name of names) {
     out[p++] = FIGURE_NAMES.indexOf(name);
@@ -52,6 +52,7 @@ export function decodeFigures(buf: Buffer): StoredFigures {
   const flags: RecordFlag[] = [];
   if (bits & 1) flags.push('unreconciled');
   if (bits & 2) flags.push('unsynchronised');
+  if (bits & 4) flags.push('drift-beyond-limit');
   const figures: Figures = {};
   const figureUncertaintyUs: Figures = {};
   const crossAgent: FigureName[] = [];

@@ -47,7 +47,7 @@ export const journeySchema = {
     figures,
     figureUncertaintyUs: figureBounds,
     crossAgent: { type: 'array', items: { type: 'string' } },
-    flags: { type: 'array', items: { enum: ['unreconciled', 'unsynchronised'] } },
+    flags: { type: 'array', items: { enum: ['unreconciled', 'unsynchronised', 'drift-beyond-limit'] } },
     segments: { type: 'array', items: segmentSchema },
     context: contextSchema,
     amendments: { type: 'integer' },

@@ -122,6 +122,7 @@ describe('clock drift', () => {
     const { error, bound } = intervalError(model, clock, T0 + 1700e6, 30e6);
     expect(model.driftBeyondLimit).toBe(true);
     expect(s.driftBeyondLimit).toBe(true);
+    expect(model.map(clock(T0 + 1800e6)).driftBeyondLimit).toBe(true);
     expect(s.driftPpm).toBeCloseTo(1500, -1);
     expect(s.appliedDriftPpm).toBe(1000);
     expect(s.driftUncertaintyPpm).toBeGreaterThanOrEqual(490);
