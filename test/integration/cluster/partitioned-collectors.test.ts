@@ -136,6 +136,13 @@ describe('partitioned collectors on one PostgreSQL store and one broker', () => 
       expect(rows).toHaveLength(1800);
       const outcomes = await db.query<{ outcome: string; rtt: number; n: string }>('SELECT outcome, rtt_us AS rtt, count(*) AS n FROM journeys GROUP BY outcome, rtt_us');
       expect(outcomes.rows).toEqual([{ outcome: 'success', rtt: 3_600_000, n: '1800' }]);
+      // Hand-overs were clean: no commit was refused and no hand-over failed on the survivors.
+      for (const [id, c] of collectors) {
+        const metrics = await (await fetch(`${c.httpUrl}/metrics`)).text();
+        const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+        expect({ id, storeFailures: value('hopwatch_store_failures_total'), callbackFailures: value('hopwatch_partition_lease_callback_failures_total') })
+          .toEqual({ id, storeFailures: 0, callbackFailures: 0 });
+      }
     } finally {
       await db.end();
     }
