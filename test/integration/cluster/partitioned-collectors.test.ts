@@ -26,6 +26,9 @@ const POINTS: [string, HopPointName, number][] = [
   ['rig', 'HAN_OUT', 1450], ['rig', 'HAN_IN', 2450], ['rig', 'CH_OUT', 2500], ['csp', 'CSP_IN', 3300], ['gw', 'DSP_IN', 3500], ['gw', 'UG_OUT', 3600],
 ];
 
+// Partitions follow originator and target: the targets differ so that every partition gets journeys.
+const keyOf = (j: number) => keyText(200_000 + j, `00-DB-12-34-56-78-${(j % 256).toString(16).padStart(2, '0').toUpperCase()}-A0`);
+
 const postgres = useTestPostgres();
 const mqttSuite = useMosquitto();
 
@@ -81,7 +84,7 @@ describe('partitioned collectors on one PostgreSQL store and one broker', () => 
     const t0 = Date.now() * 1000;
     const stampRange = async (from: number, to: number) => {
       for (let j = from; j < to; j++) {
-        const key = journeyKey(keyText(200_000 + j));
+        const key = journeyKey(keyOf(j));
         for (const [agent, point, offsetMs] of POINTS) {
           const ctx = point === 'UG_IN' ? { srv: '4.1.1' } : point === 'UG_ACK' ? { code: 'I99' } : point === 'UG_OUT' ? { code: 'I0' } : undefined;
           byId[agent]!.record(key, HopPoint[point], t0 + j * 1000 + offsetMs * 1000, ctx);
@@ -130,7 +133,7 @@ describe('partitioned collectors on one PostgreSQL store and one broker', () => 
         const r = await stored();
         return r.length >= 1800 && r;
       }, 60_000, '1800 journeys stored');
-      const expected = new Set(Array.from({ length: 1800 }, (_, j) => keyText(200_000 + j)));
+      const expected = new Set(Array.from({ length: 1800 }, (_, j) => keyOf(j)));
       expect(rows.filter((r) => !expected.has(r.key))).toEqual([]);
       expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
       expect(rows).toHaveLength(1800);
