@@ -209,13 +209,14 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
         onAcquired: async (ps) => void (await partitions.adopt(ps)),
         onReleasing: (ps) => partitions.release(ps),
         onLost: (ps) => partitions.forget(ps),
+        lag: () => ingest.lag(held.list(), nowMs()),
         logger,
       });
     } catch (err) {
       await abandon(err);
     }
   }
-  const cluster = keeper && { keeper };
+  const cluster = keeper && { keeper, lag: () => ingest.lag(held.list(), nowMs()) };
   const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, ...(otlp && { otlpExport: otlp.counters }), alerting: alerting.counters, clockUncertainties, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }), ...(cluster && { partitions: cluster }) }), metricEngine, clocks, clock, logger, https, auth, alerting, ...(cluster && { cluster: () => cluster.keeper.state() }) });
   await http.listen({ host: config.http.host, port: config.http.port }).catch(async (err: unknown) => {
     await http.close();

@@ -88,6 +88,14 @@ describe('a collector with --cluster', () => {
       }, 15_000, 'every journey stored');
       expect(all.map((r) => r.key).sort()).toEqual([...keys].sort());
       expect(all.every((r) => r.n === '1')).toBe(true);
+      // Each renewal reports every held partition's lag: nothing waits once the agent has drained.
+      const lag = await waitFor(async () => {
+        const state = (await (await fetch(`${collector.httpUrl}/api/v1/cluster`)).json()) as { members: { id: string; lag: { partition: number; lagMs: number; queuedBatches: number }[] }[] };
+        const reported = state.members.find((m) => m.id === 'solo')!.lag;
+        return reported.length === PARTITIONS && reported;
+      }, 3 * HEARTBEAT_MS, 'the lag of every partition reported');
+      expect(lag).toEqual([0, 1, 2, 3].map((partition) => ({ partition, lagMs: 0, queuedBatches: 0 })));
+      expect(await (await fetch(`${collector.httpUrl}/metrics`)).text()).toMatch(/^hopwatch_partition_lag_seconds\{partition="2"\} 0$/m);
     } finally {
       await db.end();
       await agent.close();
