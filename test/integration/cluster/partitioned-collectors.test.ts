@@ -20,7 +20,7 @@ const HEARTBEAT_MS = 300;
 const LEASE_TTL_MS = 1200;
 const PARTITIONS = 16;
 /** Beyond the keeper's bound: the poll interval, and a machine shared with other work. */
-const TAKEOVER_SLACK_MS = 2500;
+const TAKEOVER_SLACK_MS = 3000;
 const POINTS: [string, HopPointName, number][] = [
   ['gw', 'UG_IN', 0], ['gw', 'UG_ACK', 80], ['gw', 'DSP_OUT', 200], ['csp', 'CSP_OUT', 400], ['rig', 'CH_IN', 1400],
   ['rig', 'HAN_OUT', 1450], ['rig', 'HAN_IN', 2450], ['rig', 'CH_OUT', 2500], ['csp', 'CSP_IN', 3300], ['gw', 'DSP_IN', 3500], ['gw', 'UG_OUT', 3600],
@@ -49,7 +49,8 @@ describe('partitioned collectors on one PostgreSQL store and one broker', () => 
 
   afterEach(async () => {
     for (const a of agents) await a.close();
-    for (const c of collectors.values()) await c.kill('SIGTERM');
+    // SIGKILL: a collector still handing partitions over must not outlive the test's PostgreSQL.
+    await Promise.all([...collectors.values()].map((c) => c.kill('SIGKILL')));
   });
 
   it('takes a killed member\'s partitions within the lease bound and moves some to a new member, storing every journey once', async () => {
@@ -69,7 +70,7 @@ describe('partitioned collectors on one PostgreSQL store and one broker', () => 
       const live = state.members.filter((m) => m.live);
       const counts = live.map((m) => m.partitions.length);
       return live.length === members && state.unowned.length === 0 && Math.max(...counts) - Math.min(...counts) <= 1 && state;
-    }, 20_000, `${members} members sharing every partition`);
+    }, 30_000, `${members} members sharing every partition`);
     const first = await settled(3);
     expect(first.partitionCount).toBe(PARTITIONS);
     expect(first.takeoverBoundMs).toBe(LEASE_TTL_MS + HEARTBEAT_MS);
