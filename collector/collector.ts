@@ -1,6 +1,7 @@
 // The collector process: store, joiner (recovered after a restart), ingest pipeline,
 // broker (embedded or external) and HTTP API, wired together.
 import type { FastifyInstance } from 'fastify';
+import { hostname } from 'node:os';
 import { checkRuleNames, createAlerting, type Alerting } from './alerting/alerting.js';
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
@@ -18,6 +19,7 @@ import { createMqttDenials } from './broker/mqtt-denials.js';
 import { createClockRegistry, type ClockRegistry } from './clock/clock-registry.js';
 import { defaultClockModelOptions } from './clock/clock-model.js';
 import { createTimeServer, type TimeServer } from './clock/time-server.js';
+import { createLeaseKeeper, type LeaseKeeper } from './cluster/lease-keeper.js';
 import type { CollectorConfig } from './config.js';
 import { createHttpTransport } from './export/otlp/http-transport.js';
 import { tracesUrl } from './export/otlp/otlp-config.js';
@@ -39,7 +41,7 @@ import type { Catalogue } from './catalogue/catalogue.js';
 import { loadCatalogue } from './catalogue/catalogue.js';
 import { createMetricEngine, type MetricEngine } from './metrics/engine.js';
 import { createJourneyTimeHistograms } from './metrics/journey-time-histograms.js';
-import { openStoreBackend } from './store/open-backend.js';
+import { openStoreBackend, storeKindOf } from './store/open-backend.js';
 import type { Store } from './store/store.js';
 
 export interface Collector {
@@ -81,6 +83,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const https = httpsOptions(config.http.tls);
   checkRuleNames(config.alerting.rules);
   const catalogue = config.catalogueFile ? loadCatalogue(config.catalogueFile) : loadCatalogue();
+  checkCluster(config);
   const backend = openStoreBackend(config.store);
   const { store } = backend;
   const metricPorts = backend.metricPorts();
@@ -97,8 +100,9 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     throw err;
   }
   const j = config.join;
-  // The embedded default holds every partition from the start.
-  const held = createHeldPartitions(config.ingest.partitions, deps.heldAtStart);
+  // The embedded default holds every partition from the start; a cluster member only those it wins leases for.
+  const held = createHeldPartitions(config.ingest.partitions, config.cluster.enabled ? [] : deps.heldAtStart);
+  let keeper: LeaseKeeper | undefined;
   const contexts = createContextInterner();
   const clocks = createClockRegistry(store, {
     ...defaultClockModelOptions,
@@ -130,6 +134,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     checkpointIntervalMs: i.checkpointIntervalMs,
     dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
     lastBatchId: store.replayFromBatchId() - 1,
+    ...(config.cluster.enabled && { fence: () => keeper?.assertHeld(held.list()) }),
   });
   const recoveryBounds = { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys };
   const recovered = await recoverPartitions({ store, joiner, commit, contexts, logger }, { partitions: held.list(), complete: held.all }, recoveryBounds, nowMs());
@@ -188,7 +193,31 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     sources: { metrics: metricEngine, agentStatuses: () => store.agentStatuses(), clockUncertainties },
   });
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
-  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, ...(otlp && { otlpExport: otlp.counters }), alerting: alerting.counters, clockUncertainties, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }) }), metricEngine, clocks, clock, logger, https, auth, alerting });
+  const partitions = createPartitionHandover({
+    store, joiner, commit, contexts, logger, held, broker: () => broker, nowMs, bounds: recoveryBounds,
+    ...(config.cluster.enabled && { fence: (ps: readonly number[]) => keeper?.assertHeld(ps) }),
+  });
+  // Its address is the HTTP API's, known once it listens (before the keeper starts).
+  const member = { id: config.cluster.memberId || `${hostname()}-${process.pid}`, address: '' };
+  if (config.cluster.enabled) {
+    try {
+      keeper = createLeaseKeeper({
+        leases: backend.partitionLeases(config.ingest.partitions),
+        member,
+        heartbeatMs: config.cluster.heartbeatMs,
+        ttlMs: config.cluster.leaseTtlMs,
+        onAcquired: async (ps) => void (await partitions.adopt(ps)),
+        onReleasing: (ps) => partitions.release(ps),
+        onLost: (ps) => partitions.forget(ps),
+        lag: () => ingest.lag(held.list(), nowMs()),
+        logger,
+      });
+    } catch (err) {
+      await abandon(err);
+    }
+  }
+  const cluster = keeper && { keeper, lag: () => ingest.lag(held.list(), nowMs()) };
+  const http = createHttpServer({ store, catalogue, ingest, joiner, broker: () => broker, metrics: createMetricsRegistry({ ingest, joiner, clocks, recovery: recovered, journeyTimes: journeyTimes.metrics, timeServer, ...(otlp && { otlpExport: otlp.counters }), alerting: alerting.counters, clockUncertainties, ...(config.broker.url ? {} : { mqttDenials, agentAuth: agentAuthority.counters }), ...(cluster && { partitions: cluster }) }), metricEngine, clocks, clock, logger, https, auth, alerting, ...(cluster && { cluster: () => cluster.keeper.state() }) });
   await http.listen({ host: config.http.host, port: config.http.port }).catch(async (err: unknown) => {
     await http.close();
     return abandon(listenError(err, { what: 'HTTP API', host: config.http.host, port: config.http.port, flag: 'http-port', code: CollectorError.HW_COLLECTOR_HTTP_LISTEN.code }));
@@ -196,15 +225,22 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const httpPort = (http.server.address() as { port: number }).port;
   const httpUrl = `${https ? 'https' : 'http'}://${config.http.host}:${httpPort}`;
   logger.info({ component: 'collector', broker: broker.agentUrl, http: httpUrl, store: backend.kind, db: backend.location }, 'collector started');
+  member.address = httpUrl;
+  if (keeper) {
+    try {
+      keeper.start();
+    } catch (err) {
+      await http.close();
+      return abandon(err);
+    }
+  }
 
   let closing: Promise<void> | undefined;
   return {
     brokerUrl: broker.agentUrl,
     httpUrl,
     store, ingest, joiner, catalogue, metricEngine, clocks, timeServer, http, agentAuthority, alerting,
-    partitions: createPartitionHandover({
-      store, joiner, commit, contexts, logger, held, broker: () => broker, nowMs, bounds: recoveryBounds,
-    }),
+    partitions,
     close() {
       closing ??= (async () => {
         alerting.close();
@@ -212,6 +248,8 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
         tokens.close();
         // Batches already received are stored and acknowledged before the broker goes.
         ingest.drain();
+        // Every partition handed over (journeys written, leases freed) before the store goes.
+        await keeper?.stop();
         await broker?.close();
         ingest.close();
         await otlp?.close();
@@ -222,6 +260,16 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
       return closing;
     },
   };
+}
+
+/** A cluster shares its partitions through leases in PostgreSQL and its batches through one external broker. */
+function checkCluster(config: CollectorConfig): void {
+  if (!config.cluster.enabled) return;
+  const problems = [
+    ...(storeKindOf(config.store.file) === 'postgres' ? [] : ['a postgres:// store (--store)']),
+    ...(config.broker.url ? [] : ['an external broker (--broker)']),
+  ];
+  if (problems.length > 0) throw new HopwatchError(CollectorError.HW_COLLECTOR_CONFIG.code, `--cluster needs ${problems.join(' and ')}: several collectors share the partitions through the store and the broker (README "Running several collectors")`);
 }
 
 /** Journeys as traces to an OTLP backend, when an endpoint is configured. */

@@ -4,6 +4,7 @@ import { loadConfig } from '../common/config.js';
 import { HOP_POINT_NAMES } from '../proto/hop-point.js';
 import { DEFAULT_PARTITION_COUNT, MAX_PARTITION_COUNT } from '../proto/partition.js';
 import { alertingDefaults, alertingSchema, type AlertingConfig } from './alerting/alerting-config.js';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_TTL_MS } from './cluster/lease-keeper.js';
 import { CollectorError } from './errors.js';
 import { metricsDefaults, metricsSchema, type MetricsConfig } from './metrics/metrics-config.js';
 import { otlpExportDefaults, otlpExportSchema, type OtlpExportConfig } from './export/otlp/otlp-config.js';
@@ -73,6 +74,15 @@ export interface CollectorConfig {
   readonly alerting: AlertingConfig;
   /** Journeys sent elsewhere as they are stored (collector/export/otlp/otlp-config.ts). */
   readonly export: { readonly otlp: OtlpExportConfig };
+  /** Several collectors sharing one PostgreSQL store and one broker, each holding a share of the partitions (README "Running several collectors"). */
+  readonly cluster: {
+    readonly enabled: boolean;
+    /** This collector's name among the members; '' = hostname-pid. */
+    readonly memberId: string;
+    readonly heartbeatMs: number;
+    /** A dead member's partitions are taken by the others within leaseTtlMs + heartbeatMs. */
+    readonly leaseTtlMs: number;
+  };
   readonly logLevel: string;
 }
 
@@ -121,6 +131,7 @@ export const collectorDefaults: CollectorConfig = {
   metrics: metricsDefaults,
   alerting: alertingDefaults,
   export: { otlp: otlpExportDefaults },
+  cluster: { enabled: false, memberId: '', heartbeatMs: DEFAULT_HEARTBEAT_MS, leaseTtlMs: DEFAULT_LEASE_TTL_MS },
   logLevel: 'info',
 };
 
@@ -160,6 +171,7 @@ export const collectorSchema = object({
   metrics: metricsSchema,
   alerting: alertingSchema,
   export: object({ otlp: otlpExportSchema }),
+  cluster: object({ enabled: { type: 'boolean' }, memberId: { type: 'string', maxLength: 200 }, heartbeatMs: int(10, 600_000), leaseTtlMs: int(20, 3_600_000) }),
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 });
 
@@ -200,6 +212,10 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'clock-step-threshold-ms', path: 'clock.stepThresholdMs', type: 'integer', description: 'an agent clock jump beyond its bound by this much starts a new clock segment' },
   { flag: 'time-zone', path: 'metrics.timeZone', type: 'string', description: 'IANA time zone of report days, months and time-of-day bands' },
   { flag: 'otlp-endpoint', path: 'export.otlp.endpoint', type: 'string', description: 'send each journey as a trace to this OTLP/HTTP endpoint (http://host:4318; empty: no export)' },
+  { flag: 'cluster', path: 'cluster.enabled', type: 'boolean', description: 'share the partitions with the other collectors on the same PostgreSQL store and external broker (README "Running several collectors")' },
+  { flag: 'member-id', path: 'cluster.memberId', type: 'string', description: 'with --cluster: this collector\'s name among the members (empty: hostname-pid)' },
+  { flag: 'heartbeat-ms', path: 'cluster.heartbeatMs', type: 'integer', description: 'with --cluster: how often the partition leases are renewed and rebalanced' },
+  { flag: 'lease-ttl-ms', path: 'cluster.leaseTtlMs', type: 'integer', description: 'with --cluster: a lease runs out unless renewed within this; at least twice --heartbeat-ms' },
   { flag: 'log-level', path: 'logLevel', type: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
 ];
 

@@ -10,6 +10,7 @@ import { CollectorError } from '../errors.js';
 import type { DecodedBatch } from '../join/decoded-batch.js';
 import type { Joiner } from '../join/joiner.js';
 import type { RecordSink } from '../join/record-sink.js';
+import { LeaseLostError } from '../store/ports/partition-leases.js';
 import type { Store } from '../store/store.js';
 
 /** A batch to join, at its log position. */
@@ -40,6 +41,12 @@ export interface CommitStepOptions {
   readonly dedupeRetentionMs: number;
   /** Highest log position already joined (the checkpoint's replay position minus one, at start-up). */
   readonly lastBatchId: number;
+  /**
+   * Runs first in the transaction; throws (LeaseLostError) when this collector no longer owns
+   * every partition it holds: a tick may write any of them (expiry, checkpoint), so the whole
+   * tick is rolled back and its batches go unacknowledged, to be sent again to the new owner.
+   */
+  readonly fence?: () => void;
 }
 
 export interface CommitStep {
@@ -55,6 +62,7 @@ export function createCommitStep(options: CommitStepOptions): CommitStep {
   let nextCheckpointMs = 0;
 
   const writeTick = (tick: TickInput): { lastBatchId: number; checkpointed: boolean } => {
+    options.fence?.();
     let last = lastBatchId;
     for (const { batch, batchId, receivedAtMs } of tick.batches()) {
       joiner.apply(batch, batchId, receivedAtMs, tick.replaying);
@@ -81,6 +89,10 @@ export function createCommitStep(options: CommitStepOptions): CommitStep {
       } catch (err) {
         joiner.abort();
         for (const sink of sinks) sink.rolledBack();
+        if (err instanceof LeaseLostError) {
+          log.warn({ partitions: err.partitions, err: err.message }, 'partition lease lost: tick rolled back, its batches are left to the new owner');
+          return false;
+        }
         log.error({ code: CollectorError.HW_COLLECTOR_STORE_FAILED.code, err: (err as Error).message }, 'store transaction failed');
         return false;
       }

@@ -13,6 +13,7 @@ import { batchAckMac, verifiedStatus } from '../../common/ack-signature.js';
 import type { RejectReason } from '../errors.js';
 import type { DecodedBatch } from '../join/decoded-batch.js';
 import type { HeldPartitions } from '../join/held-partitions.js';
+import type { PartitionLag } from '../store/ports/partition-leases.js';
 import type { Store } from '../store/store.js';
 import { decodeBatch } from './batch-decoder.js';
 import { createHopTally } from './hop-tally.js';
@@ -62,6 +63,8 @@ export interface Ingest {
   offerStatus(topic: string, payload: Buffer): void;
   readonly counters: Readonly<IngestCounters>;
   readonly queued: number;
+  /** For each of `partitions`: its batches waiting and how long the oldest has waited (one pass over the queue; per lease renewal). */
+  lag(partitions: readonly number[], nowMs: number): PartitionLag[];
   agentStatuses(): ReadonlyMap<string, Record<string, unknown>>;
   /** Runs ticks until the queue is empty (tests, shutdown). */
   drain(): void;
@@ -254,6 +257,20 @@ export function createIngest(options: IngestOptions): Ingest {
     counters,
     get queued() {
       return queue.length;
+    },
+    lag(wanted, nowMs) {
+      const waiting = new Map<number, { oldestMs: number; batches: number }>();
+      // The queue is in arrival order: the first batch seen of a partition is its oldest.
+      for (const m of queue) {
+        if (m.topicPartition === undefined) continue;
+        const w = waiting.get(m.topicPartition);
+        if (w) w.batches++;
+        else waiting.set(m.topicPartition, { oldestMs: m.receivedAtMs, batches: 1 });
+      }
+      return wanted.map((partition) => {
+        const w = waiting.get(partition);
+        return { partition, lagMs: w ? Math.max(0, nowMs - w.oldestMs) : 0, queuedBatches: w?.batches ?? 0 };
+      });
     },
     agentStatuses: () => statuses,
     drain() {

@@ -108,9 +108,13 @@ export function createGroupRegistry(store: RollupGroupStore, readonly = false): 
     idOf(g) {
       ensureLoaded();
       const signature = groupSignature(g);
-      const id = bySignature.get(signature);
+      let id = bySignature.get(signature);
       if (id !== undefined) return id;
       if (readonly) throw new Error('group registry is read-only');
+      // Another collector on the same store may have added it since (README "Running several collectors").
+      loadNewGroups();
+      id = bySignature.get(signature);
+      if (id !== undefined) return id;
       const added = store.addGroup(signature, g);
       const previousMaxId = maxId;
       byId.set(added, { ...g });
@@ -126,6 +130,7 @@ export function createGroupRegistry(store: RollupGroupStore, readonly = false): 
     },
     group(id) {
       ensureLoaded();
+      if (!byId.has(id)) loadNewGroups();
       return byId.get(id);
     },
     all() {
@@ -140,9 +145,12 @@ export function createGroupRegistry(store: RollupGroupStore, readonly = false): 
       return values;
     },
     reasonId(reason) {
-      const id = reasonIds.get(reason);
+      let id = reasonIds.get(reason);
       if (id !== undefined) return id;
       if (readonly) throw new Error('group registry is read-only');
+      loadReasons();
+      id = reasonIds.get(reason);
+      if (id !== undefined) return id;
       const added = store.addReason(reason);
       reasons.set(added, reason);
       reasonIds.set(reason, added);

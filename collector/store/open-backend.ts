@@ -7,9 +7,11 @@ import type { AgentCredentialStore } from './ports/agent-credentials.js';
 import type { AlertHistoryStore } from './ports/alert-history.js';
 import type { ApiTokenStore } from './ports/api-tokens.js';
 import type { MetricPorts } from './ports/metric-ports.js';
+import type { PartitionLeases } from './ports/partition-leases.js';
 import { createPostgresAgentCredentials } from './postgres/agent-credentials.js';
 import { createPostgresAlertHistory } from './postgres/alert-history.js';
 import { createPostgresApiTokens } from './postgres/api-tokens.js';
+import { createPostgresPartitionLeases } from './postgres/partition-leases.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { postgresMetricPorts } from './postgres/metric-ports.js';
 import { redact } from './postgres/sync-postgres.js';
@@ -17,6 +19,7 @@ import { createSqliteAgentCredentials } from './sqlite/agent-credentials.js';
 import { createSqliteAlertHistory } from './sqlite/alert-history.js';
 import { createSqliteApiTokens } from './sqlite/api-tokens.js';
 import { sqliteMetricPorts } from './sqlite/metric-ports.js';
+import { createSqlitePartitionLeases } from './sqlite/partition-leases.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -33,6 +36,8 @@ export interface StoreBackend {
   readonly alertHistory: AlertHistoryStore;
   /** The metric engine's ports on the store's own connection (their writes join its transactions). */
   readonly metricPorts: () => MetricPorts;
+  /** Partition ownership on the store's own connection, so that the fence (assertHeld) joins the commit's transaction. */
+  readonly partitionLeases: (partitionCount: number) => PartitionLeases;
 }
 
 export interface StoreBackendOptions {
@@ -62,6 +67,7 @@ export function openStoreBackend(options: StoreBackendOptions): StoreBackend {
       kind: 'postgres', location: storeLocation(options.file), store,
       credentials: createPostgresAgentCredentials(store.db), tokens: createPostgresApiTokens(store.db), alertHistory: createPostgresAlertHistory(store.db),
       metricPorts: () => postgresMetricPorts(store.db),
+      partitionLeases: (partitionCount) => createPostgresPartitionLeases(store.db, partitionCount),
     };
   }
   const store = openSqliteStore({ file: options.file, synchronous: options.synchronous });
@@ -69,5 +75,6 @@ export function openStoreBackend(options: StoreBackendOptions): StoreBackend {
     kind: 'sqlite', location: options.file, store,
     credentials: createSqliteAgentCredentials(store.db), tokens: createSqliteApiTokens(store.db), alertHistory: createSqliteAlertHistory(store.db),
     metricPorts: () => sqliteMetricPorts(store),
+    partitionLeases: (partitionCount) => createSqlitePartitionLeases(store.db, { partitionCount }),
   };
 }
