@@ -17,8 +17,8 @@
 // case) only until the drift is measured: once w is narrower than the prior, or the data
 // put the rate outside it, the data alone speak and nothing clips a measured drift. The
 // physical limit (1,000 ppm): no working clock drifts further, so an estimate beyond it
-// is not applied beyond it; the agent is flagged and its bound widened to the whole
-// interval.
+// is not applied beyond it and its bound is widened to the whole interval; the agent is
+// flagged once the interval lies wholly beyond the limit.
 
 export interface DriftLimits {
   /** Rate difference assumed before the drift is measured (fraction, not ppm). */
@@ -34,7 +34,7 @@ export interface DriftDecision {
   readonly applied: number;
   /** Bound on |true − applied|. */
   readonly uncertainty: number;
-  /** The fitted rate lies beyond the physical limit: bounds are widened, the agent flagged. */
+  /** The whole interval lies beyond the physical limit: the agent and its records are flagged. */
   readonly beyondLimit: boolean;
 }
 
@@ -42,9 +42,12 @@ export interface DriftDecision {
 export function decideDrift(measured: number, halfWidth: number, limits: DriftLimits): DriftDecision {
   const lo = measured - halfWidth;
   const hi = measured + halfWidth;
-  const beyondLimit = Math.abs(measured) > limits.physical;
+  // A fit beyond the limit widens the bound to its whole interval; only an interval wholly beyond
+  // it flags the agent (a few noisy exchanges can put the fit anywhere without saying much).
+  const widened = Math.abs(measured) > limits.physical;
+  const beyondLimit = Math.abs(measured) - halfWidth > limits.physical;
   const priorHolds = halfWidth > limits.prior && lo <= limits.prior && hi >= -limits.prior;
-  const limit = beyondLimit ? Infinity : priorHolds ? limits.prior : limits.physical;
+  const limit = widened ? Infinity : priorHolds ? limits.prior : limits.physical;
   const from = Math.max(lo, -limit);
   const to = Math.min(hi, limit);
   const shrunk = Math.abs(measured) > halfWidth ? measured * (1 - (halfWidth / measured) ** 2) : 0;

@@ -47,6 +47,14 @@ describe('drift decision', () => {
     expect(d.beyondLimit).toBe(true);
   });
 
+  it('widens the bound of a fit beyond the limit whose interval reaches back inside it, without flagging it', () => {
+    // What a few noisy exchanges under load can say: 3,839 ppm give or take 19,470.
+    const d = decideDrift(3839 * ppm, 19_470 * ppm, limits);
+    expect(d.beyondLimit).toBe(false);
+    expect(d.applied).toBe(0);
+    expect(d.uncertainty).toBeCloseTo(23_309 * ppm, 9);
+  });
+
   it('never claims less than the floor', () => {
     expect(decideDrift(0, 0.01 * ppm, limits).uncertainty).toBe(0.1 * ppm);
   });
