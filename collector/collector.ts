@@ -30,7 +30,7 @@ import { httpsOptions } from './http/https-options.js';
 import { createHttpServer } from './http/server.js';
 import { createCommitStep } from './ingest/commit-step.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
-import { checkPartitionCount } from './ingest/partition-count.js';
+import { resolvePartitionCount } from './ingest/partition-count.js';
 import { createPartitionHandover, type PartitionHandover } from './ingest/partition-handover.js';
 import { recoverPartitions } from './ingest/recovery.js';
 import { createContextInterner } from './join/context-interner.js';
@@ -90,9 +90,10 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   const agentAuthority = createAgentAuthority({ store: backend.credentials, logger });
   // Tokens created or revoked by `hopwatch tokens` while the collector runs take effect within a second.
   const tokens = createTokenAuthority({ store: backend.tokens, pollIntervalMs: 1000, logger });
+  let partitionCount: number;
   try {
     checkExposure(config, agentAuthority.enabled(), tokens.enabled(), logger);
-    checkPartitionCount(store, config.ingest.partitions);
+    partitionCount = resolvePartitionCount(store, backend.kind, config.ingest.partitions);
   } catch (err) {
     tokens.close();
     agentAuthority.close();
@@ -101,7 +102,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   }
   const j = config.join;
   // The embedded default holds every partition from the start; a cluster member only those it wins leases for.
-  const held = createHeldPartitions(config.ingest.partitions, config.cluster.enabled ? [] : deps.heldAtStart);
+  const held = createHeldPartitions(partitionCount, config.cluster.enabled ? [] : deps.heldAtStart);
   let keeper: LeaseKeeper | undefined;
   const contexts = createContextInterner();
   const clocks = createClockRegistry(store, {
@@ -202,7 +203,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   if (config.cluster.enabled) {
     try {
       keeper = createLeaseKeeper({
-        leases: backend.partitionLeases(config.ingest.partitions),
+        leases: backend.partitionLeases(partitionCount),
         member,
         heartbeatMs: config.cluster.heartbeatMs,
         ttlMs: config.cluster.leaseTtlMs,

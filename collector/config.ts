@@ -2,7 +2,7 @@
 import type { FlagSpec } from '../common/config.js';
 import { loadConfig } from '../common/config.js';
 import { HOP_POINT_NAMES } from '../proto/hop-point.js';
-import { DEFAULT_PARTITION_COUNT, MAX_PARTITION_COUNT } from '../proto/partition.js';
+import { MAX_PARTITION_COUNT } from '../proto/partition.js';
 import { alertingDefaults, alertingSchema, type AlertingConfig } from './alerting/alerting-config.js';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_TTL_MS } from './cluster/lease-keeper.js';
 import { CollectorError } from './errors.js';
@@ -52,7 +52,8 @@ export interface CollectorConfig {
     readonly tickIntervalMs: number;
     readonly checkpointIntervalMs: number;
     readonly dedupeRetentionHours: number;
-    /** The deployment's partition count (proto/partition.ts), recorded in the store on its first open. */
+    /** The deployment's partition count (proto/partition.ts), recorded in the store on its first open.
+     *  0: the count the store records, or for a new store the default of its kind (ingest/partition-count.ts). */
     readonly partitions: number;
   };
   readonly join: {
@@ -114,7 +115,7 @@ export const collectorDefaults: CollectorConfig = {
     tickIntervalMs: 50,
     checkpointIntervalMs: 2000,
     dedupeRetentionHours: 168,
-    partitions: DEFAULT_PARTITION_COUNT,
+    partitions: 0,
   },
   join: {
     graceSeconds: 30,
@@ -160,7 +161,7 @@ export const collectorSchema = object({
   ingest: object({
     maxQueuedBatches: int(1), maxBatchBytes: int(1024), maxHopsPerBatch: int(1, 1_000_000), maxFutureSkewSeconds: int(0),
     maxBatchesPerTick: int(1), tickIntervalMs: int(1, 10_000), checkpointIntervalMs: int(100), dedupeRetentionHours: int(1),
-    partitions: int(1, MAX_PARTITION_COUNT),
+    partitions: int(0, MAX_PARTITION_COUNT),
   }),
   join: object({
     graceSeconds: int(0), settleMs: int(0, 600_000), unknownSrvWindowSeconds: int(1), alertWindowSeconds: int(1),
@@ -198,7 +199,7 @@ export const collectorFlags: readonly FlagSpec[] = [
   { flag: 'max-queued-batches', path: 'ingest.maxQueuedBatches', type: 'integer', description: 'batches waiting for ingest at most; beyond it batches are not acked (agents resend)' },
   { flag: 'max-future-skew-seconds', path: 'ingest.maxFutureSkewSeconds', type: 'integer', description: 'reject batches with hop times further ahead of the collector clock' },
   { flag: 'checkpoint-interval-ms', path: 'ingest.checkpointIntervalMs', type: 'integer', description: 'how often open journeys are checkpointed' },
-  { flag: 'partitions', path: 'ingest.partitions', type: 'integer', description: 'partitions journeys are split into; fixed for a deployment (recorded in the store at its first open)' },
+  { flag: 'partitions', path: 'ingest.partitions', type: 'integer', description: 'partitions journeys are split into; fixed for a deployment (recorded in the store at its first open). Default: the store\'s count, or for a new store 1 on SQLite (one collector) and 64 on PostgreSQL' },
   { flag: 'dedupe-retention-hours', path: 'ingest.dedupeRetentionHours', type: 'integer', description: 'how long batch ids are kept to recognise redelivery' },
   { flag: 'grace-seconds', path: 'join.graceSeconds', type: 'integer', description: 'added to an SRV\'s window before its journey times out as no-response' },
   { flag: 'settle-ms', path: 'join.settleMs', type: 'integer', description: 'wait this long after a final point for the journey\'s missing points' },

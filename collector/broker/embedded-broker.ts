@@ -15,7 +15,7 @@ import type { RunningAgentAuthority } from '../auth/agent-authority.js';
 import { CollectorError } from '../errors.js';
 import { createAgentAccess } from './agent-access.js';
 import type { BrokerLink, InboundHandlers, LinkPartitions } from './broker-link.js';
-import { createPartitionSubscriptions } from './partition-subscriptions.js';
+import { createPartitionSubscriptions, type SubscriptionChange } from './partition-subscriptions.js';
 import { createBrokerListener } from './listener.js';
 import { guardConnection } from './connection-guard.js';
 import type { MqttDenials } from './mqtt-denials.js';
@@ -109,6 +109,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
   const hopSubscriptions = createPartitionSubscriptions(partitions.count, partitions.initial);
   const subscribeHops = (list: readonly string[]) => Promise.all(list.map((topic) => new Promise<void>((resolve) => aedes.subscribe(topic, deliverHops, resolve))));
   const unsubscribeHops = (list: readonly string[]) => Promise.all(list.map((topic) => new Promise<void>((resolve) => aedes.unsubscribe(topic, deliverHops, resolve))));
+  const applyHops = async (change: SubscriptionChange) => {
+    await subscribeHops(change.subscribe);
+    await unsubscribeHops(change.unsubscribe);
+  };
   await subscribeHops(hopSubscriptions.topics());
   await subscribe(topics.allStatus, handlers.onStatus);
   await subscribe(topics.allTimeRequests, handlers.onTimeRequest);
@@ -143,12 +147,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions, handle
       });
     },
     connected: () => !aedes.closed,
-    async subscribePartitions(partitions) {
-      await subscribeHops(hopSubscriptions.add(partitions).subscribe);
-    },
-    async unsubscribePartitions(partitions) {
-      await unsubscribeHops(hopSubscriptions.remove(partitions).unsubscribe);
-    },
+    subscribePartitions: (partitions) => applyHops(hopSubscriptions.add(partitions)),
+    unsubscribePartitions: (partitions) => applyHops(hopSubscriptions.remove(partitions)),
     subscribedPartitions: () => hopSubscriptions.partitions(),
     async close() {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

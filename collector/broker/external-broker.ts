@@ -8,7 +8,7 @@ import { encodeClusterInfo } from '../../proto/cluster-info.js';
 import { DEFAULT_PARTITION_COUNT } from '../../proto/partition.js';
 import { hopsTopicOf, legacyHopsAgentOf, topics } from '../../proto/topics.js';
 import type { BrokerLink, InboundHandlers, LinkPartitions } from './broker-link.js';
-import { createPartitionSubscriptions } from './partition-subscriptions.js';
+import { createPartitionSubscriptions, type SubscriptionChange } from './partition-subscriptions.js';
 import { CollectorError } from '../errors.js';
 import { brokerTlsLabels } from './listener.js';
 
@@ -47,6 +47,10 @@ export async function connectExternalBroker(options: ExternalBrokerOptions, hand
     if (what === 'subscribe') c.subscribe([...list], { qos: 1 }, done);
     else c.unsubscribe([...list], done);
   });
+  const apply = async (change: SubscriptionChange) => {
+    await send('subscribe', change.subscribe);
+    await send('unsubscribe', change.unsubscribe);
+  };
 
   const connect = (attempt: number) => {
     const c = mqtt.connect(options.url, {
@@ -101,8 +105,8 @@ export async function connectExternalBroker(options: ExternalBrokerOptions, hand
       client?.publish(topic, Buffer.from(payload), { qos });
     },
     connected: () => client?.connected ?? false,
-    subscribePartitions: (partitions) => send('subscribe', hopSubscriptions.add(partitions).subscribe),
-    unsubscribePartitions: (partitions) => send('unsubscribe', hopSubscriptions.remove(partitions).unsubscribe),
+    subscribePartitions: (partitions) => apply(hopSubscriptions.add(partitions)),
+    unsubscribePartitions: (partitions) => apply(hopSubscriptions.remove(partitions)),
     subscribedPartitions: () => hopSubscriptions.partitions(),
     async close() {
       closed = true;

@@ -1,8 +1,10 @@
-// Which hops topics a broker link is subscribed to: one per held partition
-// (hopwatch/v2/+/hops/<p>), and version 1's hops topic while every partition is held, since a
-// version-1 batch names no partition and only a collector holding them all may take it in.
+// Which hops topics a broker link is subscribed to. While it holds every partition: every hops
+// topic (hopwatch/v2/+/hops/+) and version 1's, since a version-1 batch names no partition, and
+// an agent that split by another count before it heard this deployment's (proto/cluster-info.ts)
+// may have used any partition topic: a collector holding them all takes in each batch by its keys
+// (ingest.ts). Otherwise one topic per held partition (hopwatch/v2/+/hops/<p>).
 // Both links (embedded, external) keep their subscriptions here and differ only in how they
-// send them to the broker.
+// send them to the broker: first what to subscribe to, then what to drop, so nothing is missed.
 import { allPartitions } from '../../proto/partition.js';
 import { legacyTopics, topics } from '../../proto/topics.js';
 
@@ -25,26 +27,25 @@ export function createPartitionSubscriptions(count: number, initial: readonly nu
   const check = (partitions: readonly number[]) => {
     for (const p of partitions) if (!(Number.isInteger(p) && p >= 0 && p < count)) throw new RangeError(`partition ${p} is not in 0..${count - 1}`);
   };
+  const topicsHeld = (): string[] => (held.size === count
+    ? [topics.allHops, legacyTopics.allHops]
+    : [...held].sort((a, b) => a - b).map(topics.partitionHops));
   const change = (partitions: readonly number[], adding: boolean): SubscriptionChange => {
     check(partitions);
-    const wasAll = held.size === count;
-    const changed: string[] = [];
-    for (const p of new Set(partitions)) {
-      if (held.has(p) === adding) continue;
+    const before = new Set(topicsHeld());
+    for (const p of partitions) {
       if (adding) held.add(p);
       else held.delete(p);
-      changed.push(topics.partitionHops(p));
     }
-    const isAll = held.size === count;
-    if (isAll && !wasAll) changed.push(legacyTopics.allHops);
-    if (wasAll && !isAll) changed.push(legacyTopics.allHops);
-    return adding ? { subscribe: changed, unsubscribe: [] } : { subscribe: [], unsubscribe: changed };
+    const after = topicsHeld();
+    const kept = new Set(after);
+    return { subscribe: after.filter((t) => !before.has(t)), unsubscribe: [...before].filter((t) => !kept.has(t)) };
   };
   change(initial, true);
   return {
     add: (partitions) => change(partitions, true),
     remove: (partitions) => change(partitions, false),
-    topics: () => [...[...held].sort((a, b) => a - b).map(topics.partitionHops), ...(held.size === count ? [legacyTopics.allHops] : [])],
+    topics: topicsHeld,
     partitions: () => [...held].sort((a, b) => a - b),
   };
 }

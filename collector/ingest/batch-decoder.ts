@@ -30,8 +30,9 @@ export interface DecodeLimits {
   readonly allowMissingChecksum?: boolean;
   /** The agent's key when the collector holds a credential for it: the batch must carry a valid mac. */
   readonly macKey?: Uint8Array;
-  /** The partition of the batch's topic, and the partition count: Batch.partition and every key must be in it. */
-  readonly partition?: { readonly index: number; readonly count: number };
+  /** The partition of the batch's topic, and the partition count: Batch.partition and every key must be in it.
+   *  Without an index (a collector holding every partition): every key must be in one partition, which is the batch's. */
+  readonly partition?: { readonly index?: number; readonly count: number };
   /** Accept wire version 1 (no partition) as well: batches logged or buffered before version 2. */
   readonly allowLegacyVersion?: boolean;
 }
@@ -92,7 +93,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
   const contexts = (w.profiles ?? []).map((p, i) => intern(profileContext(p, i, strings)));
 
   const keys = keyRows(w, version, originators, targets, contexts.length);
-  if (limits.partition) checkPartition(w, keys.keys, limits.partition);
+  const partition = limits.partition ? checkPartition(w, keys.keys, limits.partition) : legacy ? -1 : w.partition ?? 0;
   const hopCount = w.hopKey?.length ?? 0;
   if (hopCount === 0) reject('HW_COLLECTOR_MISSING_FIELD', 'the batch holds no hops');
   if (hopCount > limits.maxHopsPerBatch) reject('HW_COLLECTOR_TOO_LARGE', `${hopCount} hops, at most ${limits.maxHopsPerBatch}`);
@@ -123,7 +124,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
     agentId: w.agentId,
     streamId: w.streamId,
     seq,
-    partition: legacy ? -1 : w.partition ?? 0,
+    partition,
     keys: keys.keys,
     keyContexts: keys.profiles.map((p) => contexts[p] ?? EMPTY_CONTEXT),
     hopCount,
@@ -134,14 +135,20 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
   };
 }
 
-/** Per key row, not per hop: a batch's keys are few beside its hops. */
-function checkPartition(w: Wire, keys: readonly JoinKey[], topic: { readonly index: number; readonly count: number }): void {
+/** The batch's partition. Per key row, not per hop: a batch's keys are few beside its hops. */
+function checkPartition(w: Wire, keys: readonly JoinKey[], topic: { readonly index?: number; readonly count: number }): number {
   const stated = w.partition ?? 0;
-  if (stated !== topic.index) reject('HW_COLLECTOR_WRONG_PARTITION', `the batch names partition ${stated}, its topic partition ${topic.index}`);
+  if (topic.index !== undefined && stated !== topic.index) reject('HW_COLLECTOR_WRONG_PARTITION', `the batch names partition ${stated}, its topic partition ${topic.index}`);
+  const index = topic.index ?? (keys.length > 0 ? partitionOfKey(keys[0]!, topic.count) : 0);
   for (let row = 0; row < keys.length; row++) {
     const p = partitionOfKey(keys[row]!, topic.count);
-    if (p !== topic.index) reject('HW_COLLECTOR_WRONG_PARTITION', `key ${row} (${keys[row]!.toString()}) is in partition ${p} of ${topic.count}, the batch's topic in ${topic.index}`);
+    if (p !== index) {
+      reject('HW_COLLECTOR_WRONG_PARTITION', topic.index === undefined
+        ? `keys 0 and ${row} are in partitions ${index} and ${p} of ${topic.count}: a batch's keys share one partition`
+        : `key ${row} (${keys[row]!.toString()}) is in partition ${p} of ${topic.count}, the batch's topic in ${topic.index}`);
+    }
   }
+  return index;
 }
 
 function sameLength(expected: number, column: readonly unknown[] | undefined, name: string): void {

@@ -126,14 +126,17 @@ export function createIngest(options: IngestOptions): Ingest {
     if (agentId === undefined) return rejection('HW_COLLECTOR_BAD_FIELD', 'topic is not hopwatch/v2/<agentId>/hops/<partition> with a valid agent id and partition');
     // Checked here, at the tick, not on arrival: a partition may be handed over while its batches wait.
     const partition = msg.topicPartition;
-    // A partition beyond the count is nobody's: decoding rejects it (no key can be in it), with the batch's seq.
-    if (partition === undefined ? !partitions.all : partition < partitions.count && !partitions.has(partition)) return { kind: 'not-held' };
+    // A collector holding every partition takes a batch from any hops topic by its keys: an agent
+    // splits by the count it knew when it sealed the batch, which may not be this deployment's yet.
+    const holdsAll = partitions.all;
+    // Otherwise a partition beyond the count is nobody's: decoding rejects it (no key can be in it), with the batch's seq.
+    if (!holdsAll && (partition === undefined || (partition < partitions.count && !partitions.has(partition)))) return { kind: 'not-held' };
     if (msg.payload.length > options.maxBatchBytes) return rejection('HW_COLLECTOR_TOO_LARGE', `${msg.payload.length} bytes, at most ${options.maxBatchBytes}`);
     if (options.revoked?.(agentId)) return rejection('HW_COLLECTOR_AGENT_REVOKED', 'the agent\'s credential was revoked');
     const macKey = options.ackKey?.(agentId);
     const result = decodeBatch(msg.payload, agentId, {
       maxHopsPerBatch: options.maxHopsPerBatch, latestTimeUs: (nowMs + options.maxFutureSkewMs) * 1000, intern: options.internContext, ...(macKey ? { macKey } : {}),
-      ...(partition === undefined ? { allowLegacyVersion: true } : { partition: { index: partition, count: partitions.count } }),
+      ...(partition === undefined ? { allowLegacyVersion: true } : { partition: holdsAll ? { count: partitions.count } : { index: partition, count: partitions.count } }),
     });
     if (result.ok) return { kind: 'decoded', batch: result.batch, msg };
     return { kind: 'rejected', agentId, reason: result.reason, detail: result.detail, streamId: result.streamId, seq: result.seq };

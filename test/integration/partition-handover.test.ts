@@ -40,7 +40,7 @@ describe.each(backends)('partition handover on $name', (backend) => {
 
   const start = async (storeFile: string, name: string, heldAtStart?: readonly number[]) => {
     // No checkpoint after the first tick: what the first collector joined stays only in its log.
-    const config = testCollectorConfig(join(dir.path, name), { store: { file: storeFile }, ingest: { checkpointIntervalMs: 3_600_000 } });
+    const config = testCollectorConfig(join(dir.path, name), { store: { file: storeFile }, ingest: { checkpointIntervalMs: 3_600_000, partitions: 64 } });
     const c = await startCollector(config, heldAtStart ? { heldAtStart } : {});
     running.push(c);
     return c;

@@ -4,14 +4,14 @@ import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.js';
 import { journeyKey } from '../../agent/journey-key.js';
-import type { Collector } from '../../collector/collector.js';
+import { startCollector, type Collector } from '../../collector/collector.js';
 import { waitFor } from '../../common/wait-for.js';
 import { HopPoint } from '../../proto/hop-point.js';
-import { partitionOfKey } from '../../proto/partition.js';
+import { allPartitions, partitionOfKey } from '../../proto/partition.js';
 import { hopsTopicOf, legacyTopics, topics } from '../../proto/topics.js';
 import { AckStatus, WireBatchAck } from '../../proto/wire.js';
 import { asVersion1, encodeTestBatch, keyText, reencodeTestBatch } from '../helpers/batches.js';
-import { startTestAgent, startTestCollector } from '../helpers/system.js';
+import { startTestAgent, startTestCollector, testCollectorConfig } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const nowUs = () => Date.now() * 1000;
@@ -56,7 +56,7 @@ describe('partitioned wire', () => {
   };
 
   it('sends an agent\'s hops on the topics of their partitions, and joins them into one record per journey', async () => {
-    collector = await startTestCollector(dir.path);
+    collector = await startTestCollector(dir.path, { ingest: { partitions: 64 } });
     const seen = new Map<number, number>();
     const listener = await rawClient(collector.brokerUrl);
     listener.on('message', (topic) => {
@@ -78,7 +78,11 @@ describe('partitioned wire', () => {
   });
 
   it('rejects a batch holding a key of another partition than its topic\'s, or naming another, with a counted reason', async () => {
-    collector = await startTestCollector(dir.path);
+    // Holding all but one partition: a collector holding them all takes a batch by its keys (below).
+    const key = keyText(7);
+    const home = partitionOfKey(journeyKey(key), 64);
+    const other = (home + 1) % 64;
+    collector = await startCollector(testCollectorConfig(dir.path, { ingest: { partitions: 64 } }), { heldAtStart: allPartitions(64).filter((p) => p !== (home + 2) % 64) });
     const client = await rawClient(collector.brokerUrl);
     const acks: { seq: number; status: number; reason: string }[] = [];
     client.on('message', (_t, payload) => {
@@ -86,11 +90,9 @@ describe('partitioned wire', () => {
       acks.push({ seq: Number(a.seq), status: a.status, reason: a.reason });
     });
     await client.subscribeAsync(topics.ack('rig'), { qos: 1 });
-    const key = keyText(7);
-    const home = partitionOfKey(journeyKey(key), 64);
     const bytes = encodeTestBatch('rig', 1, [{ key, point: 'UG_IN', timeUs: nowUs(), context: { srv: '4.8.1' } }]);
-    await client.publishAsync(topics.hops('rig', (home + 1) % 64), Buffer.from(bytes), { qos: 1 });
-    const namingAnother = reencodeTestBatch(bytes, { seq: 2, partition: (home + 1) % 64 });
+    await client.publishAsync(topics.hops('rig', other), Buffer.from(bytes), { qos: 1 });
+    const namingAnother = reencodeTestBatch(bytes, { seq: 2, partition: other });
     await client.publishAsync(topics.hops('rig', home), Buffer.from(namingAnother), { qos: 1 });
     await client.publishAsync(topics.hops('rig', home), Buffer.from(reencodeTestBatch(bytes, { seq: 3, partition: home })), { qos: 1 });
     // A partition beyond the deployment's count is held by no one: rejected, not left unanswered
@@ -104,6 +106,32 @@ describe('partitioned wire', () => {
       { seq: 4, status: AckStatus.REJECTED, reason: 'HW_COLLECTOR_WRONG_PARTITION' },
     ]);
     expect(collector.ingest.counters.rejectedByReason).toEqual({ HW_COLLECTOR_WRONG_PARTITION: 3 });
+  });
+
+  it('takes in, while it holds every partition, a batch split by another count on any hops topic, by its keys', async () => {
+    // The SQLite default: one partition. An agent that sealed batches before it heard that split them by 64.
+    collector = await startTestCollector(dir.path);
+    const client = await rawClient(collector.brokerUrl);
+    const acks: { seq: number; status: number; reason: string }[] = [];
+    client.on('message', (_t, payload) => {
+      const a = WireBatchAck.decode(payload);
+      acks.push({ seq: Number(a.seq), status: a.status, reason: a.reason });
+    });
+    await client.subscribeAsync(topics.ack('rig'), { qos: 1 });
+    const t = nowUs();
+    for (let i = 0; i < 5; i++) {
+      const key = deviceKey(i);
+      const home = partitionOfKey(journeyKey(key), 64);
+      const bytes = encodeTestBatch('rig', i + 1, [
+        { key, point: 'UG_IN', timeUs: t + i, context: { srv: '4.8.1' } },
+        { key, point: 'UG_OUT', timeUs: t + 1000 + i, context: { code: 'I0' } },
+      ]);
+      await client.publishAsync(topics.hops('rig', home), Buffer.from(reencodeTestBatch(bytes, { seq: i + 1, partition: home })), { qos: 1 });
+    }
+    await waitFor(() => acks.length === 5, 5000, 'five acks');
+    expect(acks.every((a) => a.status === AckStatus.STORED)).toBe(true);
+    expect(collector.store.listJourneys({ limit: 10 })).toHaveLength(5);
+    expect(collector.store.partitionCount(64)).toBe(1);
   });
 
   it('has agents split by the partition count the collector announces, and keeps it for their next start', async () => {

@@ -3,9 +3,10 @@ import { createPartitionSubscriptions } from '../../../collector/broker/partitio
 import { createHeldPartitions } from '../../../collector/join/held-partitions.js';
 
 describe('partition subscriptions of a broker link', () => {
-  it('holds every partition by default, with version 1\'s hops topic', () => {
+  it('holds every partition by default: every hops topic, with version 1\'s', () => {
     const subs = createPartitionSubscriptions(3);
-    expect(subs.topics()).toEqual(['hopwatch/v2/+/hops/0', 'hopwatch/v2/+/hops/1', 'hopwatch/v2/+/hops/2', 'hopwatch/v1/+/hops']);
+    expect(subs.topics()).toEqual(['hopwatch/v2/+/hops/+', 'hopwatch/v1/+/hops']);
+    expect(subs.partitions()).toEqual([0, 1, 2]);
   });
 
   it('changes only the topics of partitions not already in the state asked for', () => {
@@ -15,11 +16,17 @@ describe('partition subscriptions of a broker link', () => {
     expect(subs.partitions()).toEqual([1]);
   });
 
-  it('takes version 1\'s hops topic on with the last partition and drops it with the first one released', () => {
-    const subs = createPartitionSubscriptions(2, [0]);
-    expect(subs.add([1]).subscribe).toEqual(['hopwatch/v2/+/hops/1', 'hopwatch/v1/+/hops']);
-    expect(subs.remove([0]).unsubscribe).toEqual(['hopwatch/v2/+/hops/0', 'hopwatch/v1/+/hops']);
-    expect(subs.topics()).toEqual(['hopwatch/v2/+/hops/1']);
+  it('takes every hops topic on with the last partition, and goes back to one topic each with the first one released', () => {
+    const subs = createPartitionSubscriptions(3, [0, 2]);
+    expect(subs.add([1])).toEqual({
+      subscribe: ['hopwatch/v2/+/hops/+', 'hopwatch/v1/+/hops'],
+      unsubscribe: ['hopwatch/v2/+/hops/0', 'hopwatch/v2/+/hops/2'],
+    });
+    expect(subs.remove([0])).toEqual({
+      subscribe: ['hopwatch/v2/+/hops/1', 'hopwatch/v2/+/hops/2'],
+      unsubscribe: ['hopwatch/v2/+/hops/+', 'hopwatch/v1/+/hops'],
+    });
+    expect(subs.topics()).toEqual(['hopwatch/v2/+/hops/1', 'hopwatch/v2/+/hops/2']);
   });
 
   it('refuses a partition outside the count', () => {
