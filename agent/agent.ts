@@ -2,7 +2,9 @@
 // and written to the SQLite buffer in group commits, and the forwarder publishes them until
 // acknowledged. Hops still in memory (`unsealedHops`) are lost if the process dies: those of
 // the last flush interval, never more than 2 × maxHops × (maxPendingChunks + 1) (the recorder's
-// chunks and one staged commit). `durably` closes that window for callers that wait (HTTP intake).
+// chunks and one staged commit), and with more than one partition those waiting to fill their
+// partition's batch: at most lingerMs older, at most P × maxHops (agent/partition-linger.ts).
+// `durably` closes that window for callers that wait (HTTP intake).
 import { join } from 'node:path';
 import type { Clock } from '../common/clock.js';
 import { createMonotonicClock } from '../common/clock.js';
@@ -21,7 +23,8 @@ import { createGroupCommit, type Durable } from './group-commit.js';
 import type { HopChunk } from './hop-recorder.js';
 import { createHopRecorder } from './hop-recorder.js';
 import { JourneyKey, journeyKey } from './journey-key.js';
-import { encodePartitionedHops } from './partition-split.js';
+import { createPartitionLinger } from './partition-linger.js';
+import { encodePartition } from './partition-split.js';
 import { createTimeProbe, type TimeProbe } from './time-probe.js';
 import { createWallStepDetector } from './wall-step-detector.js';
 
@@ -95,7 +98,18 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
       invalidContexts += problems.length;
       log.warn({ code: 'HW_AGENT_BAD_HOP', count: problems.length, example: problems[0] }, 'context left out of hops');
     }
-    commits.stage(encodePartitionedHops(chunk, partitions, config.batch.maxHops, header), chunk.length);
+    lingering.add(chunk, partitions);
+  };
+  const lingering = createPartitionLinger({
+    lingerMs: config.batch.lingerMs,
+    maxHops: config.batch.maxHops,
+    nowMs: () => clock.nowUs() / 1000,
+    onSealed: (partition, hops) => commits.stage(encodePartition(partition, hops, config.batch.maxHops, header), hops.length),
+  });
+  /** Everything stamped so far out of memory and into the next commit. */
+  const sealAll = () => {
+    recorder.flush();
+    lingering.sealAll();
   };
 
   // The count the collector announces (retained, on every connect) wins over the configured one,
@@ -111,7 +125,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
 
   const commits = createGroupCommit({
     store,
-    collect: () => recorder.flush(),
+    collect: sealAll,
     onStored: () => forwarder.wake(),
     // A chunk per pending slot, as the recorder holds: memory stays within the same bound.
     maxStagedHops: config.batch.maxHops * (config.batch.maxPendingChunks + 1),
@@ -135,7 +149,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     stamped,
     invalidContexts,
     writeFailedHops: commits.counters().writeFailedHops,
-    unsealedHops: recorder.pendingHops + commits.stagedHops,
+    unsealedHops: recorder.pendingHops + lingering.pendingHops + commits.stagedHops,
     buffer: { ...store.counters(), maxBytes: config.buffer.maxBytes },
     forward: forwarder.counters(),
     clock: {
@@ -178,6 +192,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
 
   const flushTimer = setInterval(() => {
     recorder.flush();
+    lingering.sealDue();
     // Deletes that failed (disk full) are retried here too, so they finish when the agent is idle.
     if (store.retryRemovals()) forwarder.wake();
   }, config.batch.flushIntervalMs);
@@ -199,12 +214,12 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     record: recorder.record,
     durably: commits.durably,
     flush: () => {
-      recorder.flush();
+      sealAll();
       commits.commitNow();
     },
     status,
     drained(timeoutMs) {
-      recorder.flush();
+      sealAll();
       commits.commitNow();
       return forwarder.drained(timeoutMs);
     },
@@ -213,7 +228,7 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
         clearInterval(flushTimer);
         probe?.stop();
         steps.stop();
-        recorder.flush();
+        sealAll();
         commits.commitNow();
         await deliverBuffered();
         await forwarder.close();

@@ -22,6 +22,8 @@ export interface AgentConfig {
     readonly maxHops: number; readonly flushIntervalMs: number; readonly maxPendingChunks: number;
     /** Partition count to split by until the collector announces one (proto/partition.ts). */
     readonly partitions: number;
+    /** With more than one partition: how long a partition's hops may wait to fill a batch (agent/partition-linger.ts); 0: never. */
+    readonly lingerMs: number;
   };
   readonly forward: {
     readonly maxInFlight: number;
@@ -49,7 +51,7 @@ export const agentDefaults: AgentConfig = {
   agentId: 'agent-1',
   broker: { url: 'mqtt://127.0.0.1:1883', passwordFile: '', caFile: '', certFile: '', keyFile: '' },
   buffer: { file: '', maxBytes: 256 * 1024 * 1024 },
-  batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8, partitions: DEFAULT_PARTITION_COUNT },
+  batch: { maxHops: 4096, flushIntervalMs: 100, maxPendingChunks: 8, partitions: DEFAULT_PARTITION_COUNT, lingerMs: 1000 },
   forward: { maxInFlight: 32, ackTimeoutMs: 10_000, reconnectInitialMs: 500, reconnectMaxMs: 30_000, closeTimeoutMs: 5000 },
   statusIntervalMs: 10_000,
   clock: { probeIntervalMs: 10_000, wallStepThresholdMs: 100 },
@@ -78,8 +80,8 @@ export const agentSchema = {
       properties: { file: { type: 'string' }, maxBytes: int(1024 * 1024) },
     },
     batch: {
-      type: 'object', additionalProperties: false, required: ['maxHops', 'flushIntervalMs', 'maxPendingChunks', 'partitions'],
-      properties: { maxHops: int(1, 65536), flushIntervalMs: int(1, 60_000), maxPendingChunks: int(1, 1024), partitions: int(1, MAX_PARTITION_COUNT) },
+      type: 'object', additionalProperties: false, required: ['maxHops', 'flushIntervalMs', 'maxPendingChunks', 'partitions', 'lingerMs'],
+      properties: { maxHops: int(1, 65536), flushIntervalMs: int(1, 60_000), maxPendingChunks: int(1, 1024), partitions: int(1, MAX_PARTITION_COUNT), lingerMs: int(0, 60_000) },
     },
     forward: {
       type: 'object', additionalProperties: false, required: ['maxInFlight', 'ackTimeoutMs', 'reconnectInitialMs', 'reconnectMaxMs', 'closeTimeoutMs'],
@@ -112,6 +114,7 @@ export const agentFlags: readonly FlagSpec[] = [
   { flag: 'batch-max-hops', path: 'batch.maxHops', type: 'integer', description: 'hops per batch at most' },
   { flag: 'partitions', path: 'batch.partitions', type: 'integer', description: 'partition count to split hops by until the collector announces its own (then the announced one is kept)' },
   { flag: 'flush-interval-ms', path: 'batch.flushIntervalMs', type: 'integer', description: 'seal and buffer a partly filled batch after this long' },
+  { flag: 'linger-ms', path: 'batch.lingerMs', type: 'integer', description: 'with more than one partition, let a partition\'s hops wait this long at most to fill a batch (0: seal at every flush)' },
   { flag: 'max-in-flight', path: 'forward.maxInFlight', type: 'integer', description: 'batches published and awaiting the collector\'s ack at most' },
   { flag: 'ack-timeout-ms', path: 'forward.ackTimeoutMs', type: 'integer', description: 'publish a batch again when its ack is this late' },
   { flag: 'reconnect-initial-ms', path: 'forward.reconnectInitialMs', type: 'integer', description: 'first reconnect backoff ceiling (doubles per failure, full jitter)' },

@@ -13,11 +13,12 @@ export interface PartitionBatch extends EncodedBatch {
 
 /** Encodes `cols` as encodeHops does, but into batches of one partition each, carrying it (Batch.partition). */
 export function encodePartitionedHops(cols: HopColumns, count: number, maxHops: number, header: () => BatchHeader): PartitionBatch[] {
-  const out: PartitionBatch[] = [];
-  for (const { partition, hops } of splitByPartition(cols, count)) {
-    for (const b of encodeHops(hops, maxHops, header)) out.push({ seq: b.seq, hops: b.hops, partition, bytes: withPartition(b.bytes, partition) });
-  }
-  return out;
+  return splitByPartition(cols, count).flatMap(({ partition, hops }) => encodePartition(partition, hops, maxHops, header));
+}
+
+/** Encodes hops that are all in `partition` into batches carrying it. */
+export function encodePartition(partition: number, hops: HopColumns, maxHops: number, header: () => BatchHeader): PartitionBatch[] {
+  return encodeHops(hops, maxHops, header).map((b) => ({ seq: b.seq, hops: b.hops, partition, bytes: withPartition(b.bytes, partition) }));
 }
 
 export interface PartitionHops {
