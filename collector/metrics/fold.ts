@@ -43,6 +43,8 @@ export function createFolder(store: MetricRollupStore, groups: GroupRegistry, le
   /** (day, SRV) pairs with hour rows and no day row yet, by key. */
   const open = new Map<string, { dayMs: number; srv: string }>();
   const journal = createUndoJournal();
+  /** The fold generation the pairs above were read at (undefined: not read under a turn yet). */
+  let generation: number | undefined;
 
   const reload = () => {
     journal.commit();
@@ -92,6 +94,11 @@ export function createFolder(store: MetricRollupStore, groups: GroupRegistry, le
 
   return {
     fold(nowMs) {
+      // Collectors sharing a store fold one at a time; one that another's fold passed reads the
+      // pairs again, since that fold may have opened or compacted some.
+      const turn = store.takeFoldTurn();
+      if (turn === undefined) return 0;
+      if (turn !== generation) reload();
       const rows = new Map<string, Row>();
       const rowFor = (level: Level, startMs: number, dayMs: number, srv: string) => {
         const id = `${level}\u0001${startMs}\u0001${srv}`;
@@ -113,10 +120,10 @@ export function createFolder(store: MetricRollupStore, groups: GroupRegistry, le
         add(row, groupId, facts, i);
         if (request) add(row, ALL_REQUESTS, facts, i);
       };
-      let maxId = 0;
+      const ids: number[] = [];
       let folded = 0;
       for (const d of store.pendingFacts()) {
-        maxId = d.id;
+        ids.push(d.id);
         const facts = factsOf(d.data);
         for (let i = 0; i < facts.length / FACT.STRIDE; i++) {
           const hourMs = facts[i * FACT.STRIDE + FACT.HOUR]!;
@@ -136,12 +143,17 @@ export function createFolder(store: MetricRollupStore, groups: GroupRegistry, le
         }
       }
       for (const row of rows.values()) write(row);
-      if (maxId > 0) store.dropFactsThrough(maxId);
+      if (ids.length > 0) store.dropFacts(ids);
       compact(nowMs);
       // Queries read hour rows only from the first day not wholly compacted.
       let openFrom = Infinity;
       for (const p of open.values()) openFrom = Math.min(openFrom, p.dayMs);
       store.saveOpenFrom(Number.isFinite(openFrom) ? openFrom : 'none');
+      const before = generation;
+      store.saveFoldGeneration((generation = turn + 1));
+      journal.add(() => {
+        generation = before;
+      });
       return folded;
     },
     pendingRecords: () => store.pendingFactCount(),

@@ -35,8 +35,16 @@ export interface MetricRollupStore {
   pendingFacts(): FactBatch[];
   /** How many facts are waiting to be folded. */
   pendingFactCount(): number;
-  /** Drops the fact batches up to and including `id` (they are folded). */
-  dropFactsThrough(id: number): void;
+  /** Drops these fact batches (they are folded). By id, not by range: on a store several
+   *  collectors share, a batch with a lower id may commit after the fold read the others. */
+  dropFacts(ids: readonly number[]): void;
+  /**
+   * Takes this transaction's turn to fold, or undefined when another collector's fold holds it
+   * (the facts wait for the next fold). Returns the fold generation: how many folds committed,
+   * so that a folder can tell whether another collector folded since it last did.
+   */
+  takeFoldTurn(): number | undefined;
+  saveFoldGeneration(generation: number): void;
 
   /** The stored parts of one rollup row. */
   rowParts(key: RollupRowKey): Uint8Array[];

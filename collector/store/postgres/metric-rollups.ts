@@ -5,6 +5,8 @@ import type { FactBatch, MetricRollupStore, RollupRowFilter, StoredRollupRow } f
 import type { SyncPostgres } from './sync-postgres.js';
 
 const LEVEL_DAY = 1;
+/** The advisory lock key of the fold ('hwfold' in ASCII): one per database. */
+const FOLD_LOCK = 0x687766_6f6c64;
 const ROW = 'start_ms AS "startMs", srv, data';
 const DAY_ROWS = `SELECT ${ROW} FROM metric_rollups WHERE level = ${LEVEL_DAY} AND start_ms >= $1 AND start_ms <= $2 AND part = $3`;
 // A (day, SRV) is compacted when it has a day row, in either part.
@@ -25,7 +27,15 @@ export function createPostgresMetricRollups(db: SyncPostgres): MetricRollupStore
     appendFacts: (records, data) => void db.query('INSERT INTO metric_deltas (records, data) VALUES ($1, $2)', [records, data]),
     pendingFacts: () => db.query<FactBatch>('SELECT id, data FROM metric_deltas ORDER BY id'),
     pendingFactCount: () => one<number>('SELECT coalesce(sum(records), 0) AS v FROM metric_deltas')!,
-    dropFactsThrough: (id) => void db.query('DELETE FROM metric_deltas WHERE id <= $1', [id]),
+    dropFacts: (ids) => void db.query('DELETE FROM metric_deltas WHERE id = ANY($1::bigint[])', [ids]),
+    // Held to the end of the transaction: folds of several collectors are read, merged and written one after another.
+    takeFoldTurn() {
+      const turn = db.query<{ locked: boolean; generation: string | null }>(
+        "SELECT pg_try_advisory_xact_lock($1) AS locked, (SELECT value FROM metric_state WHERE name = 'fold_generation') AS generation", [FOLD_LOCK])[0]!;
+      return turn.locked ? Number(turn.generation ?? 0) : undefined;
+    },
+    saveFoldGeneration: (generation) => void db.query(`INSERT INTO metric_state (name, value) VALUES ('fold_generation', $1)
+      ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [String(generation)]),
     rowParts: (k) => blobs('SELECT data FROM metric_rollups WHERE level = $1 AND start_ms = $2 AND srv = $3 ORDER BY part', [k.level, k.startMs, k.srv]),
     saveRowPart: (k, part, dayMs, records, data) => void db.query(`INSERT INTO metric_rollups (level, start_ms, srv, part, day_ms, records, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
       ON CONFLICT (level, start_ms, srv, part) DO UPDATE SET records = excluded.records, data = excluded.data`, [k.level, k.startMs, k.srv, part, dayMs, records, data]),

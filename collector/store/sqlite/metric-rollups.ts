@@ -10,7 +10,9 @@ export function createSqliteMetricRollups(db: Database.Database): MetricRollupSt
     appendFacts: db.prepare('INSERT INTO metric_deltas (records, data) VALUES (?, ?)'),
     pendingFacts: db.prepare('SELECT id, data FROM metric_deltas ORDER BY id'),
     pendingCount: db.prepare('SELECT coalesce(sum(records), 0) FROM metric_deltas').pluck(),
-    dropFacts: db.prepare('DELETE FROM metric_deltas WHERE id <= ?'),
+    dropFact: db.prepare('DELETE FROM metric_deltas WHERE id = ?'),
+    foldGeneration: db.prepare("SELECT value FROM metric_state WHERE name = 'fold_generation'").pluck(),
+    saveFoldGeneration: db.prepare("INSERT INTO metric_state (name, value) VALUES ('fold_generation', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
     rowParts: db.prepare('SELECT data FROM metric_rollups WHERE level = ? AND start_ms = ? AND srv = ?').pluck(),
     saveRowPart: db.prepare(`INSERT INTO metric_rollups (level, start_ms, srv, part, day_ms, records, data) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (level, start_ms, srv, part) DO UPDATE SET records = excluded.records, data = excluded.data`),
@@ -39,7 +41,12 @@ export function createSqliteMetricRollups(db: Database.Database): MetricRollupSt
     appendFacts: (records, data) => void s.appendFacts.run(records, data),
     pendingFacts: () => s.pendingFacts.all() as FactBatch[],
     pendingFactCount: () => s.pendingCount.get() as number,
-    dropFactsThrough: (id) => void s.dropFacts.run(id),
+    dropFacts(ids) {
+      for (const id of ids) s.dropFact.run(id);
+    },
+    // A SQLite file has one collector: the turn is always its own.
+    takeFoldTurn: () => Number(s.foldGeneration.get() ?? 0),
+    saveFoldGeneration: (generation) => void s.saveFoldGeneration.run(String(generation)),
     rowParts: (k) => s.rowParts.all(k.level, k.startMs, k.srv) as Uint8Array[],
     saveRowPart: (k, part, dayMs, records, data) => void s.saveRowPart.run(k.level, k.startMs, k.srv, part, dayMs, records, data),
     dropRowPart: (k, part) => void s.dropRowPart.run(k.level, k.startMs, k.srv, part),

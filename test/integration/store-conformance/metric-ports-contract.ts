@@ -51,9 +51,15 @@ export function metricPortsContract(backend: MetricPortsBackend): void {
         const [first, second] = p.rollups.pendingFacts();
         expect([Buffer.from(first!.data), Buffer.from(second!.data)]).toEqual([Buffer.from([1, 2]), Buffer.from([3])]);
         expect(p.rollups.pendingFactCount()).toBe(5);
-        p.rollups.dropFactsThrough(first!.id);
+        p.rollups.dropFacts([first!.id]);
         expect(p.rollups.pendingFacts().map((f) => f.id)).toEqual([second!.id]);
         expect(p.rollups.pendingFactCount()).toBe(3);
+      });
+
+      it('gives the fold its turn with the generation saved last', () => {
+        expect(p.rollups.takeFoldTurn()).toBe(0);
+        p.rollups.saveFoldGeneration(7);
+        expect(p.rollups.takeFoldTurn()).toBe(7);
       });
 
       it('replaces a row part saved twice, and drops it', () => {
