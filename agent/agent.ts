@@ -118,7 +118,9 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   const learnPartitions = (payload: Buffer) => {
     const info = decodeClusterInfo(payload);
     if (info === undefined || info.partitions === partitions) return;
-    log.warn({ from: partitions, to: info.partitions }, 'the collector announced another partition count; hops are split by it from now on');
+    // A first count replaces the configured one (a new agent); a count that changes is news.
+    const heardBefore = store.partitionCount() !== undefined;
+    log[heardBefore ? 'warn' : 'info']({ from: partitions, to: info.partitions }, 'the collector announced another partition count; hops are split by it from now on');
     partitions = info.partitions;
     store.savePartitionCount(partitions);
   };
