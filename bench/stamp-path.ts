@@ -162,6 +162,8 @@ async function measureHopwatch(w: Workload, warmup: Workload, dir: string): Prom
     // Nothing listens there: the agent keeps everything in its buffer, as when the broker is away.
     broker: { ...agentDefaults.broker, url: brokerUrl },
     buffer: { ...agentDefaults.buffer, file: join(dir, `${agentId}.db`) },
+    // As under `npm start`, whose collector (SQLite) announces one partition: a chunk is one batch.
+    batch: { ...agentDefaults.batch, partitions: 1 },
     intake: { ...agentDefaults.intake, udpPort: 0, httpPort: 0 },
     logLevel: 'silent',
   });
