@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { packageFile } from '../common/paths.js';
-import { spawnCollector } from './collector-process.js';
+import { spawnCollector, type CollectorProcess } from './collector-process.js';
 import type { LoadProcessOptions } from './load-process.js';
 import { scrapeMetrics } from './metrics-scrape.js';
 import { freePort, startMosquitto, type Mosquitto } from './mosquitto.js';
 import { percentile } from '../collector/metrics/stats.js';
 import { openSyncPostgres } from '../collector/store/postgres/sync-postgres.js';
+import { waitFor } from '../common/wait-for.js';
 
 /** Each stored record's key and write time, from the SQLite file or the PostgreSQL database. */
 function* writtenRecords(store: string): Iterable<{ key: string; writtenAtMs: number }> {
@@ -46,6 +47,8 @@ export interface EndToEndOptions {
   readonly postgresUrl?: string;
   /** Open 24-hour-class journeys started before the traffic, to load the joiner (growth runs). */
   readonly idleJourneys?: number;
+  /** Run this many collectors with --cluster (Mosquitto and PostgreSQL only), sharing the partitions; figures add up over them. */
+  readonly clusterMembers?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -88,9 +91,11 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
   const db = join(dir, 'collector.db');
   try {
     if (o.broker === 'mosquitto') mosquitto = await startMosquitto(dir);
-    const brokerArgs = mosquitto ? ['--broker', mosquitto.url, '--client-id', `bench-${brokerPort}`] : ['--broker-port', String(brokerPort)];
-    const collector = await spawnCollector([...brokerArgs, '--store', o.postgresUrl ?? db], httpPort);
-    const before = await scrapeMetrics(collector.httpUrl);
+    const collectors = o.clusterMembers === undefined
+      ? [await spawnCollector([...(mosquitto ? ['--broker', mosquitto.url, '--client-id', `bench-${brokerPort}`] : ['--broker-port', String(brokerPort)]), '--store', o.postgresUrl ?? db], httpPort)]
+      : await startCluster(o.clusterMembers, mosquitto, o.postgresUrl, httpPort);
+    const scrape = async () => sumMetrics(await Promise.all(collectors.map((c) => scrapeMetrics(c.httpUrl))));
+    const before = await scrape();
     const options: LoadProcessOptions = {
       brokerUrl: mosquitto?.url ?? `mqtt://127.0.0.1:${brokerPort}`, dataDir: dir,
       groups: o.groups, hopsPerSecond: o.hopsPerSecond, devicesPerGroup: o.devicesPerGroup, sampleEvery: o.sampleEvery,
@@ -116,7 +121,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
     let openPeak = 0;
     let lastStoredAt = started;
     const sample = async () => {
-      const m = await scrapeMetrics(collector.httpUrl);
+      const m = await scrape();
       const now = m.get('hopwatch_ingested_hops_total') ?? 0;
       if (now > stored) lastStoredAt = Date.now();
       stored = now;
@@ -151,7 +156,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
       await sample();
     }
     const end = await sample();
-    await collector.kill('SIGTERM');
+    await Promise.all(collectors.map((c) => c.kill('SIGTERM')));
 
     const wallS = (Date.now() - started) / 1000;
     const sampled = new Map(finals);
@@ -193,4 +198,33 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
     await mosquitto?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Cluster members on one broker and one PostgreSQL store, started one after another; resolves once every partition is held and shared out evenly. */
+async function startCluster(members: number, mosquitto: Mosquitto | undefined, postgresUrl: string | undefined, firstHttpPort: number): Promise<CollectorProcess[]> {
+  if (!mosquitto || !postgresUrl) throw new Error('a cluster run needs Mosquitto and PostgreSQL');
+  const collectors: CollectorProcess[] = [];
+  for (let i = 0; i < members; i++) {
+    const port = i === 0 ? firstHttpPort : await freePort();
+    collectors.push(await spawnCollector(['--broker', mosquitto.url, '--client-id', `bench-member-${i}-${port}`, '--store', postgresUrl, '--cluster', '--member-id', `bench-${i}`], port, 30_000));
+  }
+  await waitFor(async () => {
+    const body = await (await fetch(`${collectors[0]!.httpUrl}/api/v1/cluster`)).json() as { partitionCount: number; members: { live: boolean; partitions: number[] }[] };
+    const live = body.members.filter((m) => m.live);
+    const held = live.reduce((n, m) => n + m.partitions.length, 0);
+    return live.length === members && held === body.partitionCount && live.every((m) => m.partitions.length >= Math.floor(body.partitionCount / members));
+  }, 60_000, `${members} members sharing every partition`);
+  return collectors;
+}
+
+/** Counters and gauges added up over several collectors' scrapes (peak memory is per process: the largest). */
+function sumMetrics(scrapes: readonly Map<string, number>[]): Map<string, number> {
+  const total = new Map<string, number>();
+  for (const m of scrapes) {
+    for (const [name, value] of m) {
+      const peak = name.includes('memory') || name.includes('heap');
+      total.set(name, peak ? Math.max(total.get(name) ?? 0, value) : (total.get(name) ?? 0) + value);
+    }
+  }
+  return total;
 }

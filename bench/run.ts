@@ -6,6 +6,7 @@
 //   npm run bench -- --only e2e,wire   some parts (written to bench/results/partial.json)
 //   npm run bench -- --only postgres   end to end with the PostgreSQL store (a throwaway server)
 //   npm run bench -- --only tap     the latency the DUIS tap adds at 1,000 requests/s (about 1.5 minutes)
+//   npm run bench -- --only scale   1 and 2 collectors with --cluster on Mosquitto and one PostgreSQL (about 3 minutes)
 //   npm run bench -- --only metrics --metrics-records 10000000   the metric engine at 10 million records (about 12 minutes: building the records is most of it)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -54,8 +55,8 @@ const QUICK: Sizes = {
   freshnessS: 3, growthS: 3, growthIdle: [100, 400], metricsRecords: 5_000, openJourneys: 10_000, openQuietS: 2, tapS: 2,
 };
 
-type Part = 'stamp' | 'wire' | 'e2e' | 'postgres' | 'mosquitto' | 'naive' | 'freshness' | 'growth' | 'metrics' | 'open' | 'tap';
-const PARTS: readonly Part[] = ['stamp', 'wire', 'e2e', 'postgres', 'mosquitto', 'naive', 'freshness', 'growth', 'metrics', 'open', 'tap'];
+type Part = 'stamp' | 'wire' | 'e2e' | 'postgres' | 'scale' | 'mosquitto' | 'naive' | 'freshness' | 'growth' | 'metrics' | 'open' | 'tap';
+const PARTS: readonly Part[] = ['stamp', 'wire', 'e2e', 'postgres', 'scale', 'mosquitto', 'naive', 'freshness', 'growth', 'metrics', 'open', 'tap'];
 
 // Above what one 2-core machine carries (about 100k hops/s), so the collector runs flat out; a
 // far larger flood only measures the overload path (open journeys beyond join.maxResidentJourneys).
@@ -67,6 +68,8 @@ const POSTGRES_RATE = 50_000;
 // Service Requests per second through the DUIS tap: about the DCC's national average (DOMAIN.md).
 const TAP_RATE = 1000;
 
+/** Offered to 1 and 2 clustered collectors: more than one carries on this machine, so that a second can show what it adds. */
+const SCALE_RATE = 80_000;
 /** A run is sustained when nothing is lost and the backlog stays under this many seconds of traffic. */
 const SUSTAINED_BACKLOG_S = 2;
 /** Ramp steps, as a share of the probe's rate. */
@@ -177,6 +180,27 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
       server.stop();
     }
   }
+  if (want('scale')) {
+    const rate = options.quick ? 5000 : SCALE_RATE;
+    const server = await startThrowawayPostgres();
+    try {
+      let best = 0;
+      for (const members of [1, 2]) {
+        log(`scale: ${members} collector${members > 1 ? 's' : ''} with --cluster on Mosquitto and PostgreSQL, ${size.probeS * 2} s at ${rate / 1000}k hops/s offered`);
+        const c = await e2e('mosquitto', rate, size.probeS * 2, { postgresUrl: server.createDatabase(`scale${members}`), clusterMembers: members });
+        const n = members === 1 ? '1_collector' : `${members}_collectors`;
+        if (c.lostHops === 0 && c.maxBacklogS <= SUSTAINED_BACKLOG_S) best = Math.max(best, c.steadyHopsPerS);
+        Object.assign(r, {
+          [`scale_postgres_hops_per_s_${n}`]: c.steadyHopsPerS, [`scale_postgres_lost_hops_${n}`]: c.lostHops,
+          [`scale_postgres_max_backlog_s_${n}`]: c.maxBacklogS, [`scale_collector_cpu_us_per_hop_${n}`]: c.collectorCpuSPerMillionHops,
+          [`scale_collector_cores_${n}`]: c.collectorCores,
+        });
+      }
+      r.scale_postgres_hops_per_s = best;
+    } finally {
+      server.stop();
+    }
+  }
   if (want('mosquitto')) {
     log(`end to end through Mosquitto (${size.sustainS / 2} s at ${PROBE_RATE / 1000}k hops/s offered)`);
     const m = await e2e('mosquitto', options.quick ? 5000 : PROBE_RATE, Math.max(3, size.sustainS / 2));
@@ -267,6 +291,17 @@ const LABELS: [string, string][] = [
   ['e2e_postgres_hops_per_s', 'end to end with the PostgreSQL store, hops/s'],
   ['e2e_postgres_lost_hops', 'hops lost with the PostgreSQL store'],
   ['e2e_mosquitto_hops_per_s', 'end to end through Mosquitto, hops/s'],
+  ['scale_postgres_hops_per_s_1_collector', 'one collector with --cluster (Mosquitto, PostgreSQL), stored hops/s'],
+  ['scale_postgres_hops_per_s_2_collectors', 'two collectors with --cluster, stored hops/s'],
+  ['scale_postgres_lost_hops_1_collector', '  hops lost, one collector'],
+  ['scale_postgres_lost_hops_2_collectors', '  hops lost, two collectors'],
+  ['scale_postgres_max_backlog_s_1_collector', '  largest backlog, one collector, s'],
+  ['scale_postgres_max_backlog_s_2_collectors', '  largest backlog, two collectors, s'],
+  ['scale_collector_cpu_us_per_hop_1_collector', '  collector CPU us/hop, one collector'],
+  ['scale_collector_cpu_us_per_hop_2_collectors', '  collector CPU us/hop, both collectors together'],
+  ['scale_collector_cores_1_collector', '  cores the collector kept busy'],
+  ['scale_collector_cores_2_collectors', '  cores both collectors kept busy'],
+  ['scale_postgres_hops_per_s', 'best of those sustained (0 lost, backlog under 2 s), hops/s'],
   ['naive_hops_per_s', 'naive pipeline, hops/s (embedded broker)'],
   ['naive_mosquitto_hops_per_s', 'naive pipeline through Mosquitto, hops/s'],
   ['e2e_vs_naive_ratio', 'ratio hopwatch / naive'],
