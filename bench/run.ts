@@ -261,7 +261,7 @@ export async function runSuite(options: { quick: boolean; only?: readonly Part[]
   }
   if (want('tap')) {
     log(`DUIS tap: added latency at ${TAP_RATE} requests/s, ${size.tapS} s each direct, through a TCP relay and through the tap`);
-    const t = await measureTapLatency({ requestsPerSecond: TAP_RATE, durationS: size.tapS, warmupS: options.quick ? 1 : 3, log });
+    const t = await measureTapLatency({ requestsPerSecond: TAP_RATE, durationS: size.tapS, warmupS: options.quick ? 1 : 3, sliceWarmupS: options.quick ? 0 : 0.5, log });
     Object.assign(r, {
       tap_direct_p50_ms: t.direct.p50Ms, tap_direct_p99_ms: t.direct.p99Ms, tap_p50_ms: t.tapped.p50Ms, tap_p99_ms: t.tapped.p99Ms,
       tap_relay_p50_ms: t.relayed.p50Ms, tap_relay_p99_ms: t.relayed.p99Ms, tap_relay_added_p50_ms: t.relayAddedP50Ms, tap_relay_added_p99_ms: t.relayAddedP99Ms,

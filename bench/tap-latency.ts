@@ -1,16 +1,20 @@
 // What the DUIS tap adds to a User's exchange with the DCC: Service Requests at a fixed rate
 // (open loop: sent on schedule whether or not earlier ones were answered) to a DCC User
-// Interface stand-in that answers each with its I99 acknowledgement at once, first directly,
-// then through `hopwatch tap` (the built CLI, its own process, defaults but for ports and files).
+// Interface stand-in (bench/duis-stand-in.ts, its own process, so that it and the load generator
+// never wait for each other on one event loop) that answers each with its I99 acknowledgement at
+// once, first directly, then through `hopwatch tap` (the built CLI, its own process, defaults but
+// for ports and files).
 // Latency is from the first byte sent to the last byte of the acknowledgement received. A third
 // path goes through a TCP relay that only copies bytes (bench/tcp-relay.ts, its own process too):
 // what any proxy in the path costs on this machine, the floor under what the tap adds.
 //
 // The tap's agent points at a broker that is not there: it stamps and buffers every hop as usual,
 // and forwarding, which runs beside the traffic and never in its path, is left out of the figure.
-// The three alternate in slices of a few seconds, so that whatever else the machine is doing weighs
-// on all alike. "Added" is the difference of two percentiles, not a percentile of differences.
-import { spawn } from 'node:child_process';
+// The three alternate in slices of two seconds, so that whatever else the machine is doing weighs
+// on all alike; each slice's first half second is not measured (it opens the slice's connections).
+// Sends are due one a millisecond (a 1 ms timer; each tick sends what has come due), not in bursts.
+// "Added" is the difference of two percentiles, not a percentile of differences.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -23,9 +27,14 @@ import { freePort } from './mosquitto.js';
 
 export interface TapLatencyOptions {
   readonly requestsPerSecond: number;
-  /** Measured seconds of each of the two, in slices of at most SLICE_S, after `warmupS` unmeasured ones each. */
+  /** Measured seconds of each of the three, in slices of at most SLICE_S, the first after `warmupS` unmeasured ones. */
   readonly durationS: number;
   readonly warmupS: number;
+  /**
+   * Unmeasured seconds at the start of every later slice: each slice opens its connections anew
+   * (and the tap's idle ones to the DCC have closed meanwhile), which steady traffic never does.
+   */
+  readonly sliceWarmupS?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -60,7 +69,7 @@ export interface TapLatencyResult {
 }
 
 const USER = '90-B3-D5-1F-30-01-00-00';
-const SLICE_S = 4;
+const SLICE_S = 2;
 const NS = 'xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"';
 
 function request(counter: number): string {
@@ -71,27 +80,22 @@ function request(counter: number): string {
     + '<sr:EndDateTime>2026-11-28T00:00:00Z</sr:EndDateTime></sr:ReadLogPeriod></sr:ReadActiveImportProfileData></sr:Body></sr:Request>\n';
 }
 
-/** The DCC User Interface stand-in: reads the request, answers I99 for its RequestID at once. */
+/** Starts the DCC User Interface stand-in (bench/duis-stand-in.ts) in its own process; resolves once it listens. */
 async function startDcc(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => { text += c; });
-    req.on('end', () => {
-      const key = /RequestID>([^<]+)</.exec(text)?.[1] ?? '';
-      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?>\n<sr:Response ${NS} schemaVersion="5.1">`
-        + `<sr:Header><sr:RequestID>${key}</sr:RequestID><sr:ResponseCode>I99</sr:ResponseCode>`
-        + '<sr:ResponseDateTime>2026-11-28T10:15:00.000Z</sr:ResponseDateTime></sr:Header></sr:Response>\n');
-    });
+  const child = spawn(process.execPath, [packageFile('dist', 'bench', 'duis-stand-in.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (line: Buffer) => resolve(Number(line.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`the DCC stand-in exited with ${code}`)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return { url: `http://127.0.0.1:${port}`, close: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }
 
 interface Slice {
@@ -135,7 +139,7 @@ async function drive(url: string, rate: number, warmupS: number, seconds: number
         clearInterval(tick);
         resolve();
       }
-    }, 2);
+    }, 1);
   });
   await waitFor(() => outstanding === 0, 30_000, 'every answer');
   agent.destroy();
@@ -207,11 +211,7 @@ async function startRelay(targetUrl: string): Promise<{ url: string; stop: () =>
   });
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () => stopChild(child),
   };
 }
 
@@ -234,6 +234,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       return status().then(() => true, () => false);
     }, 60_000, 'hopwatch tap to answer /status');
     const { requestsPerSecond: rate, durationS, warmupS } = options;
+    const sliceWarmupS = options.sliceWarmupS ?? 0;
     const direct: Slice[] = [];
     const tapped: Slice[] = [];
     const relayed: Slice[] = [];
@@ -242,7 +243,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
     let tapExchanges = 0;
     for (let done = 0, round = 0; done < durationS; round++) {
       const seconds = Math.min(SLICE_S, durationS - done);
-      const warm = round === 0 ? warmupS : 0;
+      const warm = round === 0 ? warmupS : sliceWarmupS;
       log(`direct, through the TCP relay, then through hopwatch tap: ${seconds} s each at ${rate} requests/s (${done + seconds} of ${durationS} s)`);
       direct.push(await drive(dcc.url, rate, warm, seconds, counter));
       counter += 1_000_000;
@@ -286,11 +287,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       unstamped: Object.values(tap.unstamped ?? {}).reduce((a, b) => a + b, 0),
     };
   } finally {
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    await stopChild(child);
     await relay.stop();
     await dcc.close();
     rmSync(dir, { recursive: true, force: true });

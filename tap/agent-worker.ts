@@ -10,6 +10,7 @@ import type { AgentConfig } from '../agent/config.js';
 import { startIntake, type Intake } from '../agent/intake.js';
 import { createLogger, silentLogger } from '../common/logger.js';
 import { stampRingReader } from './stamp-ring.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { anchoredClock, type TimelineAnchor } from './worker-timeline.js';
 import type { FromAgentWorker, ToAgentWorker } from './agent-worker-protocol.js';
 
@@ -26,6 +27,13 @@ export interface AgentWorkerData {
  * the proxy, so waiting costs them nothing; at 1,000 exchanges/s a drain takes about 20 hops.
  */
 const DRAIN_INTERVAL_MS = 10;
+
+/**
+ * This thread's nice value (the proxy thread keeps the process's): when both want a core, the
+ * proxy forwarding traffic gets it first, and the agent, whose hops carry the times they were
+ * stamped, catches up a few milliseconds later at no cost to them.
+ */
+const AGENT_NICE = 10;
 
 const port = parentPort!;
 const data = workerData as AgentWorkerData;
@@ -51,6 +59,7 @@ async function start(): Promise<{ agent: Agent; intake: Intake; logger: typeof s
 }
 
 async function run(): Promise<void> {
+  const nice = lowerThreadPriority(AGENT_NICE);
   let started: Awaited<ReturnType<typeof start>>;
   try {
     started = await start();
@@ -60,6 +69,7 @@ async function run(): Promise<void> {
     return;
   }
   const { agent, intake, logger } = started;
+  logger.debug({ component: 'tap-agent-worker', nice: nice ?? 'unchanged' }, 'agent worker thread priority');
   const ring = stampRingReader(data.ring);
   const drain = () => ring.drain(agent.record);
   const timer = setInterval(drain, DRAIN_INTERVAL_MS);
