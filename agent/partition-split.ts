@@ -30,6 +30,7 @@ export interface PartitionHops {
 export function splitByPartition(cols: HopColumns, count: number): PartitionHops[] {
   const n = cols.length;
   if (n === 0) return [];
+  if (count === 1) return [{ partition: 0, hops: cols }];
   const of = new Uint16Array(n);
   const sizes = new Uint32Array(count);
   for (let i = 0; i < n; i++) sizes[(of[i] = partitionOfKey(cols.keys[i]!, count))]!++;
