@@ -40,6 +40,18 @@ describe('partitioned wire', () => {
     return c;
   };
 
+  /** A raw client that publishes as `agentId` would, and the acks the collector sends it. */
+  const ackListener = async (url: string, agentId: string) => {
+    const client = await rawClient(url);
+    const acks: { seq: number; status: number; reason: string }[] = [];
+    client.on('message', (_t, payload) => {
+      const a = WireBatchAck.decode(payload);
+      acks.push({ seq: Number(a.seq), status: a.status, reason: a.reason });
+    });
+    await client.subscribeAsync(topics.ack(agentId), { qos: 1 });
+    return { client, acks };
+  };
+
   /** Stamps `count` complete journeys, one per device, and waits until all are recorded. */
   const stampJourneys = async (agent: Agent, count: number) => {
     const t0 = nowUs();
@@ -83,13 +95,7 @@ describe('partitioned wire', () => {
     const home = partitionOfKey(journeyKey(key), 64);
     const other = (home + 1) % 64;
     collector = await startCollector(testCollectorConfig(dir.path, { ingest: { partitions: 64 } }), { heldAtStart: allPartitions(64).filter((p) => p !== (home + 2) % 64) });
-    const client = await rawClient(collector.brokerUrl);
-    const acks: { seq: number; status: number; reason: string }[] = [];
-    client.on('message', (_t, payload) => {
-      const a = WireBatchAck.decode(payload);
-      acks.push({ seq: Number(a.seq), status: a.status, reason: a.reason });
-    });
-    await client.subscribeAsync(topics.ack('rig'), { qos: 1 });
+    const { client, acks } = await ackListener(collector.brokerUrl, 'rig');
     const bytes = encodeTestBatch('rig', 1, [{ key, point: 'UG_IN', timeUs: nowUs(), context: { srv: '4.8.1' } }]);
     await client.publishAsync(topics.hops('rig', other), Buffer.from(bytes), { qos: 1 });
     const namingAnother = reencodeTestBatch(bytes, { seq: 2, partition: other });
@@ -111,13 +117,7 @@ describe('partitioned wire', () => {
   it('takes in, while it holds every partition, a batch split by another count on any hops topic, by its keys', async () => {
     // The SQLite default: one partition. An agent that sealed batches before it heard that split them by 64.
     collector = await startTestCollector(dir.path);
-    const client = await rawClient(collector.brokerUrl);
-    const acks: { seq: number; status: number; reason: string }[] = [];
-    client.on('message', (_t, payload) => {
-      const a = WireBatchAck.decode(payload);
-      acks.push({ seq: Number(a.seq), status: a.status, reason: a.reason });
-    });
-    await client.subscribeAsync(topics.ack('rig'), { qos: 1 });
+    const { client, acks } = await ackListener(collector.brokerUrl, 'rig');
     const t = nowUs();
     for (let i = 0; i < 5; i++) {
       const key = deviceKey(i);
