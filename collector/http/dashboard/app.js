@@ -11,8 +11,9 @@ import { journeys } from './view-journeys.js';
 import { agents } from './view-agents.js';
 import { alerts } from './view-alerts.js';
 import { inventory } from './view-inventory.js';
+import { cluster } from './view-cluster.js';
 
-const VIEWS = { overview, rsvp, time: timeSplit, availability, devices, journeys, alerts, inventory, agents };
+const VIEWS = { overview, rsvp, time: timeSplit, availability, devices, journeys, alerts, inventory, agents, cluster };
 const REFRESH_MS = 30_000;
 let drawn = 0;
 
