@@ -80,8 +80,9 @@ describe('collector on PostgreSQL', () => {
 
     postgres.server.pause();
     stampJourneys(100, JOURNEYS, t0);
-    await waitFor(() => collector!.ingest.counters.storeFailures > 0, 20_000, 'a failed commit');
-    expect(agents.some((a) => a.status().buffer.batches > 0)).toBe(true);
+    // A store of 64 partitions: agents let a partition's hops fill a batch for up to a second
+    // before they buffer them, and nothing buffered is acknowledged while PostgreSQL is down.
+    await waitFor(() => collector!.ingest.counters.storeFailures > 0 && agents.some((a) => a.status().buffer.batches > 0), 20_000, 'a failed commit, and batches waiting in an agent\'s buffer');
     postgres.server.resume();
 
     await Promise.all(agents.map((a) => a.drained(30_000)));
