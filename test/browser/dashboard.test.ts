@@ -14,7 +14,7 @@ import { waitFor } from '../../common/wait-for.js';
 import { HopPoint } from '../../proto/hop-point.js';
 import { keyText } from '../helpers/batches.js';
 import { launchChromium, openPage, screenshotFolder, type WatchedPage } from '../helpers/browser.js';
-import { startTestAgent, startTestCollector } from '../helpers/system.js';
+import { startTestAgent, startTestCollector, writeThroughIngest } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { alert, PARTY_B, request, writeOf } from '../unit/metrics/harness.js';
 
@@ -90,11 +90,7 @@ describe('the dashboard in a browser', () => {
       if (hub === 0) records.push(alert({ at: new Date(now - HOUR_MS).toISOString(), code: 'PR1', deliveryMs: 2000, device, user: PARTY_B }, c.catalogue));
     }
     const writes = records.map((r) => writeOf(r));
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, now);
-      c.metricEngine.sink.onRecords(writes, now);
-    });
-    c.metricEngine.sink.committed();
+    writeThroughIngest(c, writes, now);
   }
 
   beforeAll(async () => {

@@ -13,6 +13,7 @@ import type { JourneyRecord } from '../../collector/join/journey-record.js';
 import { keyHashOf } from '../../collector/store/journey-row.js';
 import type { SqliteStore } from '../../collector/store/sqlite-store.js';
 import { request, writeOf } from '../unit/metrics/harness.js';
+import { writeThroughIngest } from '../helpers/system.js';
 
 export const DAYS = 30;
 export const TEMPLATES = 40_000;
@@ -52,11 +53,7 @@ export function writeMillion(c: Collector, endMs: number): void {
   for (let from = 0; from < TEMPLATES; from += TICK) {
     const writes: RecordWrite[] = [];
     for (let i = from; i < Math.min(TEMPLATES, from + TICK); i++) writes.push(writeOf(template(i, endMs, c)));
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, endMs);
-      c.metricEngine.sink.onRecords(writes, endMs);
-    });
-    c.metricEngine.sink.committed();
+    writeThroughIngest(c, writes, endMs);
   }
   const { db } = c.store as SqliteStore;
   db.function('copy_key', { deterministic: true }, (key, n) => copyKey(key as string, Number(n)));

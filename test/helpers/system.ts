@@ -6,6 +6,7 @@ import type { Clock } from '../../common/clock.js';
 import { agentDefaults, type AgentConfig } from '../../agent/config.js';
 import { startCollector, type Collector } from '../../collector/collector.js';
 import { collectorDefaults, type CollectorConfig } from '../../collector/config.js';
+import type { RecordWrite } from '../../collector/join/joiner.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends readonly unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
@@ -47,4 +48,13 @@ export function testAgentConfig(dir: string, agentId: string, brokerUrl: string,
 
 export function startTestAgent(dir: string, agentId: string, brokerUrl: string, over?: DeepPartial<AgentConfig>, clock?: Clock): Agent {
   return createAgent(testAgentConfig(dir, agentId, brokerUrl, over), clock ? { clock } : {});
+}
+
+/** Stores `writes` and feeds them to the metric engine in one transaction, as an ingest tick at `nowMs` does. */
+export function writeThroughIngest(c: Collector, writes: readonly RecordWrite[], nowMs: number): void {
+  c.store.transaction(() => {
+    c.store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
+    c.metricEngine.sink.onRecords(writes, nowMs);
+  });
+  c.metricEngine.sink.committed();
 }

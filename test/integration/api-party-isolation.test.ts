@@ -10,7 +10,7 @@ import type { JourneyRecord } from '../../collector/join/journey-record.js';
 import { collectorDb, createToken, waitForStatus } from '../helpers/api-tokens.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { routeTable } from '../helpers/route-table.js';
-import { startTestCollector } from '../helpers/system.js';
+import { startTestCollector, writeThroughIngest } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { alert, request, writeOf, type JourneySpec } from '../unit/metrics/harness.js';
 
@@ -32,10 +32,7 @@ describe('a party token over every GET route', () => {
 
   const write = (records: JourneyRecord[], nowMs: number) => {
     const writes = records.map((r) => writeOf(r));
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
-      c.metricEngine.sink.onRecords(writes, nowMs);
-    });
+    writeThroughIngest(c, writes, nowMs);
   };
 
   beforeAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collector } from '../../collector/collector.js';
 import type { JourneyRecord } from '../../collector/join/journey-record.js';
 import { request, writeOf, type JourneySpec } from '../unit/metrics/harness.js';
-import { startTestCollector } from '../helpers/system.js';
+import { startTestCollector, writeThroughIngest } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const at = (i: number) => new Date(Date.parse('2026-11-10T09:00:00Z') + i * 10_000).toISOString();
@@ -21,11 +21,7 @@ describe('firmware comparison API', () => {
   const get = async (url: string) => c.http.inject({ method: 'GET', url });
   const write = (records: JourneyRecord[]) => {
     const writes = records.map((r) => writeOf(r));
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, Date.parse('2026-11-10T12:00:00Z'));
-      c.metricEngine.sink.onRecords(writes, Date.parse('2026-11-10T12:00:00Z'));
-    });
-    c.metricEngine.sink.committed();
+    writeThroughIngest(c, writes, Date.parse('2026-11-10T12:00:00Z'));
   };
   const on = (chFirmwareVersion: string, spec: Omit<JourneySpec, 'at'>, i: number) =>
     request({ ...spec, at: at(i), context: { chFirmwareVersion, deviceModel: 'ESME-X' } }, c.catalogue);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collector } from '../../collector/collector.js';
 import { collectorDb, createToken, waitForStatus } from '../helpers/api-tokens.js';
-import { startTestCollector } from '../helpers/system.js';
+import { startTestCollector, writeThroughIngest } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { PARTY_A, PARTY_B, request, writeOf } from '../unit/metrics/harness.js';
 
@@ -26,11 +26,7 @@ describe('inventory routes', () => {
       seen(PARTY_B, DEVICE_B, '1.0', '2026-10-06T09:00:00Z'),
     ].map((r) => writeOf(r));
     const nowMs = Date.parse('2026-11-10T12:00:00Z');
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
-      c.metricEngine.sink.onRecords(writes, nowMs);
-    });
-    c.metricEngine.sink.committed();
+    writeThroughIngest(c, writes, nowMs);
     partyToken = createToken(collectorDb(dir.path), { scope: 'party', party: PARTY_A, roles: ['IS'] }).token;
     admin = createToken(collectorDb(dir.path), { scope: 'admin' }).token;
     await waitForStatus(c, '/api/v1/agents', undefined, (s) => s === 401);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collector } from '../../collector/collector.js';
 import type { JourneyRecord } from '../../collector/join/journey-record.js';
 import { alert, DEVICE_1, DEVICE_2, PARTY_A, PARTY_B, request, writeOf, type JourneySpec } from '../unit/metrics/harness.js';
-import { startTestCollector } from '../helpers/system.js';
+import { startTestCollector, writeThroughIngest } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const MIN = 60_000;
@@ -16,11 +16,7 @@ describe('metric routes', () => {
   const get = async (url: string) => c.http.inject({ method: 'GET', url });
   const write = (records: JourneyRecord[], nowMs: number) => {
     const writes = records.map((r) => writeOf(r));
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
-      c.metricEngine.sink.onRecords(writes, nowMs);
-    });
-    c.metricEngine.sink.committed();
+    writeThroughIngest(c, writes, nowMs);
   };
   const req = (spec: JourneySpec) => request(spec, c.catalogue);
 

@@ -10,7 +10,7 @@ import { DOCS_PREFIX, OPENAPI_PATH } from '../../collector/http/openapi.js';
 import type { JourneyRecord } from '../../collector/join/journey-record.js';
 import { collectorDb, createToken, waitForStatus } from '../helpers/api-tokens.js';
 import { routeTable, type RouteRef } from '../helpers/route-table.js';
-import { startTestCollector } from '../helpers/system.js';
+import { startTestCollector, writeThroughIngest } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { alert, DEVICE_1, DEVICE_2, PARTY_B, request, writeOf } from '../unit/metrics/harness.js';
 
@@ -50,11 +50,7 @@ describe('the OpenAPI document', () => {
     ];
     const writes = records.map((r) => writeOf(r));
     const nowMs = Date.parse('2026-11-10T12:00:00Z');
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
-      c.metricEngine.sink.onRecords(writes, nowMs);
-    });
-    c.metricEngine.sink.committed();
+    writeThroughIngest(c, writes, nowMs);
     c.store.upsertAgentStatus('csp-1', { state: 'online' }, nowMs);
     requestKey = records[0]!.key;
     alertKey = records[records.length - 1]!.key;

@@ -21,7 +21,7 @@ import type { Collector } from '../../collector/collector.js';
 import type { JourneyRecord } from '../../collector/join/journey-record.js';
 import { reportCommand } from '../../collector/reports/report-command.js';
 import { PARTY_A, PARTY_B, request, writeOf, type JourneySpec } from '../unit/metrics/harness.js';
-import { startTestCollector } from '../helpers/system.js';
+import { startTestCollector, writeThroughIngest } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const D = (n: number) => `00-DB-12-34-56-78-90-0${n}`;
@@ -32,11 +32,7 @@ describe('business process checks API (MP176 Table 1)', () => {
   const get = async (url: string) => c.http.inject({ method: 'GET', url });
   const write = (records: JourneyRecord[]) => {
     const writes = records.map((r) => writeOf(r));
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, Date.now());
-      c.metricEngine.sink.onRecords(writes, Date.now());
-    });
-    c.metricEngine.sink.committed();
+    writeThroughIngest(c, writes, Date.now());
   };
   const sr = (at: string, srv: string, party: string, device: string, spec: Partial<JourneySpec> = {}) => request({ at, srv, party, device, ...spec }, c.catalogue);
   const recent = new Date(Date.now() - 86_400_000).toISOString();

@@ -8,7 +8,7 @@ import { withPartition } from '../../proto/batch-partition.js';
 import { partitionOfKey } from '../../proto/partition.js';
 import { topics } from '../../proto/topics.js';
 import { encodeTestBatch, keyText, type TestHop } from '../helpers/batches.js';
-import { startTestCollector } from '../helpers/system.js';
+import { startTestCollector, writeThroughIngest } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { request, writeOf } from '../unit/metrics/harness.js';
 
@@ -37,11 +37,7 @@ describe('throughput API', () => {
 
     const records = [0, 1, 2].map((i) => request({ at: new Date(thisMinute - 2 * MINUTE_MS + i * 1000).toISOString(), srv: '4.1.1', rttMs: 2000, counter: 500 + i, context: { cspRegion: i === 2 ? 'NORTH' : 'SOUTH' } }, c.catalogue));
     const writes = records.map((r) => writeOf(r));
-    c.store.transaction(() => {
-      c.store.writeTick({ records: writes, closedOpenKeys: [] }, nowMs);
-      c.metricEngine.sink.onRecords(writes, nowMs);
-    });
-    c.metricEngine.sink.committed();
+    writeThroughIngest(c, writes, nowMs);
   });
   afterAll(async () => {
     await c.close();

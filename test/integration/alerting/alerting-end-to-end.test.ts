@@ -9,7 +9,7 @@ import type { Collector } from '../../../collector/collector.js';
 import type { JourneyRecord } from '../../../collector/join/journey-record.js';
 import { HopPoint } from '../../../proto/hop-point.js';
 import { keyText } from '../../helpers/batches.js';
-import { startTestAgent, startTestCollector } from '../../helpers/system.js';
+import { startTestAgent, startTestCollector, writeThroughIngest } from '../../helpers/system.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { request, writeOf } from '../../unit/metrics/harness.js';
@@ -34,11 +34,7 @@ describe('a regional outage on the alerting timer', () => {
         : [];
       c.store.upsertAgentStatus('csp-1', { state: 'online' }, t);
       const writes = records.map((r) => writeOf(r));
-      c.store.transaction(() => {
-        c.store.writeTick({ records: writes, closedOpenKeys: [] }, t);
-        c.metricEngine.sink.onRecords(writes, t);
-      });
-      c.metricEngine.sink.committed();
+      writeThroughIngest(c, writes, t);
     }
   };
   /** Moves the collector's clock and waits for its own timer to evaluate the rules twice. */
