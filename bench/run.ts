@@ -1,7 +1,7 @@
 // `npm run bench`: hopwatch and the alternatives measured in the same run on the same
 // machine, printed as a table and written to bench/results/latest.json. Every part uses
 // the product's own code paths and defaults (the collector is the CLI, agents are agents).
-//   npm run bench                  the full suite (about 22 minutes)
+//   npm run bench                  the full suite (about 20 minutes)
 //   npm run bench -- --quick       every part with a tiny load (the harness smoke test)
 //   npm run bench -- --only e2e,wire   some parts (written to bench/results/partial.json)
 //   npm run bench -- --only postgres   end to end with the PostgreSQL store (a throwaway server)
