@@ -76,7 +76,7 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   counter('hopwatch_open_journey_evictions_total', 'Open journeys moved from memory to the store to keep the bound.', () => src.joiner.openJourneyCounters().evictions);
   counter('hopwatch_open_journey_reloads_total', 'Evicted open journeys brought back by a hop.', () => src.joiner.openJourneyCounters().reloads);
   counter('hopwatch_unreconciled_records_total', 'Records whose cross-agent segments are negative beyond their bounds (flagged, figures not clamped).', () => join.unreconciled);
-  counter('hopwatch_late_hop_lookups_total', 'Hops for a key with no open journey that were looked up among stored records.', () => join.lateLookups);
+  counter('hopwatch_late_hop_lookups_total', 'Keys with no open journey that were looked up among stored records (one read per batch).', () => join.lateLookups);
   counter('hopwatch_journeys_key_reused_total', 'Journeys started because their key was used again: a point repeated at a later time after the key\'s journey ended.', () => join.keyReused);
   counter('hopwatch_late_hop_filter_early_rotations_total', 'Times a full late-hop key filter forgot keys before their window ran out (bound: join.lateHopCapacity).', () => src.joiner.openJourneyCounters().lateHopFilterEarlyRotations);
   counter('hopwatch_time_samples_total', 'Four-timestamp time exchanges reported by agents.', () => src.clocks.samples);

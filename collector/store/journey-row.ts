@@ -6,6 +6,7 @@ import type { JourneyKind, JourneyRecord, Outcome } from '../join/journey-record
 import type { ContextRegistry } from './context-registry.js';
 import { decodeFigures, encodeFigures } from './figures-codec.js';
 import { decodeHops, encodeHops } from './hops-codec.js';
+import type { StoredRecordRef } from '../join/joiner.js';
 import type { StoredJourney } from './ports/journey-records.js';
 
 export interface JourneyRow {
@@ -47,4 +48,19 @@ export function storedJourneyOf(row: JourneyRow, contexts: ContextRegistry): Sto
     context,
     amendments: row.amendments,
   };
+}
+
+/** Rows of several keys (oldest first) as the joiner reads them: each key's records, for keys that have any. */
+export function recordRefsByKey(rows: readonly JourneyRow[], contexts: ContextRegistry): Map<string, StoredRecordRef[]> {
+  const byKey = new Map<string, StoredRecordRef[]>();
+  for (const row of rows) {
+    const ref: StoredRecordRef = {
+      id: row.id, key: row.key, startedUs: row.started_us, hops: decodeHops(asBuffer(row.hops)), context: contexts.contextOf(row.context_id),
+      amendments: row.amendments, timedOut: row.reason === 'no-response',
+    };
+    const refs = byKey.get(row.key);
+    if (refs === undefined) byKey.set(row.key, [ref]);
+    else refs.push(ref);
+  }
+  return byKey;
 }

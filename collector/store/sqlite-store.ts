@@ -4,15 +4,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ClockModelState } from '../clock/clock-model.js';
 import { JoinKey } from '../join/join-key.js';
-import type { CheckpointWrites, StoredRecordRef, TickWrites } from '../join/joiner.js';
+import type { CheckpointWrites, TickWrites } from '../join/joiner.js';
 import type { JourneyRecord } from '../join/journey-record.js';
 import type { OpenJourneyState } from '../join/open-journey-state.js';
 import type { KeyHashes } from '../join/open-journeys.js';
 import { createContextRegistry } from './context-registry.js';
 import { backfillFigures, FIGURES_VERSION } from './figures-backfill.js';
 import { decodeFigures } from './figures-codec.js';
-import { decodeHops } from './hops-codec.js';
-import { asBuffer, journeyRowValues, keyHashOf, storedJourneyOf, type JourneyRow } from './journey-row.js';
+import { journeyRowValues, keyHashOf, recordRefsByKey, storedJourneyOf, type JourneyRow } from './journey-row.js';
 import { MIGRATIONS } from './migrations.js';
 import { lowestPosition, partitionOfStoredKey, positionsOf, type PositionRow } from './partition-rows.js';
 import { createSqliteHopMinutes } from './sqlite/hop-minutes.js';
@@ -185,12 +184,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     saveClockModel: (agentId, state, nowMs) => void s.saveClock.run(agentId, JSON.stringify(state), nowMs),
     clockModels: () => (s.clocks.all() as { agentId: string; model: string }[]).map((r) => ({ agentId: r.agentId, state: JSON.parse(r.model) as ClockModelState })),
 
-    findRecords(key): StoredRecordRef[] {
-      return byKey(key).map((row) => {
-        const hops = decodeHops(asBuffer(row.hops));
-        return { id: row.id, key, startedUs: row.started_us, hops, context: contexts.contextOf(row.context_id), amendments: row.amendments, timedOut: row.reason === 'no-response' };
-      });
-    },
+    // One indexed read per key: on SQLite a statement costs microseconds, so no batched query is needed.
+    findRecords: (keys) => recordRefsByKey(keys.flatMap(byKey), contexts),
     dueOpenJourneys: (nowMs, limit, partitions) => ((partitions === undefined ? s.dueOpen.all(nowMs, limit) : s.dueOpenIn.all(nowMs, JSON.stringify(partitions), limit)) as string[])
       .map((state) => JSON.parse(state) as OpenJourneyState),
     *openJourneyHashes(partitions) {

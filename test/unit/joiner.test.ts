@@ -218,6 +218,26 @@ describe('joiner', () => {
     expect(write?.record.crossAgent).toEqual(['rttUs']);
     expect(write?.record.hops.points).toEqual([HopPoint.UG_IN, HopPoint.UG_OUT]);
   });
+
+  it('reads the stored records of all of a replayed batch\'s unknown keys at once, and joins their hops to those it finds', () => {
+    for (const c of [1030, 1031, 1032]) for (const [agent, hops] of Object.entries(journeyHops(c))) apply(agent, hops);
+    expect(commit()).toHaveLength(3);
+    // As after a restart: nothing open, nothing closed in memory, every key unknown.
+    const restarted = createJoiner(catalogue, store, createContextInterner(), createClockRegistry(store, defaultClockModelOptions), options, NOW + 10);
+    const reads: string[][] = [];
+    const findRecords = store.findRecords.bind(store);
+    store.findRecords = (keys) => {
+      reads.push([...keys]);
+      return findRecords(keys);
+    };
+    const stored = [1030, 1031, 1032].map((c) => journeyHops(c).gw!.at(-1)!);
+    const fresh = [1033, 1034].map((c) => journeyHops(c).gw![0]!);
+    restarted.apply(decodedTestBatch('gw', ++seq, [...stored, ...fresh]), seq, NOW + 10, true);
+
+    expect(reads.map((keys) => keys.sort())).toEqual([[1030, 1031, 1032, 1033, 1034].map((c) => keyText(c))]);
+    expect(restarted.counters).toMatchObject({ duplicateHops: 3, opened: 2, lateLookups: 5 });
+    expect(restarted.openCount).toBe(2);
+  });
 });
 
 describe('joiner with more open journeys than it may hold in memory', () => {

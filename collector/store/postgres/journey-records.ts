@@ -1,13 +1,12 @@
 // Journey records on PostgreSQL (ports/journey-records.ts), with the same semantics as the
 // SQLite store: a tick is written as a few multi-row statements (unnest of one array per
 // column), never one statement per record.
-import type { RecordWrite, StoredRecordRef } from '../../join/joiner.js';
+import type { RecordWrite } from '../../join/joiner.js';
 import { JoinKey } from '../../join/join-key.js';
 import type { JourneyRecord } from '../../join/journey-record.js';
 import type { ContextRegistry } from '../context-registry.js';
 import { decodeFigures } from '../figures-codec.js';
-import { decodeHops } from '../hops-codec.js';
-import { asBuffer, journeyRowValues, keyHashOf, storedJourneyOf, type JourneyRow } from '../journey-row.js';
+import { asBuffer, journeyRowValues, keyHashOf, recordRefsByKey, storedJourneyOf, type JourneyRow } from '../journey-row.js';
 import type { FigureRow, JourneyFilter, JourneyRecordStore, StoredJourney } from '../ports/journey-records.js';
 import type { JourneyPartitions } from './journey-partitions.js';
 import type { SyncPostgres } from './sync-postgres.js';
@@ -108,11 +107,13 @@ export function createPostgresJourneyRecords(db: SyncPostgres, contexts: Context
       }
     },
 
-    findRecords(key): StoredRecordRef[] {
-      return byKey(key).map((row) => ({
-        id: row.id, key, startedUs: row.started_us, hops: decodeHops(asBuffer(row.hops)), context: contexts.contextOf(row.context_id),
-        amendments: row.amendments, timedOut: row.reason === 'no-response',
-      }));
+    // One statement for all the keys: a round trip costs about a millisecond, and a replayed batch has a thousand keys.
+    findRecords(texts) {
+      const keys = texts.map((text) => JoinKey.parse(text)).filter((key) => key !== undefined);
+      if (keys.length === 0) return new Map();
+      const rows = db.query<JourneyRow>('SELECT * FROM journeys WHERE key_hash = ANY($1::bigint[]) AND key = ANY($2::text[]) ORDER BY started_us',
+        [keys.map(keyHashOf), keys.map((key) => key.toString())]);
+      return recordRefsByKey(rows, contexts);
     },
     listJourneys(filter) {
       const w = where(filter);

@@ -46,7 +46,7 @@ describe('journey record partitions on PostgreSQL', () => {
   it('moves a record whose amendment starts it on another day, keeping its id and one row', () => {
     const first = request({ at: '2026-11-02T00:00:01Z', srv: '4.1.1', counter: 7 }, catalogue);
     write(first);
-    const [ref] = store.findRecords(first.key);
+    const [ref] = store.findRecords([first.key]).get(first.key)!;
     expect(partitionOf(ref!.id)).toBe('journeys_20261102');
     const earlier = { ...request({ at: '2026-11-01T23:59:58Z', srv: '4.1.1', counter: 7 }, catalogue), amendments: 1 };
     store.transaction(() => store.writeTick({ records: [writeOf(earlier, { id: ref!.id, previous: first })], closedOpenKeys: [] }, NOW));

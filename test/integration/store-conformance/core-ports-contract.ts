@@ -136,7 +136,7 @@ export function corePortsContract(backend: CoreStoreBackend): void {
         expect(stored!.figures).toEqual(record.figures);
         expect(stored!.hops).toEqual(record.hops);
         expect(stored!.context).toEqual(record.context);
-        expect(store.findRecords(record.key)).toEqual([expect.objectContaining({ id: stored!.id, key: record.key, startedUs: record.startedUs, amendments: 0, timedOut: false })]);
+        expect(store.findRecords([record.key]).get(record.key)).toEqual([expect.objectContaining({ id: stored!.id, key: record.key, startedUs: record.startedUs, amendments: 0, timedOut: false })]);
       });
 
       it('keeps one row for a journey written again, holding the figures of the last write', () => {
@@ -150,13 +150,13 @@ export function corePortsContract(backend: CoreStoreBackend): void {
       it('updates the stored record an amendment names, keeping one row', () => {
         const first = request({ at: '2026-11-01T09:00:00Z', srv: '4.1.1', unanswered: true, counter: 3 }, catalogue);
         tick(store, writes(first), NOW);
-        const [ref] = store.findRecords(first.key);
+        const [ref] = store.findRecords([first.key]).get(first.key)!;
         expect(ref!.timedOut).toBe(true);
         const answered = { ...request({ at: '2026-11-01T09:00:00Z', srv: '4.1.1', rttMs: 2500, counter: 3 }, catalogue), amendments: 1 };
         tick(store, [writeOf(answered, { id: ref!.id, previous: first })], NOW + 1);
         const stored = store.journeysByKey(first.key);
         expect(stored.map((j) => [j.id, j.outcome, j.figures.rttUs, j.amendments])).toEqual([[ref!.id, 'success', 2_500_000, 1]]);
-        expect(store.findRecords(first.key)[0]!.timedOut).toBe(false);
+        expect(store.findRecords([first.key]).get(first.key)![0]!.timedOut).toBe(false);
       });
 
       it('keeps fractional times as given (the collector\'s clock reads fractional milliseconds)', () => {
@@ -174,7 +174,18 @@ export function corePortsContract(backend: CoreStoreBackend): void {
       it('answers no records for an unknown or malformed key', () => {
         expect(store.journeysByKey(keyText(404))).toEqual([]);
         expect(store.journeysByKey('not a key')).toEqual([]);
-        expect(store.findRecords('not a key')).toEqual([]);
+        expect(store.findRecords(['not a key', keyText(404)])).toEqual(new Map());
+      });
+
+      it('reads the records of several keys at once, each key\'s oldest first, leaving out keys without any', () => {
+        const early = request({ at: '2026-11-01T09:00:00Z', srv: '4.1.1', rttMs: 3000, counter: 21 }, catalogue);
+        const later = request({ at: '2026-11-01T10:00:00Z', srv: '4.1.1', rttMs: 2000, counter: 21 }, catalogue);
+        const other = request({ at: '2026-11-01T09:30:00Z', srv: '4.1.1', unanswered: true, counter: 22 }, catalogue);
+        tick(store, writes(later, other, early), NOW);
+        const found = store.findRecords([early.key, keyText(405), other.key, 'not a key']);
+        expect([...found.keys()].sort()).toEqual([early.key, other.key].sort());
+        expect(found.get(early.key)!.map((r) => [r.key, r.startedUs, r.timedOut])).toEqual([[early.key, early.startedUs, false], [later.key, later.startedUs, false]]);
+        expect(found.get(other.key)!.map((r) => [r.startedUs, r.timedOut])).toEqual([[other.startedUs, true]]);
       });
 
       describe('filtered', () => {
