@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { HopwatchError } from '../../../common/error-codes.js';
+import { waitForFlag } from './answer-flag.js';
 
 export interface SyncPostgresOptions {
   /** How long one statement may take before the connection is given up as broken. */
@@ -52,11 +53,16 @@ type Answer = { ok: true; rows?: Row[] } | { ok: false; message: string; sqlStat
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 300_000;
 
-/** Connects, synchronously. Throws HW_COLLECTOR_STORE_OPEN when the server cannot be reached or refuses. */
-export function openSyncPostgres(url: string, options: SyncPostgresOptions = {}): SyncPostgres {
-  const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+interface ConnectionThread {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly flag: Int32Array;
+}
+
+/** A worker holding one `pg` client, not yet connected. */
+function startThread(): ConnectionThread {
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  const { port1: mine, port2: theirs } = new MessageChannel();
+  const { port1: port, port2: theirs } = new MessageChannel();
   const pgPath = createRequire(import.meta.url).resolve('pg');
   const worker = new Worker(`(${workerMain.toString()})();`, {
     eval: true,
@@ -67,8 +73,25 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   });
   // A store that was never closed must not keep the process alive.
   worker.unref();
-  mine.unref();
-  let broken: string | undefined;
+  port.unref();
+  return { worker, port, flag };
+}
+
+function stopThread(thread: ConnectionThread): void {
+  thread.port.close();
+  void thread.worker.terminate();
+}
+
+/**
+ * Connects, synchronously. Throws HW_COLLECTOR_STORE_OPEN when the server cannot be reached or
+ * refuses. A statement that takes longer than the timeout fails, its thread is stopped, and the
+ * next statement outside a transaction starts another.
+ */
+export function openSyncPostgres(url: string, options: SyncPostgresOptions = {}): SyncPostgres {
+  const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const connect: Request = { op: 'connect', url, applicationName: options.applicationName ?? 'hopwatch' };
+  let thread: ConnectionThread | undefined = startThread();
+  let closed = false;
   let depth = 0;
   let statements = 0;
   const flushes: (() => void)[] = [];
@@ -76,26 +99,36 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   const flush = () => flushes.forEach((fn) => fn());
   const end = () => ends.forEach((fn) => fn());
 
-  const call = (request: Request): Answer => {
-    if (broken !== undefined) throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `PostgreSQL connection is unusable: ${broken}`);
-    Atomics.store(flag, 0, 0);
-    mine.postMessage(request);
-    if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
-      broken = `no answer within ${timeoutMs} ms`;
-      void worker.terminate();
+  const call = (t: ConnectionThread, request: Request): Answer => {
+    Atomics.store(t.flag, 0, 0);
+    t.port.postMessage(request);
+    if (!waitForFlag(t.flag, timeoutMs)) {
+      stopThread(t);
+      thread = undefined;
       throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `PostgreSQL did not answer within ${timeoutMs} ms`);
     }
-    const received = receiveMessageOnPort(mine);
-    if (received === undefined) {
-      broken = 'the connection thread stopped';
-      throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', 'PostgreSQL connection thread stopped');
-    }
-    return received.message as Answer;
+    return receiveMessageOnPort(t.port)!.message as Answer;
   };
 
-  const connected = call({ op: 'connect', url, applicationName: options.applicationName ?? 'hopwatch' });
+  /** The thread to send a statement to, started again (and connected) if a timeout stopped it. */
+  const threadFor = (mayReconnect: boolean): ConnectionThread => {
+    if (closed) throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', 'PostgreSQL connection is closed');
+    if (thread !== undefined) return thread;
+    if (!mayReconnect) throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', 'the connection to PostgreSQL was lost during the transaction');
+    const fresh = startThread();
+    thread = fresh;
+    const answer = call(fresh, connect);
+    if (!answer.ok) {
+      stopThread(fresh);
+      thread = undefined;
+      throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `cannot connect to PostgreSQL at ${redact(url)}: ${answer.message}`);
+    }
+    return fresh;
+  };
+
+  const connected = call(thread, connect);
   if (!connected.ok) {
-    void worker.terminate();
+    stopThread(thread);
     throw new HopwatchError('HW_COLLECTOR_STORE_OPEN', `cannot connect to PostgreSQL at ${redact(url)}: ${connected.message}`);
   }
 
@@ -103,7 +136,7 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   // transaction, nor its COMMIT (on a new connection it would commit nothing, and succeed).
   const run = <R>(sql: string, params: readonly unknown[], mayReconnect: boolean): R[] => {
     statements += 1;
-    const answer = call({ op: 'query', sql, params, mayReconnect });
+    const answer = call(threadFor(mayReconnect), { op: 'query', sql, params, mayReconnect });
     if (!answer.ok) throw new PostgresError(answer.message, answer.sqlState);
     return (answer.rows ?? []) as R[];
   };
@@ -128,7 +161,7 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
         // On a lost connection the rollback fails too (the server already dropped the
         // transaction): the error that matters is the first one.
         try {
-          if (broken === undefined) query(level === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT s${level}`);
+          if (thread !== undefined) query(level === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT s${level}`);
         } catch {
           // the first error is rethrown below
         }
@@ -152,10 +185,15 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
       return statements;
     },
     close() {
-      if (broken === undefined) call({ op: 'close' });
-      broken = 'closed';
-      mine.close();
-      void worker.terminate();
+      if (closed) return;
+      closed = true;
+      if (thread === undefined) return;
+      try {
+        call(thread, { op: 'close' });
+      } finally {
+        if (thread !== undefined) stopThread(thread);
+        thread = undefined;
+      }
     },
   };
 }

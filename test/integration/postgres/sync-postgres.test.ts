@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HopwatchError } from '../../../common/error-codes.js';
-import { openSyncPostgres, PostgresError, redact, type SyncPostgres } from '../../../collector/store/postgres/sync-postgres.js';
+import { openSyncPostgres, PostgresError, redact, type SyncPostgres, type SyncPostgresOptions } from '../../../collector/store/postgres/sync-postgres.js';
 import { useTestPostgres } from '../../helpers/postgres.js';
 
 const pg = useTestPostgres();
 
 /** Runs `fn` on a connection to a new empty database, closed afterwards whatever happens. */
-function withFreshDatabase(fn: (db: SyncPostgres) => void): void {
-  const db = openSyncPostgres(pg.freshDatabase());
+function withFreshDatabase(fn: (db: SyncPostgres) => void, options: SyncPostgresOptions = {}): void {
+  const db = openSyncPostgres(pg.freshDatabase(), options);
   try {
     fn(db);
   } finally {
@@ -153,5 +153,34 @@ describe('a synchronous PostgreSQL connection whose server restarts', () => {
     })).toThrow(PostgresError);
     expect(db.query('SELECT v FROM t')).toEqual([]);
     });
+  });
+});
+
+describe('a synchronous PostgreSQL connection whose statement outlasts the timeout', () => {
+  const timeout = { statementTimeoutMs: 300 };
+
+  it('fails that statement, then runs the next one on a new connection', () => {
+    withFreshDatabase((db) => {
+    const [before] = db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(() => db.query('SELECT pg_sleep(2)')).toThrow(/did not answer within 300 ms/);
+    const [after] = db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(after!.pid).not.toBe(before!.pid);
+    }, timeout);
+  });
+
+  it('fails the rest of the transaction it cut, and commits none of it', () => {
+    withFreshDatabase((db) => {
+    db.query('CREATE TABLE t (v int)');
+    expect(() => db.transaction(() => {
+      db.query('INSERT INTO t VALUES (1)');
+      try {
+        db.query('SELECT pg_sleep(2)');
+      } catch {
+        // the transaction goes on, as a port that swallowed the error would
+      }
+      db.query('INSERT INTO t VALUES (2)');
+    })).toThrow(/lost during the transaction/);
+    expect(db.query('SELECT v FROM t')).toEqual([]);
+    }, timeout);
   });
 });
