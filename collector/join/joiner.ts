@@ -456,6 +456,8 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
       const rows = new Array<Journey | undefined>(batch.keys.length);
       const touched: Journey[] = [];
       const needDeadline: Journey[] = [];
+      // The batch's evicted open journeys, then the stored records of keys still unknown: one read each.
+      open.bringBack(batch.keys);
       const stored = storedRecordsOf(batch.keys, replaying);
       for (let i = 0; i < batch.hopCount; i++) {
         const row = batch.hopKey[i]!;

@@ -21,7 +21,8 @@ export interface KeyHashes {
 }
 
 export interface OpenJourneyStore {
-  loadOpenJourney(key: string): OpenJourneyState | undefined;
+  /** The stored open journeys of those of `keys` that have one, in no particular order: one read for many keys. */
+  loadOpenJourneys(keys: readonly string[]): OpenJourneyState[];
   /** Stored open journeys (of these partitions, when given) whose deadline has passed, earliest first. */
   dueOpenJourneys(nowMs: number, limit: number, partitions?: readonly number[]): OpenJourneyState[];
   /** The hashes of every stored open journey's key (of these partitions, when given; no key text to parse). */
@@ -84,13 +85,26 @@ export class OpenJourneys {
   get(key: JoinKey): Journey | undefined {
     const j = this.resident.get(key);
     if (j !== undefined || this.evictedCount === 0 || !this.evicted.has(key)) return j;
-    const state = this.store.loadOpenJourney(key.toString());
-    if (!state) return undefined;
-    const back = this.revive(state);
-    this.add(back);
-    this.evictedCount--;
-    this.reloads++;
-    return back;
+    this.bringBack([key]);
+    return this.resident.get(key);
+  }
+
+  /**
+   * Brings the evicted journeys of `keys` (a batch's) back into memory with one read of the
+   * store, instead of one read each as get() would: on PostgreSQL a read is a round trip.
+   */
+  bringBack(keys: readonly JoinKey[]): void {
+    if (this.evictedCount === 0) return;
+    const wanted: string[] = [];
+    for (const key of keys) if (this.resident.get(key) === undefined && this.evicted.has(key)) wanted.push(key.toString());
+    if (wanted.length === 0) return;
+    for (const state of this.store.loadOpenJourneys(wanted)) {
+      const back = this.revive(state);
+      if (this.resident.get(back.key) !== undefined) continue;
+      this.add(back);
+      this.evictedCount--;
+      this.reloads++;
+    }
   }
 
   add(j: Journey): void {

@@ -191,10 +191,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     *openJourneyHashes(partitions) {
       for (const row of partitions === undefined ? s.openHashes.iterate() : s.openHashesIn.iterate(JSON.stringify(partitions))) yield row as KeyHashes;
     },
-    loadOpenJourney(key) {
+    // One indexed read per key: on SQLite a statement costs microseconds.
+    loadOpenJourneys: (keys) => keys.flatMap((key) => {
       const state = s.openByKey.get(key) as string | undefined;
-      return state === undefined ? undefined : (JSON.parse(state) as OpenJourneyState);
-    },
+      return state === undefined ? [] : [JSON.parse(state) as OpenJourneyState];
+    }),
 
     listJourneys(filter) {
       const w = where(filter);

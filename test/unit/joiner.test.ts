@@ -275,6 +275,26 @@ describe('joiner with more open journeys than it may hold in memory', () => {
     expect(joiner.openJourneyCounters().reloads).toBe(1);
   });
 
+  it('brings back every evicted journey a batch has hops for with one read of the store', () => {
+    const joiner = make();
+    for (let c = 0; c < 50; c++) openOnly(joiner, 3100 + c);
+    store.writeCheckpoint(joiner.checkpoint(NOW, seq));
+    joiner.commit();
+    const reads: string[][] = [];
+    const loadOpenJourneys = store.loadOpenJourneys.bind(store);
+    store.loadOpenJourneys = (keys) => {
+      reads.push([...keys]);
+      return loadOpenJourneys(keys);
+    };
+    const answered = [3100, 3101, 3102].map((c) => ({ key: keyText(c), point: 'UG_OUT' as const, timeUs: T0_US + ms(5000), context: { code: 'I0' } }));
+    joiner.apply(decodedTestBatch('gw', ++seq, answered), seq, NOW + 10);
+
+    expect(reads.map((keys) => keys.sort())).toEqual([[3100, 3101, 3102].map((c) => keyText(c))]);
+    expect(joiner.openJourneyCounters().reloads).toBe(3);
+    joiner.expire(NOW + 10 + bounded.settleMs);
+    expect(joiner.takeWrites().records.map((w) => w.record.figures.rttUs)).toEqual([ms(5000), ms(5000), ms(5000)]);
+  });
+
   it('times out evicted journeys from the store when their window runs out', () => {
     const joiner = make();
     for (let c = 0; c < 50; c++) openOnly(joiner, 4000 + c);

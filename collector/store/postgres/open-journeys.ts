@@ -40,6 +40,6 @@ export function createPostgresOpenJourneys(db: SyncPostgres): OpenJourneyCheckpo
       const only = inPartitions(partitions, 1);
       return db.query<KeyHashes>(`SELECT hash, hash2 FROM open_journeys WHERE true ${only.sql}`, only.params);
     },
-    loadOpenJourney: (key) => parse(db.query('SELECT state FROM open_journeys WHERE key = $1', [key]))[0],
+    loadOpenJourneys: (keys) => parse(db.query('SELECT state FROM open_journeys WHERE key = ANY($1::text[])', [keys])),
   };
 }
