@@ -355,14 +355,21 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
    * as well, and waits again until then. A key this tick already writes is mapped now anyway.
    */
   const remapDue = (nowMs: number) => {
+    const due: ProvisionalRecord[] = [];
     for (let e = provisional.takeDue(nowMs); e !== undefined; e = provisional.takeDue(nowMs)) {
       if (closed.get(e.key)) continue;
       if (clocks.map(e.agentId, e.timeUs).rateUncertainty > e.rateUncertainty / 2) {
         if (nowMs < e.untilMs) noteProvisional({ ...e, dueMs: nowMs + RECHECK_MS });
         continue;
       }
-      const text = e.key.toString();
-      const r = store.findRecords([text]).get(text)?.find((c) => holdsHop(c.hops, e.agentId, e.timeUs));
+      due.push(e);
+    }
+    if (due.length === 0) return;
+    const stored = store.findRecords(due.map((e) => e.key.toString()));
+    for (const e of due) {
+      // A key due twice: its first entry reopened it already.
+      if (closed.get(e.key)) continue;
+      const r = stored.get(e.key.toString())?.find((c) => holdsHop(c.hops, e.agentId, e.timeUs));
       // Written again, the record is noted again while unsettled: at most one write per halving.
       // Not found: the record gave that hop to a new use of its key, which was noted itself.
       if (r !== undefined) reopen(e.key, r, true);
