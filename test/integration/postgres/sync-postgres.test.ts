@@ -157,29 +157,35 @@ describe('a synchronous PostgreSQL connection whose server restarts', () => {
 });
 
 describe('a synchronous PostgreSQL connection whose statement outlasts the timeout', () => {
-  const timeout = { statementTimeoutMs: 300 };
+  // Long enough that no other statement comes near it on a busy machine; the sleeping server
+  // session is ended afterwards so that it holds nothing.
+  const timeout = { statementTimeoutMs: 3000 };
+  const endSession = (db: SyncPostgres, pid: number) => db.query('SELECT pg_terminate_backend($1)', [pid]);
 
   it('fails that statement, then runs the next one on a new connection', () => {
     withFreshDatabase((db) => {
     const [before] = db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    expect(() => db.query('SELECT pg_sleep(2)')).toThrow(/did not answer within 300 ms/);
+    expect(() => db.query('SELECT pg_sleep(60)')).toThrow(/did not answer within 3000 ms/);
     const [after] = db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     expect(after!.pid).not.toBe(before!.pid);
+    endSession(db, before!.pid);
     }, timeout);
   });
 
   it('fails the rest of the transaction it cut, and commits none of it', () => {
     withFreshDatabase((db) => {
     db.query('CREATE TABLE t (v int)');
+    const [before] = db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     expect(() => db.transaction(() => {
       db.query('INSERT INTO t VALUES (1)');
       try {
-        db.query('SELECT pg_sleep(2)');
+        db.query('SELECT pg_sleep(60)');
       } catch {
         // the transaction goes on, as a port that swallowed the error would
       }
       db.query('INSERT INTO t VALUES (2)');
     })).toThrow(/lost during the transaction/);
+    endSession(db, before!.pid);
     expect(db.query('SELECT v FROM t')).toEqual([]);
     }, timeout);
   });
