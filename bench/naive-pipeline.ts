@@ -120,6 +120,8 @@ export async function runNaivePipeline(o: NaivePipelineOptions): Promise<NaivePi
     await until(subscriber, (p) => p.type === 'ready', READY_TIMEOUT_MS, 'the naive subscriber to subscribe');
     const publisherOptions: NaivePublisherOptions = { brokerUrl: o.brokerUrl, hopsPerSecond: o.hopsPerSecond, groups: o.groups ?? 1 };
     publisher = forkChild<PublisherProgress>('naive-publisher.js', publisherOptions);
+    // The run's time starts with the first publish: on a busy machine the child takes a while to load and connect.
+    await until(publisher, (p) => p.sent > 0, READY_TIMEOUT_MS, 'the naive publisher to start publishing');
 
     const sent = () => publisher?.latest?.sent ?? 0;
     const stored = () => subscriber?.latest?.stored ?? 0;
