@@ -52,6 +52,8 @@ type Request = { op: 'connect'; url: string; applicationName: string } | { op: '
 type Answer = { ok: true; rows?: Row[] } | { ok: false; message: string; sqlState?: string };
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 300_000;
+/** A connection starts a thread and loads pg in it before it reaches the server: slow on a busy machine, whatever the statement timeout. */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 interface ConnectionThread {
   readonly worker: Worker;
@@ -102,10 +104,11 @@ export function openSyncPostgres(url: string, options: SyncPostgresOptions = {})
   const call = (t: ConnectionThread, request: Request): Answer => {
     Atomics.store(t.flag, 0, 0);
     t.port.postMessage(request);
-    if (!waitForFlag(t.flag, timeoutMs)) {
+    const waitMs = request.op === 'connect' ? Math.max(timeoutMs, CONNECT_TIMEOUT_MS) : timeoutMs;
+    if (!waitForFlag(t.flag, waitMs)) {
       stopThread(t);
       thread = undefined;
-      throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `PostgreSQL did not answer within ${timeoutMs} ms`);
+      throw new HopwatchError('HW_COLLECTOR_STORE_FAILED', `PostgreSQL did not answer within ${waitMs} ms`);
     }
     return receiveMessageOnPort(t.port)!.message as Answer;
   };
