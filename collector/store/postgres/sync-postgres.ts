@@ -12,7 +12,7 @@ import { HopwatchError } from '../../../common/error-codes.js';
 import { waitForFlag } from './answer-flag.js';
 
 export interface SyncPostgresOptions {
-  /** How long one statement may take before the connection is given up as broken. */
+  /** How long one statement may take before its connection is dropped (the next statement outside a transaction opens another). */
   readonly statementTimeoutMs?: number;
   /** Name shown in pg_stat_activity. */
   readonly applicationName?: string;
