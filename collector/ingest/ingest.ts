@@ -66,8 +66,14 @@ export interface Ingest {
   /** For each of `partitions`: its batches waiting and how long the oldest has waited (one pass over the queue; per lease renewal). */
   lag(partitions: readonly number[], nowMs: number): PartitionLag[];
   agentStatuses(): ReadonlyMap<string, Record<string, unknown>>;
-  /** Runs ticks until the queue is empty (tests, shutdown). */
-  drain(): void;
+  /** Runs ticks until the queue is empty (tests), or for `withinMs` at most (shutdown); none while paused. */
+  drain(withinMs?: number): void;
+  /**
+   * No ticks until every pause is resumed (a takeover's replay runs meanwhile, shutdown hands
+   * partitions over): batches still queue, up to maxQueuedBatches, and wait unacknowledged.
+   */
+  pause(): void;
+  resume(): void;
   close(): void;
 }
 
@@ -104,6 +110,7 @@ export function createIngest(options: IngestOptions): Ingest {
   const statuses = new Map<string, Record<string, unknown>>();
   const dirtyStatuses = new Map<string, Record<string, unknown>>();
   let scheduled = false;
+  let pauses = 0;
   const counters: IngestCounters = {
     batchesStored: 0, batchesDuplicate: 0, batchesRejected: 0, hopsStored: 0, overloaded: 0, storeFailures: 0, rejectedByReason: {}, statusesUnsigned: 0,
     batchesNotHeld: 0,
@@ -207,6 +214,7 @@ export function createIngest(options: IngestOptions): Ingest {
 
   const tick = () => {
     scheduled = false;
+    if (pauses > 0) return;
     const t: Tick = {
       messages: queue.splice(0, options.maxBatchesPerTick), nowMs: options.nowMs(),
       decoded: [], rejected: [], stored: [], duplicates: [], committed: false,
@@ -276,9 +284,17 @@ export function createIngest(options: IngestOptions): Ingest {
       });
     },
     agentStatuses: () => statuses,
-    drain() {
+    drain(withinMs = Infinity) {
+      const untilMs = performance.now() + withinMs;
       do tick();
-      while (queue.length > 0);
+      while (queue.length > 0 && pauses === 0 && performance.now() < untilMs);
+    },
+    pause() {
+      pauses++;
+    },
+    resume() {
+      pauses = Math.max(0, pauses - 1);
+      if (pauses === 0 && queue.length > 0) schedule();
     },
     close() {
       clearInterval(timer);
