@@ -45,9 +45,10 @@ export interface PartitionScope {
   readonly complete: boolean;
 }
 
-/** Batches per chunk at most, and in the first chunk (before the cost of one batch is known). */
+/** Batches per chunk at most. */
 const REPLAY_CHUNK = 200;
-const FIRST_CHUNK = 10;
+/** Batches in the first chunk, before the cost of one is known. */
+const FIRST_CHUNK = 1;
 /** About how long one chunk keeps the event loop. */
 const REPLAY_SLICE_MS = 50;
 /** How long to wait before trying a chunk whose commit failed again. */
