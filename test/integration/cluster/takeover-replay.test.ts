@@ -16,11 +16,13 @@ import { useMosquitto } from '../../helpers/mosquitto-suite.js';
 import { useTestPostgres } from '../../helpers/postgres.js';
 import { parsePrometheusText } from '../../helpers/prometheus-text.js';
 
-const HEARTBEAT_MS = 500;
-const LEASE_TTL_MS = 2500;
+// The defaults: a commit waiting on a row lock that another member's transaction holds keeps the
+// event loop, and the renewal, waiting too, for up to a few seconds on a loaded machine.
+const HEARTBEAT_MS = 1000;
+const LEASE_TTL_MS = 5000;
 const PARTITIONS = 9;
 /** Journeys tried for the log; those of the killed member's partitions are logged (about a third). */
-const JOURNEYS = 45_000;
+const JOURNEYS = 90_000;
 const HOPS_PER_BATCH = 500;
 /** Beyond the bound: a machine shared with other work. */
 const EXIT_SLACK_MS = 2000;
@@ -87,15 +89,15 @@ describe('a takeover that replays a long log', () => {
   it('keeps renewing every lease while it replays, so no partition changes hands, and stores every logged journey once', async () => {
     const cluster = await setUp(['m1', 'm2', 'm3']);
     const { keys, killedAt } = await cluster.killWithLog('m2');
-    expect(keys.length).toBeGreaterThan(10_000);
+    expect(keys.length).toBeGreaterThan(25_000);
 
     const rows = await waitFor(async () => {
       const r = await cluster.stored();
       return r.length >= keys.length && r;
     }, 180_000, 'every logged journey stored');
     const replayMs = performance.now() - killedAt;
-    // The replay spanned several lease periods: a member that could not renew meanwhile would have lost its leases.
-    expect(replayMs).toBeGreaterThan(3 * LEASE_TTL_MS);
+    // The replay outlasted a lease: a member that could not renew meanwhile would have lost its leases.
+    expect(replayMs).toBeGreaterThan(LEASE_TTL_MS);
     expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
     expect(new Set(rows.map((r) => r.key))).toEqual(new Set(keys));
 
@@ -114,7 +116,7 @@ describe('a takeover that replays a long log', () => {
     await waitFor(async () => {
       const owners = await cluster.owners();
       return partitions.every((p) => owners.find((o) => o.partition === p)?.owner === 'm1');
-    }, 10_000, 'm1 taking the killed member\'s partitions');
+    }, 15_000, 'm1 taking the killed member\'s partitions');
     expect((await cluster.stored()).length).toBeLessThan(keys.length);
 
     const signalledAt = performance.now();
