@@ -3,7 +3,7 @@ import { helpText } from '../common/config.js';
 import { HopwatchError } from '../common/error-codes.js';
 import { onShutdown, parseCommand } from '../common/cli.js';
 import { createLogger } from '../common/logger.js';
-import { startCollector } from './collector.js';
+import { SHUTDOWN_BOUND_MS, startCollector } from './collector.js';
 import { collectorDefaults, collectorFlags, loadCollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
 
@@ -23,5 +23,5 @@ export async function collectorCommand(argv: string[]): Promise<void> {
   const logger = createLogger(config.logLevel, 'hopwatch-collector');
   const collector = await startCollector(config, { logger });
   process.stdout.write(`hopwatch collector\n  agents connect to  ${collector.brokerUrl}\n  HTTP API           ${collector.httpUrl}/api/v1/journeys\n  metrics            ${collector.httpUrl}/metrics\n`);
-  onShutdown(() => collector.close());
+  onShutdown(() => collector.close(), { boundMs: SHUTDOWN_BOUND_MS });
 }

@@ -62,8 +62,16 @@ export interface Collector {
   readonly alerting: Alerting;
   /** The partitions this collector holds (all, by default), taken over and handed over at runtime. */
   readonly partitions: PartitionHandover;
+  /** Hands over what it can within about HAND_OVER_WITHIN_MS and stops; runs once. */
   close(): Promise<void>;
 }
+
+/** What `hopwatch collector` gives a shutdown (SIGTERM, SIGINT) before it exits regardless (README "Running several collectors"). */
+export const SHUTDOWN_BOUND_MS = 10_000;
+/** How long shutdown stores and acknowledges batches already received. */
+const DRAIN_WITHIN_MS = 2000;
+/** How long shutdown tries to write the partitions it hands over; the rest is left to lease expiry. */
+const HAND_OVER_WITHIN_MS = 6000;
 
 export interface CollectorDeps {
   readonly logger?: Logger;
@@ -135,7 +143,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
     checkpointIntervalMs: i.checkpointIntervalMs,
     dedupeRetentionMs: i.dedupeRetentionHours * 3_600_000,
     lastBatchId: store.replayFromBatchId() - 1,
-    ...(config.cluster.enabled && { fence: () => keeper?.assertHeld(held.list()) }),
+    ...(config.cluster.enabled && { fence: (also: readonly number[]) => keeper?.assertHeld([...held.list(), ...also]) }),
   });
   const recoveryBounds = { lateHopWindowMs: j.lateHopWindowSeconds * 1000, maxResident: j.maxResidentJourneys };
   const recovered = await recoverPartitions({ store, joiner, commit, contexts, logger }, { partitions: held.list(), complete: held.all }, recoveryBounds, nowMs());
@@ -195,7 +203,7 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
   });
   const auth = { tokens, corsOrigins: config.http.corsOrigins, authFailuresPerMinute: config.http.authFailuresPerMinute };
   const partitions = createPartitionHandover({
-    store, joiner, commit, contexts, logger, held, broker: () => broker, nowMs, bounds: recoveryBounds,
+    store, joiner, commit, contexts, logger, held, broker: () => broker, nowMs, bounds: recoveryBounds, ingest,
     ...(config.cluster.enabled && { fence: (ps: readonly number[]) => keeper?.assertHeld(ps) }),
   });
   // Its address is the HTTP API's, known once it listens (before the keeper starts).
@@ -247,9 +255,14 @@ export async function startCollector(config: CollectorConfig, deps: CollectorDep
         alerting.close();
         await http.close();
         tokens.close();
-        // Batches already received are stored and acknowledged before the broker goes.
-        ingest.drain();
-        // Every partition handed over (journeys written, leases freed) before the store goes.
+        // A takeover's replay stops now: its partitions go back to the others, who replay them.
+        partitions.close(HAND_OVER_WITHIN_MS);
+        // Batches already received are stored and acknowledged before the broker goes, as many
+        // as the time allows; the rest go unacknowledged and agents send them again.
+        ingest.drain(DRAIN_WITHIN_MS);
+        ingest.pause();
+        // Partitions handed over (journeys written, leases freed) before the store goes; what the
+        // store does not take in time is left to lease expiry and replayed by the next owner.
         await keeper?.stop();
         await broker?.close();
         ingest.close();

@@ -56,6 +56,7 @@ export function createMetricsRegistry(src: MetricSources): client.Registry {
   counter('hopwatch_overloaded_batches_total', 'Batches not taken because the ingest queue was full (agents resend them).', () => ingest.overloaded);
   counter('hopwatch_batches_not_held_total', 'Batches of a partition this collector does not hold (handed over): not acknowledged, so agents resend them to its owner.', () => ingest.batchesNotHeld);
   counter('hopwatch_store_failures_total', 'Ingest transactions that failed to commit.', () => ingest.storeFailures);
+  counter('hopwatch_ingest_ticks_at_hop_bound_total', 'Ingest ticks that left batches to the next tick at their bound of hops (the event loop is kept short for the lease keeper).', () => ingest.ticksAtHopBound);
   counter('hopwatch_agent_statuses_unsigned_total', 'Statuses of an agent with a credential that carry no valid mac: ignored.', () => ingest.statusesUnsigned);
   new client.Counter({
     name: 'hopwatch_rejected_batches_total', help: 'Batches rejected, by reason.', labelNames: ['reason'], registers: [registry],

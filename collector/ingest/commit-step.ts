@@ -30,6 +30,8 @@ export interface TickInput {
   /** Runs inside the transaction: logs what needs logging and yields the batches to join. */
   readonly batches: () => Iterable<JoinInput>;
   readonly statuses?: ReadonlyMap<string, Record<string, unknown>>;
+  /** Partitions written beside those held (a takeover's replay, before they are held): the fence checks them too. */
+  readonly fencing?: readonly number[];
 }
 
 export interface CommitStepOptions {
@@ -45,8 +47,9 @@ export interface CommitStepOptions {
    * Runs first in the transaction; throws (LeaseLostError) when this collector no longer owns
    * every partition it holds: a tick may write any of them (expiry, checkpoint), so the whole
    * tick is rolled back and its batches go unacknowledged, to be sent again to the new owner.
+   * `also`: the tick's `fencing` partitions, to be owned as well.
    */
-  readonly fence?: () => void;
+  readonly fence?: (also: readonly number[]) => void;
 }
 
 export interface CommitStep {
@@ -62,7 +65,7 @@ export function createCommitStep(options: CommitStepOptions): CommitStep {
   let nextCheckpointMs = 0;
 
   const writeTick = (tick: TickInput): { lastBatchId: number; checkpointed: boolean } => {
-    options.fence?.();
+    options.fence?.(tick.fencing ?? []);
     let last = lastBatchId;
     for (const { batch, batchId, receivedAtMs } of tick.batches()) {
       joiner.apply(batch, batchId, receivedAtMs, tick.replaying);
