@@ -233,8 +233,12 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
     const relay = await startRelay(dcc.url);
     started.push(relay);
     // HOPWATCH_PROFILE_DIR: the tap writes a CPU profile there when it exits (node --cpu-prof).
+    // HOPWATCH_BENCH_TAP_JS: another build's bin/hopwatch.js, to compare two builds run after run.
     const profileDir = process.env.HOPWATCH_PROFILE_DIR;
-    const tap = await startTapProcess({ dccUrl: dcc.url, ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
+    const hopwatchJs = process.env.HOPWATCH_BENCH_TAP_JS;
+    const tap = await startTapProcess({
+      dccUrl: dcc.url, ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}), ...(hopwatchJs ? { hopwatchJs } : {}),
+    });
     started.push(tap);
     const urls = [dcc.url, relay.url, tap.url];
     log(`direct and through hopwatch tap at ${rate} requests/s each, through the TCP relay at ${rate / RELAY_EVERY}, interleaved: ${warmupS} s unmeasured, then ${durationS} s in ${slices} slices, a 1 ms timer probe beside them`);
