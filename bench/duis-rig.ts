@@ -102,14 +102,18 @@ export async function startTapProcess(options: TapProcessOptions): Promise<TapPr
   return { url: `http://127.0.0.1:${tapPort}`, pid: child.pid!, counts, stdout: child.stdout!, stop };
 }
 
-/** Waits until the tap's counters (sent from its proxy thread twice a second) cover `hops` hops; returns them. */
+/**
+ * Waits until the tap's counters (sent from its proxy thread twice a second) cover `hops` hops;
+ * returns them. Up to a minute: on a busy machine the agent's worker, at a lower priority, may
+ * take that long to serve them.
+ */
 export async function settledCounts(tap: TapProcess, hops: number): Promise<{ stamped: number; unstamped: number }> {
   return waitFor(async () => {
     const c = await tap.counts();
     const stamped = (c.serviceRequests ?? 0) + (c.acknowledgements ?? 0);
     const unstamped = Object.values(c.unstamped ?? {}).reduce((a, b) => a + b, 0);
     return stamped + unstamped >= hops && { stamped, unstamped };
-  }, 10_000, 'the tap\'s counters to cover every exchange');
+  }, 60_000, 'the tap\'s counters to cover every exchange');
 }
 
 /**
