@@ -34,8 +34,6 @@ export const Name = {
   ResponseCode: 8, ResponseMessage: 9, DeviceAlertMessage: 10, DCCAlertMessage: 11, AlertCode: 12, DCCAlertCode: 13,
 } as const;
 
-export const NAMES: readonly string[] = Object.keys(Name).slice(1);
-
 type Field = 'requestId' | 'responseId' | 'srv' | 'responseCode' | 'alertCode';
 
 const HEADER_FIELDS: Readonly<Record<number, Field>> = {

@@ -18,7 +18,7 @@ export interface HeaderScanner {
   end(): HeaderScan;
 }
 
-const NAME_IDS = new Map<string, number>(Object.entries(Name));
+const NAME_IDS = new Map<string, number>(Object.entries(Name).filter(([, id]) => id !== Name.OTHER));
 
 const localName = (name: string) => {
   const colon = name.indexOf(':');

@@ -37,6 +37,14 @@ describe('byte scan of a plain DUIS header', () => {
     expect(scanPlainHeader(bytes, REQUEST.indexOf('</sr:Header>') + '</sr:Header>'.length)).toMatchObject({ header: { requestId: KEY, srv: '4.8.1' } });
   });
 
+  it('never reads a byte past the bound, even where the rest of the chunk would finish a tag', () => {
+    const bytes = Buffer.from(REQUEST);
+    const closing = REQUEST.indexOf('</sr:Header>') + '</sr:Header'.length;
+
+    expect(scanPlainHeader(bytes, closing)).toBeUndefined();
+    expect(scanPlainHeader(bytes, REQUEST.indexOf('"x"'))).toBeUndefined();
+  });
+
   it('reads empty elements, white space inside tags and single-quoted attributes', () => {
     const xml = `<?xml version='1.0'?>\n<Request a='1' b="2" ><Header ><Empty/><RequestID> ${KEY} </RequestID ><ServiceReferenceVariant>4.8.1</ServiceReferenceVariant></Header></Request>`;
 
