@@ -86,6 +86,8 @@ const DEFAULT_SLICES = 3;
  * would take most of this machine's two cores between the load generator, the stand-in and the proxies.
  */
 const RELAY_EVERY = 4;
+/** An exchange not answered in this long is counted failed on its path (the run goes on). */
+const EXCHANGE_TIMEOUT_MS = 10_000;
 
 /** One path's measured exchanges: latency and when it was sent (ms from the start of the measured interval). */
 interface PathSamples {
@@ -125,21 +127,27 @@ export async function driveInterleaved(paths: readonly Path[], rate: number, war
     const mine = samples[p]!;
     const t0 = performance.now();
     outstanding++;
+    let settled = false;
+    // Once per exchange, whichever comes first: its answer read whole, or its failure (an error,
+    // a connection closed early, or no answer within EXCHANGE_TIMEOUT_MS), counted against its path.
+    const settle = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      outstanding--;
+      if (!ok) mine.failed++;
+      else if (measured) {
+        mine.latenciesMs.push(performance.now() - t0);
+        mine.sentAtMs.push(t0 - started - warmupMs);
+      }
+    };
     const req = http.request(`${paths[p]!.url}/api/v1/serviceD`, { method: 'POST', agent: agents[p], headers: { 'content-type': 'application/xml' } }, (res) => {
       res.resume();
-      res.on('end', () => {
-        outstanding--;
-        if (res.statusCode !== 200) mine.failed++;
-        else if (measured) {
-          mine.latenciesMs.push(performance.now() - t0);
-          mine.sentAtMs.push(t0 - started - warmupMs);
-        }
-      });
+      res.on('end', () => settle(res.statusCode === 200));
+      res.on('close', () => settle(false));
     });
-    req.on('error', () => {
-      outstanding--;
-      mine.failed++;
-    });
+    req.setTimeout(EXCHANGE_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${EXCHANGE_TIMEOUT_MS} ms`)));
+    req.on('error', () => settle(false));
+    req.on('close', () => settle(false));
     req.end(serviceRequest(counter++));
   };
   await new Promise<void>((resolve) => {
@@ -254,9 +262,10 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
     const singleRounds = 1000;
     log(`one exchange at a time: ${singleRounds} each of direct, through the relay and through the tap, in turn`);
     const [singleDirect, singleRelay, singleTap] = await oneAtATime(urls, singleRounds, 1_796_000_000_000);
-    const tapHops = await settledCounts(tap, 2 * (tapExchanges + singleRounds));
-
     const [direct, relayed, tapped] = run.paths as [PathSamples, PathSamples, PathSamples];
+    // Two hops an exchange; one that failed may have left one or none.
+    const tapHops = await settledCounts(tap, 2 * (tapExchanges + singleRounds - tapped.failed));
+
     const [d, r, t] = [summary(direct), summary(relayed), summary(tapped)];
     const sliceMs = (durationS * 1000) / slices;
     const bySlice = Array.from({ length: slices }, (_, i) => {
