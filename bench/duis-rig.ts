@@ -60,7 +60,21 @@ export async function startRelay(targetUrl: string): Promise<RigProcess> {
   return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopChild(child) };
 }
 
-export interface TapCounts { serviceRequests?: number; acknowledgements?: number; unstamped?: Record<string, number> }
+export interface TapCounts {
+  serviceRequests?: number;
+  acknowledgements?: number;
+  unstamped?: Record<string, number>;
+  dcc?: { upstreamFailures?: number; upstreamTimeouts?: number; senderAborts?: number };
+}
+
+/** What the tap counted: hops stamped and not, and exchanges its DCC leg could not complete (refused or broken upstream, upstream time-outs, senders that gave up). */
+export interface SettledCounts {
+  readonly stamped: number;
+  readonly unstamped: number;
+  readonly upstreamFailures: number;
+  readonly upstreamTimeouts: number;
+  readonly senderAborts: number;
+}
 
 export interface TapProcess extends RigProcess {
   /** The `tap` block of its agent's /status. */
@@ -107,12 +121,13 @@ export async function startTapProcess(options: TapProcessOptions): Promise<TapPr
  * returns them. Up to a minute: on a busy machine the agent's worker, at a lower priority, may
  * take that long to serve them.
  */
-export async function settledCounts(tap: TapProcess, hops: number): Promise<{ stamped: number; unstamped: number }> {
+export async function settledCounts(tap: TapProcess, hops: number): Promise<SettledCounts> {
   return waitFor(async () => {
     const c = await tap.counts();
     const stamped = (c.serviceRequests ?? 0) + (c.acknowledgements ?? 0);
     const unstamped = Object.values(c.unstamped ?? {}).reduce((a, b) => a + b, 0);
-    return stamped + unstamped >= hops && { stamped, unstamped };
+    const { upstreamFailures = 0, upstreamTimeouts = 0, senderAborts = 0 } = c.dcc ?? {};
+    return stamped + unstamped >= hops && { stamped, unstamped, upstreamFailures, upstreamTimeouts, senderAborts };
   }, 60_000, 'the tap\'s counters to cover every exchange');
 }
 

@@ -78,6 +78,10 @@ export interface TapLatencyResult {
   readonly stamped: number;
   /** Hops it did not, among them those its agent's queue refused (agent-behind). */
   readonly unstamped: number;
+  /** What the tap's DCC leg counted: upstream failures and time-outs, senders that gave up. */
+  readonly tapLegFailures: { readonly upstreamFailures: number; readonly upstreamTimeouts: number; readonly senderAborts: number };
+  /** Why exchanges failed, on any path: how many of each. */
+  readonly failureReasons: Readonly<Record<string, number>>;
 }
 
 const DEFAULT_SLICES = 3;
@@ -100,6 +104,8 @@ interface Interleaved {
   readonly paths: PathSamples[];
   /** The load generator's 1 ms tick: how late each measured one ran, ms. */
   readonly tickLateMs: number[];
+  /** Why exchanges failed ("tap: no answer within 10000 ms"), and how many of each. */
+  readonly failureReasons: Map<string, number>;
 }
 
 export interface Path {
@@ -117,6 +123,7 @@ export async function driveInterleaved(paths: readonly Path[], rate: number, war
   const agents = paths.map(() => new http.Agent({ keepAlive: true, maxSockets: 256 }));
   const samples: PathSamples[] = paths.map(() => ({ latenciesMs: [], sentAtMs: [], failed: 0 }));
   const tickLateMs: number[] = [];
+  const failureReasons = new Map<string, number>();
   let rounds = 0;
   let outstanding = 0;
   let counter = firstCounter;
@@ -130,11 +137,15 @@ export async function driveInterleaved(paths: readonly Path[], rate: number, war
     let settled = false;
     // Once per exchange, whichever comes first: its answer read whole, or its failure (an error,
     // a connection closed early, or no answer within EXCHANGE_TIMEOUT_MS), counted against its path.
-    const settle = (ok: boolean) => {
+    const settle = (ok: boolean, why = '') => {
       if (settled) return;
       settled = true;
       outstanding--;
-      if (!ok) mine.failed++;
+      if (!ok) {
+        mine.failed++;
+        const reason = `${paths[p]!.url}: ${why}`;
+        failureReasons.set(reason, (failureReasons.get(reason) ?? 0) + 1);
+      }
       else if (measured) {
         mine.latenciesMs.push(performance.now() - t0);
         mine.sentAtMs.push(t0 - started - warmupMs);
@@ -142,12 +153,12 @@ export async function driveInterleaved(paths: readonly Path[], rate: number, war
     };
     const req = http.request(`${paths[p]!.url}/api/v1/serviceD`, { method: 'POST', agent: agents[p], headers: { 'content-type': 'application/xml' } }, (res) => {
       res.resume();
-      res.on('end', () => settle(res.statusCode === 200));
-      res.on('close', () => settle(false));
+      res.on('end', () => settle(res.statusCode === 200, `status ${res.statusCode}`));
+      res.on('close', () => settle(false, 'answer cut short'));
     });
     req.setTimeout(EXCHANGE_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${EXCHANGE_TIMEOUT_MS} ms`)));
-    req.on('error', () => settle(false));
-    req.on('close', () => settle(false));
+    req.on('error', (err) => settle(false, err.message));
+    req.on('close', () => settle(false, 'closed without an answer'));
     req.end(serviceRequest(counter++));
   };
   await new Promise<void>((resolve) => {
@@ -172,7 +183,7 @@ export async function driveInterleaved(paths: readonly Path[], rate: number, war
   });
   await waitFor(() => outstanding === 0, 30_000, 'every answer');
   for (const a of agents) a.destroy();
-  return { paths: samples, tickLateMs };
+  return { paths: samples, tickLateMs, failureReasons };
 }
 
 /** Sends `n` rounds one exchange at a time, one down each path in turn; returns each path's latencies (ms). */
@@ -293,6 +304,8 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       scanUsPerMessage: scanCost(20_000),
       stamped: tapHops.stamped,
       unstamped: tapHops.unstamped,
+      tapLegFailures: { upstreamFailures: tapHops.upstreamFailures, upstreamTimeouts: tapHops.upstreamTimeouts, senderAborts: tapHops.senderAborts },
+      failureReasons: Object.fromEntries(run.failureReasons),
     };
   } finally {
     for (const p of started.reverse()) await p.stop();
