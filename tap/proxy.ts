@@ -60,25 +60,44 @@ const IDLE_CONNECTION_MS = 4000;
 
 // RFC 9110 7.6.1: these describe one connection, not the message; each side of the proxy has its own.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host']);
+/** The lengths of those names: a header of any other length is end-to-end without lower-casing its name. */
+const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP].map((n) => n.length));
+const CONTENT_LENGTH = 'content-length';
+
+/** A message's end-to-end headers, flat as node:http takes them, and its declared length (-1: none). */
+interface EndToEnd {
+  readonly headers: string[];
+  readonly contentLength: number;
+}
 
 /**
- * The end-to-end headers of `raw` (name, value, name, value …), flat as node:http takes them, with
- * `host` added when given: one array per message, repeated headers kept as they came.
+ * The end-to-end headers of `raw` (name, value, name, value …), with `host` added when given: one
+ * array per message, repeated headers kept as they came. The declared length is read here too, so
+ * that node:http need not build the message's `headers` object for it.
  */
-function endToEnd(raw: readonly string[], host?: string): string[] {
+function endToEnd(raw: readonly string[], host?: string): EndToEnd {
   let named: Set<string> | undefined;
+  let contentLength = -1;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') {
+    const name = raw[i]!;
+    if (name.length === 10 && name.toLowerCase() === 'connection') {
       for (const n of raw[i + 1]!.split(',')) (named ??= new Set()).add(n.trim().toLowerCase());
+    } else if (contentLength < 0 && name.length === CONTENT_LENGTH.length && name.toLowerCase() === CONTENT_LENGTH) {
+      contentLength = Number(raw[i + 1]);
     }
   }
-  const out: string[] = [];
+  const headers: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
-    if (!HOP_BY_HOP.has(lower) && !named?.has(lower)) out.push(raw[i]!, raw[i + 1]!);
+    const name = raw[i]!;
+    if (named === undefined && !HOP_BY_HOP_LENGTHS.has(name.length)) {
+      headers.push(name, raw[i + 1]!);
+      continue;
+    }
+    const lower = name.toLowerCase();
+    if (!HOP_BY_HOP.has(lower) && !named?.has(lower)) headers.push(name, raw[i + 1]!);
   }
-  if (host !== undefined) out.push('Host', host);
-  return out;
+  if (host !== undefined) headers.push('Host', host);
+  return { headers, contentLength };
 }
 
 /**
@@ -109,9 +128,8 @@ function createDeferred(): (job: () => void) => void {
  * is sent. When the message declares its length, the last chunk goes with `end()`, so a message
  * that arrives in one chunk leaves in one write rather than a write and an end on later turns.
  */
-function forward(from: IncomingMessage, to: Writable, scan: ((chunk: Buffer | undefined) => void) | undefined): void {
-  const declared = from.headers['content-length'];
-  let remaining = declared === undefined ? -1 : Number(declared);
+function forward(from: IncomingMessage, to: Writable, declaredLength: number, scan: ((chunk: Buffer | undefined) => void) | undefined): void {
+  let remaining = declaredLength;
   let ended = false;
   const resume = () => from.resume();
   from.on('data', (chunk: Buffer) => {
@@ -186,15 +204,19 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
     else res.writeHead(status, { 'content-type': 'text/plain' }).end(`${TapError.HW_TAP_UPSTREAM.code}: ${err.message}\n`);
   };
 
+  const onRequest = observer.request?.bind(observer);
+  const onResponse = observer.response?.bind(observer);
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const arrivedUs = clock.nowUs();
     counters.exchanges++;
     counters.inFlight++;
     let requestScan: HeaderScan | undefined;
     let timedOut = false;
+    const sent = endToEnd(req.rawHeaders, target.host);
     const upstream = transport.request({
       protocol: target.protocol, hostname: target.hostname, port: target.port, agent,
-      method: req.method, path: basePath + (req.url ?? '/'), headers: endToEnd(req.rawHeaders, target.host),
+      method: req.method, path: basePath + (req.url ?? '/'), headers: sent.headers,
     });
     upstream.setTimeout(options.timeoutMs, () => {
       timedOut = true;
@@ -202,9 +224,9 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
     });
     upstream.on('response', (answer) => {
       const answeredUs = clock.nowUs();
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders));
-      const onResponse = observer.response?.bind(observer);
-      forward(answer, res, onResponse && headerScan(maxHeaderBytes, defer, (scan) => observe(() => onResponse(scan, answeredUs, requestScan))));
+      const back = endToEnd(answer.rawHeaders);
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, back.headers);
+      forward(answer, res, back.contentLength, onResponse && headerScan(maxHeaderBytes, defer, (scan) => observe(() => onResponse(scan, answeredUs, requestScan))));
       // A target that drops the connection mid-answer: the sender must see the break, not a short message that looks whole.
       answer.on('close', () => {
         if (!answer.complete) {
@@ -214,8 +236,7 @@ export async function startPassThrough(options: PassThroughOptions): Promise<Pas
       });
     });
     upstream.on('error', (err) => fail(res, timedOut ? 504 : 502, err));
-    const onRequest = observer.request?.bind(observer);
-    forward(req, upstream, headerScan(maxHeaderBytes, defer, (scan) => {
+    forward(req, upstream, sent.contentLength, headerScan(maxHeaderBytes, defer, (scan) => {
       requestScan = scan;
       if (onRequest) observe(() => onRequest(scan, arrivedUs));
     }));

@@ -31,7 +31,7 @@ describe('comparison benchmarks at a tiny load', () => {
     expect(result.bytesPerHop).toBeLessThan(result.jsonBytesPerHop);
   });
 
-  it('measures DUIS exchanges direct and through the tap, every tapped one stamped twice', async () => {
+  it('measures DUIS exchanges direct and through the tap over one interval, every tapped one stamped twice', async () => {
     const result = await measureTapLatency({ requestsPerSecond: 50, durationS: 1, warmupS: 0 });
 
     expect(result.direct.requests).toBeGreaterThanOrEqual(45);
@@ -43,6 +43,11 @@ describe('comparison benchmarks at a tiny load', () => {
     expect(result.tapped.p50Ms).toBeGreaterThan(0);
     expect(result.tapCpuUsPerExchange).toBeGreaterThan(0);
     expect(result.oneAtATimeTapP50Ms).toBeGreaterThan(0);
+    expect(result.tapProxyCpuUsPerExchange).toBeGreaterThan(0);
+    expect(result.tapProxyCpuUsPerExchange).toBeLessThanOrEqual(result.tapCpuUsPerExchange);
+    expect(result.sliceAddedP99Ms).toHaveLength(3);
+    expect(result.timerLateness.sliceP99Ms).toHaveLength(3);
+    expect(result.timerLateness.p99Ms).toBeGreaterThanOrEqual(0);
   });
 
   describe('naive pipeline', () => {
