@@ -81,33 +81,42 @@ const RAMP_STEP = 0.05;
 const RAMP_MAX_STEPS = 8;
 
 interface Ramp {
-  /** The fastest run that was sustained, or undefined when even the first step was not. */
+  /** The fastest run that was sustained, or undefined when no step was. */
   readonly best: EndToEndResult | undefined;
-  /** The first run that was not sustained (or the last run when the ramp ran out of steps). */
+  /** The lowest run above `best` that was not sustained (or the last run when the ramp ran out of steps). */
   readonly failed: EndToEndResult;
   readonly bottleneck: string;
 }
 
 /**
  * The highest offered rate the system sustains for the full run with zero loss: start at 80 % of
- * the probe's rate and step up until a run loses hops or falls behind. The bottleneck is the
- * process that used a whole core in the first run that was not sustained.
+ * the probe's rate and step up until a run loses hops or falls behind, or, when that first rate
+ * already fails, step down until one holds. The bottleneck is that of the lowest rate that failed
+ * above the one that held.
  */
 async function rampToCapacity(probe: EndToEndResult, size: Sizes, quick: boolean, run: (rate: number) => Promise<EndToEndResult>, log: (line: string) => void): Promise<Ramp> {
   const unit = quick ? 500 : 5000;
   const step = Math.max(unit, Math.round((probe.steadyHopsPerS * RAMP_STEP) / unit) * unit);
   let rate = Math.max(unit, Math.floor((probe.steadyHopsPerS * 0.8) / unit) * unit);
   let best: EndToEndResult | undefined;
+  let failed: EndToEndResult | undefined;
   for (let i = 0; i < (quick ? 2 : RAMP_MAX_STEPS); i++) {
     log(`end to end, embedded broker: ${size.sustainS} s at ${rate} hops/s offered`);
     const result = await run(rate);
     const sustained = result.lostHops === 0 && result.maxBacklogS <= SUSTAINED_BACKLOG_S;
     log(`  ${sustained ? 'sustained' : 'not sustained'}: lost ${result.lostHops}, backlog up to ${result.maxBacklogS.toFixed(2)} s; collector ${result.collectorCores.toFixed(2)} cores, load generator ${result.loadCores.toFixed(2)}`);
-    if (!sustained) return { best, failed: result, bottleneck: bottleneckOf(result) };
-    best = result;
-    rate += step;
+    if (sustained) {
+      best = result;
+      if (failed !== undefined) break;
+      rate += step;
+    } else {
+      failed = result;
+      if (best !== undefined || rate <= unit) break;
+      rate = Math.max(unit, rate - step);
+    }
   }
-  return { best, failed: best ?? probe, bottleneck: `not reached within ${RAMP_MAX_STEPS} steps; ${bottleneckOf(best ?? probe)}` };
+  if (failed === undefined) return { best, failed: best ?? probe, bottleneck: `not reached within ${RAMP_MAX_STEPS} steps; ${bottleneckOf(best ?? probe)}` };
+  return { best, failed, bottleneck: bottleneckOf(failed) };
 }
 
 function bottleneckOf(r: EndToEndResult): string {
