@@ -309,8 +309,9 @@ export function createJoiner(catalogue: Catalogue, store: JoinStoreReader, conte
   const storedRecordsOf = (keys: readonly JoinKey[], replaying: boolean): Map<string, StoredRecordRef[]> | undefined => {
     let wanted: string[] | undefined;
     for (const key of keys) {
-      if (closed.get(key) !== undefined || open.get(key) !== undefined) continue;
+      // The key filters first: live, a new key costs no lookup in the (large) tables of journeys.
       if (!replaying && !recentlyClosed.mightContain(key) && !longWindowClosed.mightContain(key)) continue;
+      if (closed.get(key) !== undefined || open.get(key) !== undefined) continue;
       (wanted ??= []).push(key.toString());
     }
     if (wanted === undefined) return undefined;
