@@ -12,6 +12,7 @@ import type { ClusterState } from '../../../collector/cluster/cluster-state.js';
 import { waitFor } from '../../../common/wait-for.js';
 import { HopPoint, type HopPointName } from '../../../proto/hop-point.js';
 import { keyText } from '../../helpers/batches.js';
+import { clusterOf } from '../../helpers/cluster-state.js';
 import { useMosquitto } from '../../helpers/mosquitto-suite.js';
 import { useTestPostgres } from '../../helpers/postgres.js';
 import { startTestAgent } from '../../helpers/system.js';
@@ -33,12 +34,6 @@ const postgres = useTestPostgres();
 const mqttSuite = useMosquitto();
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function clusterOf(c: CollectorProcess): Promise<ClusterState> {
-  const res = await fetch(`${c.httpUrl}/api/v1/cluster`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as ClusterState;
-}
 
 /** Partition → its live owner, as the members' leases say. */
 const ownersOf = (state: ClusterState) => new Map(state.members.flatMap((m) => m.partitions.map((p) => [p, m.id] as const)));

@@ -8,11 +8,11 @@ import type { Agent } from '../../../agent/agent.js';
 import { journeyKey } from '../../../agent/journey-key.js';
 import { spawnCollector, type CollectorProcess } from '../../../bench/collector-process.js';
 import { freePort } from '../../../bench/mosquitto.js';
-import type { ClusterState } from '../../../collector/cluster/cluster-state.js';
 import { SHUTDOWN_BOUND_MS } from '../../../collector/collector.js';
 import { waitFor } from '../../../common/wait-for.js';
 import { HopPoint } from '../../../proto/hop-point.js';
 import { keyText } from '../../helpers/batches.js';
+import { clusterOf } from '../../helpers/cluster-state.js';
 import { useMosquitto } from '../../helpers/mosquitto-suite.js';
 import { useTestPostgres } from '../../helpers/postgres.js';
 import { startTestAgent } from '../../helpers/system.js';
@@ -30,12 +30,6 @@ const postgres = useTestPostgres();
 const mqttSuite = useMosquitto();
 
 const keyOf = (j: number) => keyText(300_000 + j, `00-DB-12-34-56-${((j >> 8) % 256).toString(16).padStart(2, '0').toUpperCase()}-${(j % 256).toString(16).padStart(2, '0').toUpperCase()}-A0`);
-
-async function clusterOf(c: CollectorProcess): Promise<ClusterState> {
-  const res = await fetch(`${c.httpUrl}/api/v1/cluster`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as ClusterState;
-}
 
 describe('a clustered collector under steady traffic', () => {
   const collectors: CollectorProcess[] = [];

@@ -8,10 +8,10 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnCollector, type CollectorProcess } from '../../../bench/collector-process.js';
 import { freePort } from '../../../bench/mosquitto.js';
-import type { ClusterState } from '../../../collector/cluster/cluster-state.js';
 import { SHUTDOWN_BOUND_MS } from '../../../collector/collector.js';
 import { waitFor } from '../../../common/wait-for.js';
 import { logJourneys } from '../../helpers/logged-journeys.js';
+import { clusterOf } from '../../helpers/cluster-state.js';
 import { useMosquitto } from '../../helpers/mosquitto-suite.js';
 import { useTestPostgres } from '../../helpers/postgres.js';
 import { parsePrometheusText } from '../../helpers/prometheus-text.js';
@@ -29,12 +29,6 @@ const EXIT_SLACK_MS = 2000;
 
 const postgres = useTestPostgres();
 const mqttSuite = useMosquitto();
-
-async function clusterOf(c: CollectorProcess): Promise<ClusterState> {
-  const res = await fetch(`${c.httpUrl}/api/v1/cluster`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as ClusterState;
-}
 
 async function metric(c: CollectorProcess, name: string): Promise<number | undefined> {
   return parsePrometheusText(await (await fetch(`${c.httpUrl}/metrics`)).text()).find((s) => s.name === name)?.value;
